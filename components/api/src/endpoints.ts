@@ -1,0 +1,196 @@
+/**
+ * The API surface: which URL serves which named query, and the handlers that run them.
+ * The same table drives routing and the OpenAPI document, so they cannot drift apart.
+ */
+import { configFromEnv, ping, queryCsv, queryJson, type ClickHouseConfig } from "./clickhouse";
+import { ApiError, jsonResponse } from "./errors";
+import { todayUtc, uintParam, type Resolved } from "./params";
+import { bindParams, QUERIES, type QueryName, type QuerySpec } from "./queries/registry";
+import type { RouteContext } from "./router";
+import type { Env } from "./env";
+
+/** Rows a CSV export may contain; JSON pages stay at MAX_PAGE_SIZE. */
+export const MAX_CSV_ROWS = 100_000;
+
+export interface QueryEndpoint {
+  path: string;
+  query: QueryName;
+  tag: string;
+  summary: string;
+  description: string;
+  /** Offers `?format=csv` (ClickHouse's CSVWithNames, streamed). */
+  csv?: boolean;
+  /** Paged with limit/offset; the response carries `page`. */
+  paged?: boolean;
+}
+
+export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
+  {
+    path: "/api/costs/by-customer",
+    query: "costs_by_customer",
+    tag: "costs",
+    summary: "Cost per customer over a window",
+    description: "Total cost per customer in [start, end), including the explicit 'unattributed' customer.",
+  },
+  {
+    path: "/api/costs/by-account-role",
+    query: "costs_by_account_role",
+    tag: "costs",
+    summary: "Cost per account and role over a window",
+    description: "Cost per AWS account and role in [start, end), optionally for one customer.",
+  },
+  {
+    path: "/api/costs/trend",
+    query: "daily_trend",
+    tag: "costs",
+    summary: "Daily cost trend",
+    description: "Cost per day in [start, end), optionally for one customer.",
+  },
+  {
+    path: "/api/delta/nodes",
+    query: "delta_nodes",
+    tag: "delta",
+    summary: "Delta decomposition of a node's children",
+    description:
+      "For each child of node_id in the hierarchy: total in base window A and compare window B, the delta and its " +
+      "components (created, removed, usage effect, rate effect, transferred in/out), which sum exactly to the delta.",
+  },
+  {
+    path: "/api/delta/resources",
+    query: "delta_resources",
+    tag: "delta",
+    summary: "Delta decomposition per resource under a node",
+    description: "Each resource under node_id with its cost in A and B, its delta component and flags.",
+  },
+  {
+    path: "/api/delta/events",
+    query: "delta_events",
+    tag: "delta",
+    summary: "Lifecycle events of a resource",
+    description: "CloudTrail lifecycle events (who did what, when) for resource_id in [start, end).",
+  },
+  {
+    path: "/api/resources",
+    query: "resources",
+    tag: "resources",
+    summary: "Resources with filters, sorting and paging",
+    description:
+      `Resources as of a day with their owner and cost. Filters are exact matches ('' = any); search is a substring. ` +
+      `Paged with limit/offset; '?format=csv' exports up to ${MAX_CSV_ROWS} rows as CSV.`,
+    csv: true,
+    paged: true,
+  },
+  {
+    path: "/api/hierarchy/tree",
+    query: "hierarchy_tree",
+    tag: "hierarchy",
+    summary: "Children of a hierarchy node with their cost",
+    description: "The children of node_id in the hierarchy as of a day, each with its cost over [start, end).",
+  },
+  {
+    path: "/api/hierarchy/trend",
+    query: "node_cost_trend",
+    tag: "hierarchy",
+    summary: "Daily cost trend of a hierarchy node",
+    description: "Cost per day of node_id (all resources under it, attributed as of each day) in [start, end).",
+  },
+  {
+    path: "/api/coverage",
+    query: "coverage",
+    tag: "coverage",
+    summary: "Attribution coverage",
+    description: "Share of cost in [start, end) that has an owner, and how it was decided.",
+  },
+];
+
+export function clickhouse(env: Env): ClickHouseConfig {
+  return configFromEnv(env);
+}
+
+/** The spec a request binds against: CSV exports may be larger than a JSON page. */
+function specFor(endpoint: QueryEndpoint, format: string): QuerySpec {
+  const spec = QUERIES[endpoint.query];
+  if (format !== "csv") return spec;
+  const limit = uintParam(`Rows to export (1..${MAX_CSV_ROWS}).`, 1, MAX_CSV_ROWS, MAX_CSV_ROWS);
+  return { ...spec, params: { ...spec.params, limit } };
+}
+
+function formatOf(endpoint: QueryEndpoint, url: URL): string {
+  const format = url.searchParams.get("format") ?? "json";
+  const allowed = endpoint.csv ? ["json", "csv"] : ["json"];
+  if (!allowed.includes(format)) {
+    throw new ApiError(400, "bad_request", `parameter 'format' must be one of ${allowed.join(", ")}; got '${format}'`);
+  }
+  return format;
+}
+
+export function queryHandler(endpoint: QueryEndpoint) {
+  return async ({ url, env }: RouteContext<Env>): Promise<Response> => {
+    const format = formatOf(endpoint, url);
+    const spec = specFor(endpoint, format);
+    const params = bindParams(spec, url.searchParams, todayUtc(), endpoint.csv ? ["format"] : []);
+    const config = clickhouse(env);
+    if (format === "csv") {
+      const body = await queryCsv(config, { name: spec.name, sql: spec.sql, params });
+      return new Response(body, {
+        headers: {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": `attachment; filename="${endpoint.query}.csv"`,
+        },
+      });
+    }
+    // A paged query fetches one row more than asked, to tell the caller whether a next page exists.
+    const bound: Resolved = endpoint.paged ? { ...params, limit: Number(params.limit) + 1 } : params;
+    const result = await queryJson(config, { name: spec.name, sql: spec.sql, params: bound });
+    let rows = result.rows;
+    const body: Record<string, unknown> = {};
+    if (endpoint.paged) {
+      const limit = Number(params.limit);
+      const offset = Number(params.offset);
+      const hasMore = rows.length > limit;
+      rows = rows.slice(0, limit);
+      body.page = { limit, offset, has_more: hasMore, next_offset: hasMore ? offset + limit : null };
+    }
+    return jsonResponse({
+      data: rows,
+      params,
+      ...body,
+      meta: { query: spec.name, columns: result.columns, rows: rows.length, elapsed_ms: result.elapsedMs },
+    });
+  };
+}
+
+/** ClickHouse reachability and data freshness; 503 when ClickHouse cannot be reached. */
+export async function healthHandler({ env }: RouteContext<Env>): Promise<Response> {
+  const config = clickhouse(env);
+  let latencyMs: number;
+  try {
+    latencyMs = await ping(config);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return jsonResponse(
+      { status: "unavailable", environment: env.POLO_ENV, clickhouse: { reachable: false }, error: { code: error.code, message: error.message } },
+      503,
+    );
+  }
+  const spec = QUERIES.freshness;
+  try {
+    const freshness = await queryJson(config, { name: spec.name, sql: spec.sql, params: {} });
+    return jsonResponse({
+      status: "ok",
+      environment: env.POLO_ENV,
+      clickhouse: { reachable: true, latency_ms: latencyMs },
+      freshness: freshness.rows,
+    });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    // Reachable but the freshness view failed (e.g. migrations not applied): degraded, not down.
+    return jsonResponse({
+      status: "degraded",
+      environment: env.POLO_ENV,
+      clickhouse: { reachable: true, latency_ms: latencyMs },
+      freshness: null,
+      error: { code: error.code, message: error.message },
+    });
+  }
+}

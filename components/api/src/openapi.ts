@@ -1,0 +1,214 @@
+/**
+ * The OpenAPI 3.1 document, generated from the endpoint table and the query registry so it
+ * always describes the parameters the Worker actually validates.
+ */
+import { MAX_CSV_ROWS, QUERY_ENDPOINTS, type QueryEndpoint } from "./endpoints";
+import type { ParamSpec } from "./params";
+import { QUERIES } from "./queries/registry";
+
+type Json = Record<string, unknown>;
+
+const errorRef = (description: string): Json => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
+
+const COMMON_ERRORS: Json = {
+  "400": errorRef("Bad parameter: malformed or reversed dates, window too long, unknown enum value or parameter, oversized page."),
+  "401": errorRef("No valid Cloudflare Access token."),
+  "403": errorRef("The token was issued for another Access application or team."),
+  "500": errorRef("The Worker is misconfigured."),
+  "502": errorRef("ClickHouse failed or could not be reached."),
+  "504": errorRef("ClickHouse did not answer in time."),
+};
+
+function paramSchema(spec: ParamSpec): Json {
+  switch (spec.kind) {
+    case "date":
+      return { type: "string", format: "date" };
+    case "text":
+      return {
+        type: "string",
+        maxLength: spec.maxLength,
+        ...(spec.pattern ? { pattern: spec.pattern.source } : {}),
+        ...(spec.required ? {} : { default: "" }),
+      };
+    case "enum":
+      return { type: "string", enum: [...spec.values], default: spec.default };
+    case "uint":
+      return { type: "integer", minimum: spec.min, maximum: spec.max, default: spec.default };
+  }
+}
+
+function operation(endpoint: QueryEndpoint): Json {
+  const spec = QUERIES[endpoint.query];
+  const parameters: Json[] = Object.entries(spec.params).map(([name, param]) => ({
+    name,
+    in: "query",
+    required: param.kind === "text" && param.required,
+    description: param.description,
+    schema: paramSchema(param),
+  }));
+  const content: Json = {
+    "application/json": {
+      schema: { $ref: endpoint.paged ? "#/components/schemas/PagedQueryResult" : "#/components/schemas/QueryResult" },
+    },
+  };
+  if (endpoint.csv) {
+    parameters.push({
+      name: "format",
+      in: "query",
+      required: false,
+      description: `'csv' streams the rows as CSV with a header row (limit up to ${MAX_CSV_ROWS}).`,
+      schema: { type: "string", enum: ["json", "csv"], default: "json" },
+    });
+    content["text/csv"] = { schema: { type: "string" } };
+  }
+  return {
+    operationId: endpoint.query,
+    tags: [endpoint.tag],
+    summary: endpoint.summary,
+    description: `${endpoint.description}\n\nNamed query: \`${endpoint.query}\`.`,
+    parameters,
+    responses: {
+      "200": { description: "Rows of the named query.", content },
+      ...COMMON_ERRORS,
+      ...("node_id" in spec.params ? { "404": errorRef("node_id does not exist in the hierarchy.") } : {}),
+    },
+  };
+}
+
+export function openApiDocument(serverUrl: string): Json {
+  const paths: Json = {
+    "/api/health": {
+      get: {
+        operationId: "health",
+        tags: ["meta"],
+        summary: "ClickHouse reachability and data freshness",
+        responses: {
+          "200": {
+            description: "Reachable; status 'ok', or 'degraded' when the freshness query failed.",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Health" } } },
+          },
+          "503": {
+            description: "ClickHouse cannot be reached.",
+            content: { "application/json": { schema: { $ref: "#/components/schemas/Health" } } },
+          },
+          "401": COMMON_ERRORS["401"],
+          "403": COMMON_ERRORS["403"],
+        },
+      },
+    },
+    "/api/openapi.json": {
+      get: {
+        operationId: "openapi",
+        tags: ["meta"],
+        summary: "This document",
+        responses: { "200": { description: "OpenAPI 3.1 document.", content: { "application/json": {} } } },
+      },
+    },
+  };
+  for (const endpoint of QUERY_ENDPOINTS) paths[endpoint.path] = { get: operation(endpoint) };
+
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Polo API",
+      version: "1.0.0",
+      description:
+        "Cloud-cost attribution: who is spending what, and why it changed. Windows are [start, end) with end " +
+        "exclusive, at most 366 days. Money is returned as decimal strings (exact to the cent and beyond), never " +
+        "as JSON numbers.",
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ cloudflareAccess: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        cloudflareAccess: {
+          type: "apiKey",
+          in: "header",
+          name: "Cf-Access-Jwt-Assertion",
+          description: "The JWT Cloudflare Access adds to every request it lets through.",
+        },
+      },
+      schemas: {
+        Error: {
+          type: "object",
+          required: ["error"],
+          properties: {
+            error: {
+              type: "object",
+              required: ["code", "message"],
+              properties: {
+                code: {
+                  type: "string",
+                  examples: ["bad_request", "unauthenticated", "forbidden", "not_found", "clickhouse_error", "clickhouse_timeout"],
+                },
+                message: { type: "string" },
+              },
+            },
+          },
+        },
+        QueryResult: {
+          type: "object",
+          required: ["data", "params", "meta"],
+          properties: {
+            data: {
+              type: "array",
+              description: "One object per row. Decimal and 64-bit integer columns are strings.",
+              items: { type: "object" },
+            },
+            params: { type: "object", description: "Every parameter as bound, defaults included." },
+            meta: {
+              type: "object",
+              properties: {
+                query: { type: "string" },
+                columns: {
+                  type: "array",
+                  items: { type: "object", properties: { name: { type: "string" }, type: { type: "string" } } },
+                },
+                rows: { type: "integer" },
+                elapsed_ms: { type: "number" },
+              },
+            },
+          },
+        },
+        PagedQueryResult: {
+          allOf: [
+            { $ref: "#/components/schemas/QueryResult" },
+            {
+              type: "object",
+              required: ["page"],
+              properties: {
+                page: {
+                  type: "object",
+                  properties: {
+                    limit: { type: "integer" },
+                    offset: { type: "integer" },
+                    has_more: { type: "boolean" },
+                    next_offset: { type: ["integer", "null"] },
+                  },
+                },
+              },
+            },
+          ],
+        },
+        Health: {
+          type: "object",
+          required: ["status", "clickhouse"],
+          properties: {
+            status: { type: "string", enum: ["ok", "degraded", "unavailable"] },
+            environment: { type: "string" },
+            clickhouse: {
+              type: "object",
+              properties: { reachable: { type: "boolean" }, latency_ms: { type: "number" } },
+            },
+            freshness: { type: ["array", "null"], items: { type: "object" } },
+            error: { $ref: "#/components/schemas/Error/properties/error" },
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * The typed registry of named queries.
+ *
+ * Each `.sql` file (written for the attribution engine, bundled as a text module) is paired here
+ * with the parameters its `{name:Type}` placeholders declare: the ClickHouse type, the default,
+ * and how a query-string value is validated. Query-string names equal placeholder names, so
+ * `?start=2026-01-01` binds `{start:Date}`. A unit test checks this table against the
+ * placeholders actually present in every `.sql` file.
+ */
+import { badRequest } from "../errors";
+import {
+  addDays,
+  checkWindow,
+  dateParam,
+  enumParam,
+  MAX_PAGE_SIZE,
+  parseParam,
+  textParam,
+  uintParam,
+  type ParamSpec,
+  type Resolved,
+} from "../params";
+import costsByAccountRoleSql from "./costs_by_account_role.sql";
+import costsByCustomerSql from "./costs_by_customer.sql";
+import coverageSql from "./coverage.sql";
+import dailyTrendSql from "./daily_trend.sql";
+import deltaEventsSql from "./delta_events.sql";
+import deltaNodesSql from "./delta_nodes.sql";
+import deltaResourcesSql from "./delta_resources.sql";
+import freshnessSql from "./freshness.sql";
+import hierarchyTreeSql from "./hierarchy_tree.sql";
+import nodeCostTrendSql from "./node_cost_trend.sql";
+import resourcesSql from "./resources.sql";
+
+export type QueryName =
+  | "costs_by_customer"
+  | "costs_by_account_role"
+  | "daily_trend"
+  | "delta_nodes"
+  | "delta_resources"
+  | "delta_events"
+  | "resources"
+  | "hierarchy_tree"
+  | "node_cost_trend"
+  | "coverage"
+  | "freshness";
+
+export interface QuerySpec {
+  name: QueryName;
+  sql: string;
+  /**
+   * Parameters in resolution order: a default may read parameters listed before it
+   * (so `end` precedes `start`, whose default is `end` minus 30 days).
+   */
+  params: Record<string, ParamSpec>;
+  /** `[start, end)` pairs checked for order and length after all values are resolved. */
+  windows: ReadonlyArray<readonly [string, string]>;
+}
+
+export const DEFAULT_WINDOW_DAYS = 30;
+export const DEFAULT_DELTA_DAYS = 7;
+export const HIERARCHIES = ["logical", "physical"] as const;
+export const SORT_DIRECTIONS = ["asc", "desc"] as const;
+/** Columns the `resources` query can sort by (it binds them as an `Identifier`). */
+export const RESOURCE_SORT_COLUMNS = [
+  "resource_id",
+  "resource_type",
+  "account_id",
+  "region",
+  "state",
+  "marqo_customer",
+  "marqo_cluster",
+  "marqo_role",
+  "cost",
+] as const;
+
+const end = () => dateParam("Window end (exclusive), YYYY-MM-DD. Default: today (UTC).", (_r, today) => today);
+const startOf = (endName: string, days: number) =>
+  dateParam(`Window start (inclusive), YYYY-MM-DD. Default: ${days} days before '${endName}'.`, (r) =>
+    addDays(String(r[endName]), -days),
+  );
+const window = () => ({ end: end(), start: startOf("end", DEFAULT_WINDOW_DAYS) });
+const customer = () => textParam("Customer to restrict to (marqo_customer); empty means all customers.");
+const hierarchy = () =>
+  enumParam("Hierarchy: 'logical' (customer > cluster > role > resource) or 'physical' (account > region > VPC > subnet > resource).", HIERARCHIES, "logical");
+const nodeId = () =>
+  textParam("Node id in the hierarchy (e.g. 'customer:acme', 'account:123456789012'); empty means the root.", {
+    maxLength: 512,
+  });
+
+/** Base window = the `DEFAULT_DELTA_DAYS` before the compare window, which ends today by default. */
+const deltaParams = (): Record<string, ParamSpec> => ({
+  compare_end: dateParam("Compare window B end (exclusive). Default: today (UTC).", (_r, today) => today),
+  compare_start: dateParam(
+    `Compare window B start (inclusive). Default: ${DEFAULT_DELTA_DAYS} days before compare_end.`,
+    (r) => addDays(String(r.compare_end), -DEFAULT_DELTA_DAYS),
+  ),
+  base_end: dateParam("Base window A end (exclusive). Default: compare_start.", (r) => String(r.compare_start)),
+  base_start: dateParam(
+    "Base window A start (inclusive). Default: as many days before base_end as window B is long.",
+    (r) => addDays(String(r.base_end), -daysOf(String(r.compare_start), String(r.compare_end))),
+  ),
+  hierarchy: hierarchy(),
+  node_id: nodeId(),
+});
+const deltaWindows = [
+  ["base_start", "base_end"],
+  ["compare_start", "compare_end"],
+] as const;
+
+function daysOf(start: string, endDate: string): number {
+  return Math.max(1, Math.round((Date.parse(endDate) - Date.parse(start)) / 86_400_000));
+}
+
+export const QUERIES: Record<QueryName, QuerySpec> = {
+  costs_by_customer: {
+    name: "costs_by_customer",
+    sql: costsByCustomerSql,
+    params: window(),
+    windows: [["start", "end"]],
+  },
+  costs_by_account_role: {
+    name: "costs_by_account_role",
+    sql: costsByAccountRoleSql,
+    params: { ...window(), customer: customer() },
+    windows: [["start", "end"]],
+  },
+  daily_trend: {
+    name: "daily_trend",
+    sql: dailyTrendSql,
+    params: { ...window(), customer: customer() },
+    windows: [["start", "end"]],
+  },
+  delta_nodes: { name: "delta_nodes", sql: deltaNodesSql, params: deltaParams(), windows: deltaWindows },
+  delta_resources: { name: "delta_resources", sql: deltaResourcesSql, params: deltaParams(), windows: deltaWindows },
+  delta_events: {
+    name: "delta_events",
+    sql: deltaEventsSql,
+    params: {
+      resource_id: textParam("AWS resource id whose lifecycle events to list.", { maxLength: 512, required: true }),
+      ...window(),
+    },
+    windows: [["start", "end"]],
+  },
+  resources: {
+    name: "resources",
+    sql: resourcesSql,
+    params: {
+      as_of: dateParam("Snapshot day, YYYY-MM-DD. Default: yesterday (UTC), the last complete day.", (_r, today) =>
+        addDays(today, -1),
+      ),
+      customer: customer(),
+      cluster: textParam("Cluster (marqo_cluster); empty means any."),
+      role: textParam("Role (marqo_role); empty means any."),
+      account_id: textParam("AWS account id; empty means any.", {
+        pattern: /^\d{12}$/,
+        patternDescription: "a 12-digit AWS account id",
+      }),
+      resource_type: textParam("Resource type, e.g. 'ec2:instance'; empty means any."),
+      state: textParam("Resource state, e.g. 'running'; empty means any."),
+      search: textParam("Case-insensitive substring of the resource id, ARN or tags; empty means none."),
+      sort: enumParam("Column to sort by.", RESOURCE_SORT_COLUMNS, "cost", "Identifier"),
+      direction: enumParam("Sort direction.", SORT_DIRECTIONS, "desc"),
+      limit: uintParam(`Page size (1..${MAX_PAGE_SIZE}).`, 1, MAX_PAGE_SIZE, 100),
+      offset: uintParam("Rows to skip (for paging).", 0, 4_000_000_000, 0),
+    },
+    windows: [],
+  },
+  hierarchy_tree: {
+    name: "hierarchy_tree",
+    sql: hierarchyTreeSql,
+    params: {
+      ...window(),
+      as_of: dateParam("Day whose hierarchy shape is shown. Default: the last day of the window (end - 1).", (r) =>
+        addDays(String(r.end), -1),
+      ),
+      hierarchy: hierarchy(),
+      node_id: nodeId(),
+    },
+    windows: [["start", "end"]],
+  },
+  node_cost_trend: {
+    name: "node_cost_trend",
+    sql: nodeCostTrendSql,
+    params: { hierarchy: hierarchy(), node_id: nodeId(), ...window() },
+    windows: [["start", "end"]],
+  },
+  coverage: { name: "coverage", sql: coverageSql, params: window(), windows: [["start", "end"]] },
+  freshness: { name: "freshness", sql: freshnessSql, params: {}, windows: [] },
+};
+
+/**
+ * Validates a query string against a query's parameters and returns the values to bind.
+ * Unknown parameters are rejected (a misspelt filter must not silently widen the result);
+ * `extra` names endpoint-level parameters such as `format` that the caller handles itself.
+ */
+export function bindParams(
+  spec: QuerySpec,
+  search: URLSearchParams,
+  today: string,
+  extra: readonly string[] = [],
+): Resolved {
+  for (const key of new Set(search.keys())) {
+    if (!(key in spec.params) && !extra.includes(key)) {
+      const known = [...Object.keys(spec.params), ...extra];
+      throw badRequest(`unknown parameter '${key}'; this endpoint accepts: ${known.join(", ") || "none"}`);
+    }
+    if (search.getAll(key).length > 1) throw badRequest(`parameter '${key}' is given more than once`);
+  }
+  const resolved: Resolved = {};
+  for (const [name, param] of Object.entries(spec.params)) {
+    resolved[name] = parseParam(name, param, search.get(name), resolved, today);
+  }
+  for (const [startName, endName] of spec.windows) {
+    checkWindow(startName, endName, String(resolved[startName]), String(resolved[endName]));
+  }
+  return resolved;
+}
