@@ -1,0 +1,207 @@
+"""Polo's workflow goals. Each parses its options and runs a Python entry point in the workspace."""
+
+from __future__ import annotations
+
+from pants.engine.console import Console
+from pants.engine.env_vars import CompleteEnvironmentVars
+from pants.engine.goal import Goal, GoalSubsystem
+from pants.engine.rules import collect_rules, goal_rule
+from pants.engine.target import Targets
+from pants.option.option_types import BoolOption, IntOption, StrListOption, StrOption
+from pants.util.strutil import softwrap
+
+from polo.clickhouse_migrations import ClickhouseMigrationSourcesField
+from polo.entry_point import run_entry_point
+
+MIGRATE_BINARY = "components/schema:migrate-bin"
+STACK_BINARY = "components/chlocal:stack-bin"
+PROD_SYNC_BINARY = "components/prodsync:prod-sync-bin"
+SEED_BINARY = "components/attribution:seed-bin"
+DEPLOY_WORKER_BINARY = "components/api:deploy-worker-bin"
+
+
+class _LocalGoal(Goal):
+    environment_behavior = Goal.EnvironmentBehavior.LOCAL_ONLY
+
+
+def _flag(name: str, value: object) -> list[str]:
+    """`--name value` for a set option, nothing for an unset one."""
+    if value is None or value == "" or value is False:
+        return []
+    if value is True:
+        return [f"--{name}"]
+    return [f"--{name}", str(value)]
+
+
+class MigrateSubsystem(GoalSubsystem):
+    name = "migrate"
+    help = "Apply the ClickHouse migrations of the given `clickhouse_migrations` targets."
+
+    url = StrOption(
+        default=None,
+        help="ClickHouse to migrate (`http(s)://user:pass@host:port/db` or `chdb:///path`). "
+        "Default: POLO_CLICKHOUSE_URL, else the running local endpoint, else embedded chDB.",
+    )
+    status = BoolOption(default=False, help="List each migration with its state; change nothing.")
+    dry_run = BoolOption(default=False, help="Print what would be applied; change nothing.")
+
+
+class Migrate(_LocalGoal):
+    subsystem_cls = MigrateSubsystem
+
+
+@goal_rule
+async def migrate(
+    console: Console,
+    subsystem: MigrateSubsystem,
+    targets: Targets,
+    env: CompleteEnvironmentVars,
+) -> Migrate:
+    sets = [tgt for tgt in targets if tgt.has_field(ClickhouseMigrationSourcesField)]
+    if not sets:
+        console.print_stderr(
+            softwrap(
+                f"""
+                migrate: none of the {len(targets)} target(s) given is a `clickhouse_migrations`
+                target. Try `pants migrate components/schema` or `pants migrate ::`.
+                """
+            )
+        )
+        return Migrate(exit_code=1)
+    exit_code = 0
+    for tgt in sets:
+        directory = tgt.address.spec_path
+        globs = tgt[ClickhouseMigrationSourcesField].value or ()
+        subdir = globs[0].rsplit("/", 1)[0] if globs and "/" in globs[0] else ""
+        migrations_dir = f"{directory}/{subdir}" if subdir else directory
+        args = [
+            "--migrations-dir",
+            migrations_dir,
+            *_flag("url", subsystem.url),
+            *_flag("status", subsystem.status),
+            *_flag("dry-run", subsystem.dry_run),
+        ]
+        exit_code = await run_entry_point(MIGRATE_BINARY, args, env, "migrate") or exit_code
+    return Migrate(exit_code=exit_code)
+
+
+class PoloUpSubsystem(GoalSubsystem):
+    name = "polo-up"
+    help = "Start the local Polo stack (ClickHouse endpoint, migrations, demo data, API)."
+
+    clickhouse = StrOption(
+        default="embedded",
+        help="`embedded` (chDB behind a local HTTP endpoint) or `docker` (docker-compose.yml).",
+    )
+    port = IntOption(default=8123, help="Port of the local ClickHouse HTTP endpoint.")
+
+
+class PoloUp(_LocalGoal):
+    subsystem_cls = PoloUpSubsystem
+
+
+@goal_rule
+async def polo_up(subsystem: PoloUpSubsystem, env: CompleteEnvironmentVars) -> PoloUp:
+    args = ["up", "--clickhouse", subsystem.clickhouse, "--port", str(subsystem.port)]
+    return PoloUp(exit_code=await run_entry_point(STACK_BINARY, args, env, "polo-up"))
+
+
+class PoloDownSubsystem(GoalSubsystem):
+    name = "polo-down"
+    help = "Stop what `polo-up` started. Data is kept unless --wipe."
+
+    wipe = BoolOption(default=False, help="Also delete the local data directory.")
+
+
+class PoloDown(_LocalGoal):
+    subsystem_cls = PoloDownSubsystem
+
+
+@goal_rule
+async def polo_down(subsystem: PoloDownSubsystem, env: CompleteEnvironmentVars) -> PoloDown:
+    args = ["down", *_flag("wipe", subsystem.wipe)]
+    return PoloDown(exit_code=await run_entry_point(STACK_BINARY, args, env, "polo-down"))
+
+
+class ProdSyncSubsystem(GoalSubsystem):
+    name = "prod-sync"
+    help = "Copy the last N days of production ClickHouse data into the local database."
+
+    days = IntOption(default=30, help="How many days back to copy.")
+    source_url = StrOption(
+        default=None, help="Production ClickHouse over HTTP (default: POLO_PROD_CLICKHOUSE_URL)."
+    )
+    dest_url = StrOption(default=None, help="Destination (default: the local ClickHouse).")
+    tables = StrListOption(help="Only these tables (default: every data-model table).")
+    force = BoolOption(default=False, help="Allow a destination that is not local.")
+
+
+class ProdSync(_LocalGoal):
+    subsystem_cls = ProdSyncSubsystem
+
+
+@goal_rule
+async def prod_sync(subsystem: ProdSyncSubsystem, env: CompleteEnvironmentVars) -> ProdSync:
+    args = [
+        *_flag("days", subsystem.days),
+        *_flag("source-url", subsystem.source_url),
+        *_flag("dest-url", subsystem.dest_url),
+        *_flag("tables", ",".join(subsystem.tables)),
+        *_flag("force", subsystem.force),
+    ]
+    return ProdSync(exit_code=await run_entry_point(PROD_SYNC_BINARY, args, env, "prod-sync"))
+
+
+class SeedSubsystem(GoalSubsystem):
+    name = "seed"
+    help = "Seed ClickHouse with a deterministic synthetic organisation, through the real pipeline."
+
+    customers = IntOption(default=None, help="Number of customers.")
+    clusters = IntOption(default=None, help="Clusters per customer.")
+    resources = IntOption(default=None, help="Number of resources.")
+    days = IntOption(default=None, help="Days of history.")
+    random_seed = IntOption(default=None, help="Random seed (same seed, same data).")
+    url = StrOption(default=None, help="ClickHouse to seed (default: as `migrate`).")
+
+
+class Seed(_LocalGoal):
+    subsystem_cls = SeedSubsystem
+
+
+@goal_rule
+async def seed(subsystem: SeedSubsystem, env: CompleteEnvironmentVars) -> Seed:
+    args = [
+        *_flag("customers", subsystem.customers),
+        *_flag("clusters", subsystem.clusters),
+        *_flag("resources", subsystem.resources),
+        *_flag("days", subsystem.days),
+        *_flag("random-seed", subsystem.random_seed),
+        *_flag("url", subsystem.url),
+    ]
+    return Seed(exit_code=await run_entry_point(SEED_BINARY, args, env, "seed"))
+
+
+class DeployWorkerSubsystem(GoalSubsystem):
+    name = "deploy-worker"
+    help = "Deploy the API Worker with wrangler; --dry-run builds and validates the bundle offline."
+
+    env = StrOption(default="staging", help="`staging` or `production`.")
+    dry_run = BoolOption(default=False, help="Build the bundle and report its size; no deploy.")
+
+
+class DeployWorker(_LocalGoal):
+    subsystem_cls = DeployWorkerSubsystem
+
+
+@goal_rule
+async def deploy_worker(
+    subsystem: DeployWorkerSubsystem, env: CompleteEnvironmentVars
+) -> DeployWorker:
+    args = ["--env", subsystem.env, *_flag("dry-run", subsystem.dry_run)]
+    return DeployWorker(
+        exit_code=await run_entry_point(DEPLOY_WORKER_BINARY, args, env, "deploy-worker")
+    )
+
+
+def rules():
+    return collect_rules()
