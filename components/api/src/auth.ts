@@ -73,7 +73,7 @@ export function assertAuthConfig(env: AuthEnv): void {
       throw new ApiError(
         500,
         "misconfigured",
-        "POLO_AUTH_DEV_BYPASS is set in the production environment; refusing to serve",
+        "POLO_AUTH_DEV_BYPASS=1 is not allowed when POLO_ENV is production or unset; refusing to serve",
       );
     }
     return;
