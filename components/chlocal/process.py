@@ -13,7 +13,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -162,3 +164,51 @@ def wait_port_free(port: int, *, timeout_s: float = 10.0, host: str = "127.0.0.1
             return False
         time.sleep(0.05)
     return True
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A chlocal server running in its own process."""
+
+    url: str
+    port: int
+    pid: int
+    data_dir: Path
+    log_path: Path
+
+
+@contextmanager
+def running_endpoint(
+    data_dir: Path,
+    *,
+    port: int | None = None,
+    extra_args: Sequence[str] = (),
+    startup_timeout_s: float = 60.0,
+) -> Iterator[Endpoint]:
+    """Run `python -m chlocal.server` on `data_dir` for the duration of the block."""
+    port = port or free_port()
+    log_path = data_dir.parent / f"chlocal-{port}.log"
+    command = [
+        sys.executable,
+        "-m",
+        "chlocal.server",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+        "--log-level",
+        "warning",
+        *extra_args,
+    ]
+    pid = spawn(command, log_path=log_path, env=child_python_env())
+    try:
+        wait_healthy(
+            "chlocal",
+            f"http://127.0.0.1:{port}/ping",
+            pid=pid,
+            log_path=log_path,
+            timeout_s=startup_timeout_s,
+        )
+        yield Endpoint(f"http://127.0.0.1:{port}", port, pid, data_dir, log_path)
+    finally:
+        stop(pid)
