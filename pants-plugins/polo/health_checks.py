@@ -35,7 +35,7 @@ def _is_test_file(name: str) -> bool:
 
 
 def modules_without_tests(python_files: Iterable[str]) -> list[Problem]:
-    """Every module `foo.py` needs `foo_test.py`, `test_foo.py` or `foo_<kind>_test.py` beside it."""
+    """A module `foo.py` needs `foo_test.py`, `test_foo.py` or `foo_<kind>_test.py` beside it."""
     by_dir: dict[str, set[str]] = {}
     for path in python_files:
         by_dir.setdefault(posixpath.dirname(path), set()).add(posixpath.basename(path))
