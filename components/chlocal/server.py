@@ -289,6 +289,11 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     policy = auth.default_policy(args.host, credentials)
     if args.require_auth is not None:
         policy = auth.AuthPolicy(credentials=credentials, require=args.require_auth)
+    if policy.require and not credentials.password:
+        raise SystemExit(
+            f"chlocal: refusing to require credentials with an empty password on {args.host}; "
+            "set --password or POLO_CHLOCAL_PASSWORD"
+        )
     return ServerConfig(
         data_dir=args.data_dir or polo_home() / "clickhouse",
         host=args.host,
