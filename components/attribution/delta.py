@@ -1,0 +1,344 @@
+"""Delta decomposition, the Decimal reference implementation (docs/attribution.md).
+
+Given a base window A, a compare window B (both `[start, end)`, equal length) and a node of a
+hierarchy, every resource r under the node is classified relative to that node:
+
+- continuing: under the node in A and in B. Its delta c_B - c_A splits into a usage effect and a
+  rate effect. Per usage type present in both windows with positive quantities,
+  rate = (p_B - p_A)·(q_A + q_B)/2 with p = c / q, rounded half away from zero to 1e-6; the
+  usage effect is the exact remainder c_B - c_A - Σ rate, so the two always add up to the delta
+  to the last digit. A usage type present in both windows with an unknown (zero) quantity on
+  either side contributes nothing to the rate effect and flags the resource: its change is
+  reported as usage because nothing better is known. A usage type present in one window only is
+  new or ceased consumption of a continuing resource: usage effect, not flagged.
+- created: under the node in B only, and with no cost anywhere in A: + c_B.
+- removed: under the node in A only, and with no cost anywhere in B: - c_A.
+- transferred in: under the node in B only, but with cost elsewhere in A (its owner changed):
+  + c_B. transferred out: under the node in A only, with cost elsewhere in B: - c_A.
+
+c_A, c_B and q_A, q_B only count the days the resource was under the node (ownership is per
+day). Hence at every node: created + removed + usage + rate + transferred_in + transferred_out
+= total_B - total_A exactly, the children's deltas add up to their parent's, and a transfer
+between two children of a node is a transfer at the children but an ordinary continuing
+resource at the node itself.
+
+The SQL named queries (`components/api/src/queries/delta_*.sql`) implement the same rules in
+integer micro-units; the property tests compare the two on random fleets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from attribution.nodes import ROOT
+
+MICRO = 10**6
+_QUANTUM = Decimal(1).scaleb(-6)
+
+Component = Literal["created", "removed", "continuing", "transferred_in", "transferred_out"]
+
+
+class WindowError(ValueError):
+    """The two windows cannot be compared (empty, reversed or of unequal length)."""
+
+
+class Window(BaseModel):
+    """A `[start, end)` window of days."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.end <= self.start:
+            raise WindowError(
+                f"window end {self.end.isoformat()} must be after its start "
+                f"{self.start.isoformat()} (windows are [start, end), end exclusive)"
+            )
+        return self
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day < self.end
+
+
+def validate_windows(base: Window, compare: Window) -> None:
+    """Reject windows of unequal length.
+
+    Normalising (scaling A to B's length) would make every component a non-terminating fraction,
+    breaking the exact Decimal invariants, and would report calendar length as a usage change;
+    so the caller must pick windows of the same number of days.
+    """
+    if base.days != compare.days:
+        raise WindowError(
+            f"windows must have the same length: base window "
+            f"[{base.start.isoformat()}, {base.end.isoformat()}) has {base.days} days, compare "
+            f"window [{compare.start.isoformat()}, {compare.end.isoformat()}) has "
+            f"{compare.days} days"
+        )
+
+
+def _check_micro(value: Decimal) -> Decimal:
+    if not value.is_finite() or value != value.quantize(_QUANTUM):
+        raise ValueError(f"{value} is not a finite amount with at most 6 decimal places")
+    return value
+
+
+class CostLine(BaseModel):
+    """One day of cost of one usage type of one resource, placed in a hierarchy.
+
+    `path` lists the node ids from the top level (customer or account) down to the resource
+    itself, as the resource was placed on `day`.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    day: date
+    resource_key: str = Field(min_length=1)
+    usage_type: str
+    cost: Decimal
+    quantity: Decimal
+    path: tuple[str, ...] = Field(min_length=1)
+
+    _check_amounts = field_validator("cost", "quantity")(_check_micro)
+
+    @model_validator(mode="after")
+    def _path_ends_at_resource(self) -> CostLine:
+        if self.path[-1] != self.resource_key:
+            raise ValueError(
+                f"path {self.path!r} must end with the resource itself ({self.resource_key!r})"
+            )
+        return self
+
+
+class Components(BaseModel):
+    """Totals of both windows and the parts their difference is made of."""
+
+    model_config = ConfigDict(frozen=True)
+
+    total_a: Decimal = Decimal(0)
+    total_b: Decimal = Decimal(0)
+    created: Decimal = Decimal(0)
+    removed: Decimal = Decimal(0)
+    usage_effect: Decimal = Decimal(0)
+    rate_effect: Decimal = Decimal(0)
+    transferred_in: Decimal = Decimal(0)
+    transferred_out: Decimal = Decimal(0)
+
+    @property
+    def delta(self) -> Decimal:
+        return self.total_b - self.total_a
+
+    @property
+    def components_sum(self) -> Decimal:
+        return (
+            self.created
+            + self.removed
+            + self.usage_effect
+            + self.rate_effect
+            + self.transferred_in
+            + self.transferred_out
+        )
+
+
+class ResourceDelta(Components):
+    """One resource under a node, classified relative to that node."""
+
+    resource_key: str
+    component: Component
+    flagged: bool
+
+
+class NodeDelta(Components):
+    """One child of the node the decomposition was asked for."""
+
+    node_id: str
+    resource_count: int
+    flagged_resources: int
+
+
+def rate_effect(c_a: Decimal, q_a: Decimal, c_b: Decimal, q_b: Decimal) -> Decimal:
+    """(p_B - p_A)·(q_A + q_B)/2, rounded half away from zero to 1e-6.
+
+    Computed as one exact integer division in micro-units,
+    (C_B·Q_A - C_A·Q_B)·(Q_A + Q_B) / (2·Q_A·Q_B), so that the SQL (Int256) and this function
+    round the same rational number the same way. Quantities must be positive.
+    """
+    if q_a <= 0 or q_b <= 0:
+        raise ValueError("rate effect needs positive quantities in both windows")
+    ca, qa, cb, qb = (int(v.scaleb(6)) for v in (c_a, q_a, c_b, q_b))
+    numerator = (cb * qa - ca * qb) * (qa + qb)
+    denominator = 2 * qa * qb
+    magnitude = (2 * abs(numerator) + denominator) // (2 * denominator)
+    micro = magnitude if numerator >= 0 else -magnitude
+    return Decimal(micro).scaleb(-6)
+
+
+def child_of(path: tuple[str, ...], node_id: str) -> str | None:
+    """The child of `node_id` on `path`, the node itself when it ends the path, else None."""
+    if node_id == ROOT:
+        return path[0]
+    try:
+        index = path.index(node_id)
+    except ValueError:
+        return None
+    return path[index + 1] if index + 1 < len(path) else node_id
+
+
+def is_under(path: tuple[str, ...], node_id: str) -> bool:
+    return node_id == ROOT or node_id in path
+
+
+class _Sums:
+    """Cost and quantity of one usage type of one resource in each window."""
+
+    __slots__ = ("c_a", "c_b", "in_a", "in_b", "q_a", "q_b")
+
+    def __init__(self) -> None:
+        self.c_a = self.c_b = self.q_a = self.q_b = Decimal(0)
+        self.in_a = self.in_b = False
+
+
+def _classify(
+    key: str,
+    items: dict[str, _Sums],
+    anywhere_a: set[str],
+    anywhere_b: set[str],
+) -> ResourceDelta:
+    c_a = sum((s.c_a for s in items.values()), Decimal(0))
+    c_b = sum((s.c_b for s in items.values()), Decimal(0))
+    in_a = any(s.in_a for s in items.values())
+    in_b = any(s.in_b for s in items.values())
+    totals = {"total_a": c_a, "total_b": c_b}
+    if in_a and in_b:
+        rate = Decimal(0)
+        flagged = False
+        for s in items.values():
+            if not (s.in_a and s.in_b):
+                continue
+            if s.q_a > 0 and s.q_b > 0:
+                rate += rate_effect(s.c_a, s.q_a, s.c_b, s.q_b)
+            else:
+                flagged = True
+        return ResourceDelta(
+            resource_key=key,
+            component="continuing",
+            flagged=flagged,
+            rate_effect=rate,
+            usage_effect=c_b - c_a - rate,
+            **totals,
+        )
+    if in_b:
+        if key in anywhere_a:
+            return ResourceDelta(
+                resource_key=key,
+                component="transferred_in",
+                flagged=False,
+                transferred_in=c_b,
+                **totals,
+            )
+        return ResourceDelta(
+            resource_key=key, component="created", flagged=False, created=c_b, **totals
+        )
+    if key in anywhere_b:
+        return ResourceDelta(
+            resource_key=key,
+            component="transferred_out",
+            flagged=False,
+            transferred_out=-c_a,
+            **totals,
+        )
+    return ResourceDelta(
+        resource_key=key, component="removed", flagged=False, removed=-c_a, **totals
+    )
+
+
+def _group(
+    lines: Iterable[CostLine], base: Window, compare: Window, node_id: str, by_child: bool
+) -> tuple[dict[tuple[str, str], dict[str, _Sums]], set[str], set[str]]:
+    validate_windows(base, compare)
+    groups: dict[tuple[str, str], dict[str, _Sums]] = defaultdict(lambda: defaultdict(_Sums))
+    anywhere_a: set[str] = set()
+    anywhere_b: set[str] = set()
+    for line in lines:
+        in_a, in_b = line.day in base, line.day in compare
+        if not (in_a or in_b):
+            continue
+        if in_a:
+            anywhere_a.add(line.resource_key)
+        if in_b:
+            anywhere_b.add(line.resource_key)
+        group = child_of(line.path, node_id) if by_child else node_id
+        if group is None or (not by_child and not is_under(line.path, node_id)):
+            continue
+        sums = groups[(group, line.resource_key)][line.usage_type]
+        if in_a:
+            sums.c_a += line.cost
+            sums.q_a += line.quantity
+            sums.in_a = True
+        if in_b:
+            sums.c_b += line.cost
+            sums.q_b += line.quantity
+            sums.in_b = True
+    return groups, anywhere_a, anywhere_b
+
+
+def delta_resources(
+    lines: Iterable[CostLine], base: Window, compare: Window, node_id: str = ROOT
+) -> list[ResourceDelta]:
+    """Every resource under `node_id`, classified relative to that node, largest |delta| first."""
+    groups, anywhere_a, anywhere_b = _group(lines, base, compare, node_id, by_child=False)
+    rows = [_classify(key, items, anywhere_a, anywhere_b) for (_node, key), items in groups.items()]
+    return sorted(rows, key=lambda r: (-abs(r.delta), r.resource_key))
+
+
+def delta_nodes(
+    lines: Iterable[CostLine], base: Window, compare: Window, node_id: str = ROOT
+) -> list[NodeDelta]:
+    """The children of `node_id` (the node itself for its own cost), largest |delta| first."""
+    groups, anywhere_a, anywhere_b = _group(lines, base, compare, node_id, by_child=True)
+    fields = list(Components.model_fields)
+    per_child: dict[str, dict[str, Decimal]] = defaultdict(
+        lambda: dict.fromkeys(fields, Decimal(0))
+    )
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (child, key), items in groups.items():
+        resource = _classify(key, items, anywhere_a, anywhere_b)
+        acc = per_child[child]
+        for name in fields:
+            acc[name] += getattr(resource, name)
+        counts[child][0] += 1
+        counts[child][1] += int(resource.flagged)
+    rows = [
+        NodeDelta(
+            node_id=child,
+            resource_count=counts[child][0],
+            flagged_resources=counts[child][1],
+            **acc,
+        )
+        for child, acc in per_child.items()
+    ]
+    return sorted(rows, key=lambda r: (-abs(r.delta), r.node_id))
+
+
+def node_components(
+    lines: Iterable[CostLine], base: Window, compare: Window, node_id: str = ROOT
+) -> Components:
+    """The decomposition of `node_id` itself: the sum of its resources' components."""
+    fields = list(Components.model_fields)
+    acc = dict.fromkeys(fields, Decimal(0))
+    for resource in delta_resources(lines, base, compare, node_id):
+        for name in fields:
+            acc[name] += getattr(resource, name)
+    return Components(**acc)
