@@ -9,6 +9,7 @@ Every Polo component reaches ClickHouse through `connect()`: embedded chDB on di
   exponential backoff and jitter, and nothing else is: a syntax error fails at once;
 - inserts are sent in batches of `DEFAULT_BATCH_SIZE` rows, values untouched (Decimal stays
   Decimal end to end);
+- datetimes come back timezone-aware in UTC (`tz_mode="aware"`), as Polo sends them;
 - errors are `ClickHouseError`s with a one-line message, not a stack of driver internals (the
   driver exception is kept as `__cause__` for debugging).
 """
@@ -421,6 +422,7 @@ def _open(settings: ClickHouseSettings, *, database: str | None, name: str) -> P
                 path=str(path),
                 database=database,
                 settings={"max_execution_time": int(settings.query_timeout)},
+                tz_mode="aware",
             )
         parts = urlsplit(settings.url)
         return clickhouse_connect.get_client(
@@ -435,6 +437,7 @@ def _open(settings: ClickHouseSettings, *, database: str | None, name: str) -> P
             # Retries happen here, with backoff, not also inside the driver.
             query_retries=0,
             settings={"max_execution_time": int(settings.query_timeout)},
+            tz_mode="aware",
         )
 
     try:
