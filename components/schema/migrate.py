@@ -42,6 +42,7 @@ from collectors.common.clickhouse_client import (
     ClickHouseUnavailable,
     PoloClickHouse,
     connect,
+    process_alive,
     resolve_url,
 )
 from schema.sql_splitter import SqlSplitError, Statement, split_statements
@@ -389,16 +390,6 @@ class LockHolder:
         return now >= self.expires_at or (self.host == host and not pid_alive(self.pid))
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class MigrationLock:
     """One migration runner per database, on any ClickHouse (embedded or server).
 
@@ -420,7 +411,7 @@ class MigrationLock:
         wait_seconds: float = DEFAULT_LOCK_WAIT_SECONDS,
         ttl_seconds: float = DEFAULT_LOCK_TTL_SECONDS,
         poll_seconds: float = 0.1,
-        pid_alive: Callable[[int], bool] = _pid_alive,
+        pid_alive: Callable[[int], bool] = process_alive,
     ) -> None:
         self._db = db
         self._wait = wait_seconds

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import struct
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +39,9 @@ from tenacity import (
 )
 
 DEFAULT_BATCH_SIZE = 1000
+DEFAULT_RETRY_ATTEMPTS = 3
+# Upper bound on a whole retry loop, so an unreachable server fails within seconds.
+DEFAULT_RETRY_MAX_SECONDS = 15.0
 # The database Polo uses when the URL names none: its tables never land in `default`.
 DEFAULT_DATABASE = "polo"
 
@@ -104,9 +108,8 @@ class ClickHouseSettings(BaseModel):
     database: str = DEFAULT_DATABASE
     connect_timeout: float = Field(default=5.0, gt=0)
     query_timeout: float = Field(default=300.0, gt=0)
-    retry_attempts: int = Field(default=3, ge=1)
-    # Upper bound on the whole retry loop, so an unreachable server fails within seconds.
-    retry_max_seconds: float = Field(default=15.0, gt=0)
+    retry_attempts: int = Field(default=DEFAULT_RETRY_ATTEMPTS, ge=1)
+    retry_max_seconds: float = Field(default=DEFAULT_RETRY_MAX_SECONDS, gt=0)
 
     @field_validator("url")
     @classmethod
@@ -220,12 +223,13 @@ def _live_local_endpoint(path: Path) -> str | None:
     except (OSError, ValueError, KeyError, TypeError):
         # No endpoint file, or a half-written / foreign one: fall back to embedded.
         return None
-    if not isinstance(url, str) or not _pid_alive(pid):
+    if not isinstance(url, str) or not process_alive(pid):
         return None
     return url
 
 
-def _pid_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """True when a process with this pid exists on this host (it may belong to another user)."""
     if pid <= 0:
         return False
     try:
@@ -271,9 +275,15 @@ def _clean_message(error: BaseException) -> str:
     reason = _OS_REASON.search(text)
     if reason and isinstance(error, driver_errors.OperationalError):
         return (reason["reason"] or reason["timeout"]).strip()
-    text = text.replace("Received ClickHouse exception, code: ", "Code: ")
-    first = text.splitlines()[0]
-    return _VERSION_TRAILER.sub("", first)
+    # An HTTP server error repeats the code before the server's own text: keep the latter.
+    text = text.split("server response: ", 1)[-1]
+    lines = text.splitlines()
+    first = _VERSION_TRAILER.sub("", lines[0])
+    # chDB echoes the statement after the first line and names the error at the very end.
+    name = driver_errors.error_name_from_body(text)
+    if name and name not in first:
+        first = f"{first} ({name})"
+    return first
 
 
 def _translate(query_name: str, error: BaseException) -> ClickHouseError:
@@ -291,8 +301,10 @@ class PoloClickHouse:
         the default retry budget applies."""
         self.client = client
         self.settings = settings
-        self._retry_attempts = settings.retry_attempts if settings else 3
-        self._retry_max_seconds = settings.retry_max_seconds if settings else 15.0
+        self._retry_attempts = settings.retry_attempts if settings else DEFAULT_RETRY_ATTEMPTS
+        self._retry_max_seconds = (
+            settings.retry_max_seconds if settings else DEFAULT_RETRY_MAX_SECONDS
+        )
 
     def _run(self, name: str, call: Any) -> Any:
         try:
@@ -321,7 +333,11 @@ class PoloClickHouse:
 
         Without `column_names`, the columns are the first row's keys and every row must have
         exactly those keys. With `column_names`, every row must have at least those keys (others
-        are ignored). Every row is checked before anything is sent, so bad input inserts nothing.
+        are ignored). Float values are refused: Polo keeps money and quantities as Decimal.
+        Every row is checked before anything is sent, so bad input of that kind inserts nothing
+        (ValueError). A value the column type cannot hold is found while a batch is serialized:
+        that raises ClickHouseQueryError saying how many rows earlier batches inserted.
+
         A pydantic model is converted with its `to_row()` method when it has one, else
         `model_dump()`. Each batch is retried on transient failures; the tables written this way
         are ReplacingMergeTrees, so a batch that did land before a retry adds no duplicate.
@@ -334,9 +350,28 @@ class PoloClickHouse:
         columns = list(column_names) if column_names is not None else list(dict_rows[0])
         values = _row_values(table, dict_rows, columns, exact=column_names is None)
         name = f"insert:{table}"
+        inserted = 0
         for batch in _batches(values, batch_size):
-            self._run(name, lambda b=batch: self.client.insert(table, b, column_names=columns))
-        return len(values)
+            try:
+                self._run(name, lambda b=batch: self.client.insert(table, b, column_names=columns))
+            except ClickHouseError as error:
+                if not inserted:
+                    raise
+                raise type(error)(
+                    name,
+                    f"{error.message}; {inserted} rows were inserted before this batch",
+                    code=error.code,
+                ) from error
+            except (ValueError, TypeError, ArithmeticError, struct.error) as error:
+                # The driver serializes on our side and lets Python's conversion errors escape.
+                raise ClickHouseQueryError(
+                    name,
+                    f"a value in rows {inserted}..{inserted + len(batch) - 1} does not fit its "
+                    f"column ({type(error).__name__}: {error}); {inserted} rows were inserted "
+                    "before this batch",
+                ) from error
+            inserted += len(batch)
+        return inserted
 
     def close(self) -> None:
         self.client.close()
@@ -374,6 +409,12 @@ def _row_values(
                 f"insert into {table}: row {index} does not match the columns "
                 f"{columns}: {', '.join(problems)}; nothing was inserted"
             )
+        floats = [column for column in columns if isinstance(row[column], float)]
+        if floats:
+            raise ValueError(
+                f"insert into {table}: row {index} has float values in {floats}; Polo stores "
+                "money and quantities as Decimal (use Decimal(str(value))); nothing was inserted"
+            )
         values.append([row[column] for column in columns])
     return values
 
@@ -399,7 +440,7 @@ def connect(
     if settings is None:
         settings = ClickHouseSettings.from_url(resolve_url(url), database=database)
     elif database:
-        settings = settings.model_copy(update={"database": database})
+        settings = ClickHouseSettings(**{**settings.model_dump(), "database": database})
     name = f"connect:{settings.display_url}"
     if create_database:
         bootstrap = _open(settings, database=None, name=name)
