@@ -14,7 +14,7 @@ export interface ClickHouseConfig {
   url: string;
   user?: string;
   password?: string;
-  database?: string;
+  database: string;
   timeoutMs: number;
 }
 
@@ -39,6 +39,8 @@ export interface QueryRequest {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Where Polo's tables live when the URL names no database (the Python tools use the same default). */
+export const DEFAULT_DATABASE = "polo";
 
 /** ClickHouse error codes that mean "the server gave up on time", reported as 504. */
 const TIMEOUT_CODES = new Set([159 /* TIMEOUT_EXCEEDED */, 209 /* SOCKET_TIMEOUT */, 394 /* QUERY_WAS_CANCELLED */]);
@@ -76,7 +78,7 @@ export function configFromEnv(env: {
   const user = env.CLICKHOUSE_USER || decodeURIComponent(parsed.username) || undefined;
   const password = env.CLICKHOUSE_PASSWORD || decodeURIComponent(parsed.password) || undefined;
   const pathDatabase = decodeURIComponent(parsed.pathname.replace(/^\/+|\/+$/g, ""));
-  const database = env.CLICKHOUSE_DATABASE || pathDatabase || undefined;
+  const database = env.CLICKHOUSE_DATABASE || pathDatabase || DEFAULT_DATABASE;
   parsed.username = "";
   parsed.password = "";
   parsed.pathname = "/";
@@ -95,7 +97,7 @@ export function buildRequest(config: ClickHouseConfig, query: QueryRequest, form
   // The server-side limit is a little shorter than ours, so ClickHouse usually reports the timeout
   // itself (code 159) and frees the query; our AbortController is the backstop.
   url.searchParams.set("max_execution_time", String(Math.max(1, Math.floor(config.timeoutMs / 1000) - 1)));
-  if (config.database) url.searchParams.set("database", config.database);
+  url.searchParams.set("database", config.database);
   for (const [key, value] of Object.entries(query.params)) url.searchParams.set(`param_${key}`, String(value));
   const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
   if (config.user) {

@@ -10,8 +10,10 @@
 import { badRequest } from "../errors";
 import {
   addDays,
+  checkEqualWindows,
   checkWindow,
   dateParam,
+  daysBetween,
   enumParam,
   MAX_PAGE_SIZE,
   parseParam,
@@ -55,6 +57,8 @@ export interface QuerySpec {
   params: Record<string, ParamSpec>;
   /** `[start, end)` pairs checked for order and length after all values are resolved. */
   windows: ReadonlyArray<readonly [string, string]>;
+  /** The windows must have the same number of days (the delta compares like with like). */
+  equalWindows?: boolean;
 }
 
 export const DEFAULT_WINDOW_DAYS = 30;
@@ -109,7 +113,7 @@ const deltaWindows = [
 ] as const;
 
 function daysOf(start: string, endDate: string): number {
-  return Math.max(1, Math.round((Date.parse(endDate) - Date.parse(start)) / 86_400_000));
+  return Math.max(1, daysBetween(start, endDate));
 }
 
 export const QUERIES: Record<QueryName, QuerySpec> = {
@@ -131,8 +135,14 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
     params: { ...window(), customer: customer() },
     windows: [["start", "end"]],
   },
-  delta_nodes: { name: "delta_nodes", sql: deltaNodesSql, params: deltaParams(), windows: deltaWindows },
-  delta_resources: { name: "delta_resources", sql: deltaResourcesSql, params: deltaParams(), windows: deltaWindows },
+  delta_nodes: { name: "delta_nodes", sql: deltaNodesSql, params: deltaParams(), windows: deltaWindows, equalWindows: true },
+  delta_resources: {
+    name: "delta_resources",
+    sql: deltaResourcesSql,
+    params: deltaParams(),
+    windows: deltaWindows,
+    equalWindows: true,
+  },
   delta_events: {
     name: "delta_events",
     sql: deltaEventsSql,
@@ -214,5 +224,6 @@ export function bindParams(
   for (const [startName, endName] of spec.windows) {
     checkWindow(startName, endName, String(resolved[startName]), String(resolved[endName]));
   }
+  if (spec.equalWindows) checkEqualWindows(spec.windows, resolved);
   return resolved;
 }

@@ -62,6 +62,7 @@ describe("request building", () => {
     expect(parsed).toMatchObject({ url: "http://127.0.0.1:8123/", user: "alice", password: "pw@x", database: "polo_dev" });
     const overridden = configFromEnv({ CLICKHOUSE_URL: "http://alice:pw@h:8123/db", CLICKHOUSE_USER: "bob", CLICKHOUSE_PASSWORD: "k" });
     expect(overridden).toMatchObject({ user: "bob", password: "k" });
+    expect(configFromEnv({ CLICKHOUSE_URL: "http://127.0.0.1:8123" }).database).toBe("polo");
   });
 
   it("rejects unusable configuration with a clear message", () => {

@@ -41,12 +41,17 @@ describe("every 400 case", () => {
     ));
   it("oversized compare window of a delta", () =>
     expect400(
-      "/api/delta/resources?base_start=2026-01-01&base_end=2026-01-08&compare_start=2024-01-01&compare_end=2026-01-08",
+      "/api/delta/resources?base_start=2025-01-01&base_end=2025-01-08&compare_start=2024-01-01&compare_end=2026-01-02",
       "window 'compare_start'..'compare_end' spans",
     ));
   it("an explicit start after the default end (today)", () =>
     expect400("/api/coverage?start=2149-01-01", "must be before 'end'"));
 
+  it("delta windows of unequal length", () =>
+    expect400(
+      "/api/delta/nodes?base_start=2026-01-01&base_end=2026-02-01&compare_start=2026-02-01&compare_end=2026-03-01",
+      "the windows must be equally long (base_start..base_end = 31 days, compare_start..compare_end = 28 days)",
+    ));
   it("unknown hierarchy", () => expect400("/api/hierarchy/tree?hierarchy=financial", "'hierarchy' must be one of logical, physical"));
   it("unknown sort column", () => expect400("/api/resources?sort=password", "'sort' must be one of"));
   it("sort by an SQL fragment", () => expect400("/api/resources?sort=cost%3B%20DROP%20TABLE%20x", "'sort' must be one of"));

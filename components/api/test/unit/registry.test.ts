@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { QUERIES, type QueryName } from "../../src/queries/registry";
+
+/** `{name:Type}` placeholders ClickHouse will bind, outside comments. */
+function placeholders(sql: string): Map<string, string> {
+  const code = sql.replace(/\/\*[\s\S]*?\*\//g, "").replace(/--[^\n]*/g, "");
+  const found = new Map<string, string>();
+  for (const match of code.matchAll(/\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([^{}]+?)\s*\}/g)) {
+    const [, name, type] = match as unknown as [string, string, string];
+    const normalised = type.replace(/\s+/g, "");
+    const previous = found.get(name);
+    if (previous && previous !== normalised) throw new Error(`{${name}} is declared as both ${previous} and ${normalised}`);
+    found.set(name, normalised);
+  }
+  return found;
+}
+
+describe("query registry", () => {
+  const names = Object.keys(QUERIES) as QueryName[];
+
+  it("covers the eleven named queries of the contract", () => {
+    expect(names.sort()).toEqual(
+      [
+        "costs_by_account_role",
+        "costs_by_customer",
+        "coverage",
+        "daily_trend",
+        "delta_events",
+        "delta_nodes",
+        "delta_resources",
+        "freshness",
+        "hierarchy_tree",
+        "node_cost_trend",
+        "resources",
+      ].sort(),
+    );
+  });
+
+  it.each(names)("%s: bundled SQL declares exactly the registry's parameters, with the same ClickHouse types", (name) => {
+    const spec = QUERIES[name];
+    expect(spec.sql.trim().length, "the .sql text module is empty").toBeGreaterThan(0);
+    const declared = Object.fromEntries(placeholders(spec.sql));
+    const registered = Object.fromEntries(Object.entries(spec.params).map(([param, p]) => [param, p.chType]));
+    expect(declared).toEqual(registered);
+  });
+
+  it.each(names)("%s: parameter defaults resolve to valid values", (name) => {
+    const spec = QUERIES[name];
+    for (const [param, p] of Object.entries(spec.params)) {
+      if (p.kind === "enum") expect(p.values, param).toContain(p.default);
+      if (p.kind === "uint") expect(p.default >= p.min && p.default <= p.max, param).toBe(true);
+    }
+  });
+});
