@@ -19,16 +19,14 @@ from clickhouse_connect.driver.client import Client
 from collectors.common.clickhouse_client import PoloClickHouse
 from schema.migrate import (
     DEFAULT_MIGRATIONS_DIR,
-    LOCK_TABLE,
     MigrationFailedError,
     MigrationIntegrityError,
-    MigrationLock,
-    MigrationLockedError,
     apply_migrations,
     checksum,
     main,
     migration_status,
 )
+from schema.migration_lock import LOCK_TABLE, MigrationLock, MigrationLockedError
 
 SHIPPED = sorted(DEFAULT_MIGRATIONS_DIR.glob("*.sql"))
 
@@ -270,26 +268,6 @@ def test_second_runner_waits_for_the_lock_and_refuses_naming_the_holder(
         assert err.count("\n") == 1 and held.holder.owner in err
     assert "schema_migrations" not in tables(ch_client) or recorded(ch_client) == []
     assert len(apply_migrations(ch_client)) == 10
-
-
-def test_lock_of_a_dead_local_runner_is_taken_over(
-    ch_client: Client, new_client: Callable[[], Client]
-) -> None:
-    crashed = MigrationLock(PoloClickHouse(new_client()))
-    crashed.acquire()  # and never released, as if the process had been killed
-    successor = MigrationLock(
-        PoloClickHouse(ch_client), wait_seconds=1, pid_alive=lambda _pid: False
-    )
-    with successor:
-        assert successor.current_holder() == successor.holder
-    assert LOCK_TABLE not in tables(ch_client)
-    assert not any(name.startswith(f"{LOCK_TABLE}_stale") for name in tables(ch_client))
-
-
-def test_expired_lock_is_taken_over(ch_client: Client, new_client: Callable[[], Client]) -> None:
-    MigrationLock(PoloClickHouse(new_client()), ttl_seconds=0.01).acquire()
-    time.sleep(0.05)
-    assert len(apply_migrations(ch_client, lock_wait_seconds=1)) == 10
 
 
 def test_concurrent_runners_apply_each_migration_once(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,6 @@ import pytest
 from schema.migrate import (
     DEFAULT_MIGRATIONS_DIR,
     AppliedRecord,
-    LockHolder,
     MigrationSetError,
     checksum,
     compute_status,
@@ -150,26 +149,6 @@ def test_status_of_applied_pending_changed_renamed_and_missing(tmp_path: Path) -
     assert "005_gone.sql" in problems[2] and "file is missing" in problems[2]
     assert "file checksum" in statuses[1].describe()
     assert "renamed" in statuses[2].describe()
-
-
-def test_lock_holder_round_trips_through_json() -> None:
-    holder = LockHolder("migrate-abc", "host-1", 42, T0, T0 + timedelta(minutes=15))
-    assert LockHolder.from_json(holder.to_json()) == holder
-    assert LockHolder.from_json("not json") is None
-    assert LockHolder.from_json('{"owner": "x"}') is None
-    assert "migrate-abc" in holder.describe() and "host-1" in holder.describe()
-
-
-def test_lock_is_stale_when_expired_or_its_local_process_is_gone() -> None:
-    holder = LockHolder("m", "host-1", 42, T0, T0 + timedelta(minutes=15))
-    alive = {42}.__contains__
-    dead: set[int] = set()
-    before_expiry = T0 + timedelta(minutes=1)
-    assert not holder.is_stale(before_expiry, "host-1", alive)
-    assert holder.is_stale(before_expiry, "host-1", dead.__contains__)
-    # A pid on another host says nothing about that host's processes: only expiry counts.
-    assert not holder.is_stale(before_expiry, "host-2", dead.__contains__)
-    assert holder.is_stale(T0 + timedelta(minutes=15), "host-2", alive)
 
 
 def test_cli_rejects_a_bad_migration_set_before_connecting(
