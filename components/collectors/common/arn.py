@@ -83,13 +83,16 @@ class Arn:
     account: str
     resource_type: str
     resource_id: str
+    # What separates type and id in the resource part: `/` (`instance/i-1`) or `:`
+    # (`function:name`).
+    separator: str = "/"
 
     @property
     def resource(self) -> str:
-        """The resource part as AWS writes it (`instance/i-1`, `loadbalancer/app/x/1`)."""
+        """The resource part as AWS writes it (`instance/i-1`, `function:my-fn`)."""
         if not self.resource_type:
             return self.resource_id
-        return f"{self.resource_type}/{self.resource_id}"
+        return f"{self.resource_type}{self.separator}{self.resource_id}"
 
     @property
     def polo_resource_type(self) -> str:
@@ -104,6 +107,7 @@ class Arn:
             self.account,
             self.resource_type,
             self.resource_id,
+            self.separator,
         )
 
 
@@ -144,23 +148,23 @@ def parse_arn(value: str) -> Arn:
         raise ArnError(f"ARN {value!r}: account {account!r} is not 12 digits")
     if not resource:
         raise ArnError(f"ARN {value!r}: empty resource part")
-    resource_type, resource_id = _split_resource(resource)
+    resource_type, separator, resource_id = _split_resource(resource)
     if not resource_id:
         raise ArnError(f"ARN {value!r}: empty resource id")
-    return Arn(partition, service, region, account, resource_type, resource_id)
+    return Arn(partition, service, region, account, resource_type, resource_id, separator)
 
 
-def _split_resource(resource: str) -> tuple[str, str]:
+def _split_resource(resource: str) -> tuple[str, str, str]:
     # The first separator decides: `loadbalancer/app/name/id` keeps `app/name/id` as the id.
     slash, colon = resource.find("/"), resource.find(":")
     cuts = [i for i in (slash, colon) if i > 0]
     if not cuts:
-        return "", resource
+        return "", "/", resource
     cut = min(cuts)
     prefix = resource[:cut]
     if not _RESOURCE_TYPE_RE.match(prefix):
-        return "", resource
-    return prefix, resource[cut + 1 :]
+        return "", "/", resource
+    return prefix, resource[cut], resource[cut + 1 :]
 
 
 def format_arn(
@@ -170,9 +174,12 @@ def format_arn(
     account: str,
     resource_type: str,
     resource_id: str,
+    separator: str = "/",
 ) -> str:
     """Build an ARN string from its parts, validating them as `parse_arn` does."""
-    resource = f"{resource_type}/{resource_id}" if resource_type else resource_id
+    if separator not in ("/", ":"):
+        raise ArnError(f"resource separator must be '/' or ':', got {separator!r}")
+    resource = f"{resource_type}{separator}{resource_id}" if resource_type else resource_id
     arn = f"arn:{partition}:{service}:{region}:{account}:{resource}"
     parse_arn(arn)
     return arn

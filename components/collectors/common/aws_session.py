@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+import botocore.loaders
 import botocore.session
 from botocore.config import Config
 
@@ -21,6 +22,10 @@ from collectors.common.config import DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_MODE
 from collectors.common.retry import ThrottlePolicy, call_with_retry
 
 USER_AGENT_EXTRA = "polo-collector"
+
+# One data loader for every session: a fresh botocore session would otherwise parse each
+# service model (the EC2 one is megabytes of JSON) again for every account and region.
+_SHARED_LOADER = botocore.loaders.create_loader()
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ def make_session(
 ) -> boto3.Session:
     """A boto3 session with Polo's retry config; default credential chain when none are given."""
     core = botocore.session.get_session()
+    core.register_component("data_loader", _SHARED_LOADER)
     core.set_default_client_config((retry or RetrySettings()).client_config())
     if credentials is None:
         return boto3.Session(botocore_session=core, region_name=region)

@@ -107,17 +107,21 @@ def paginate(
     *,
     policy: ThrottlePolicy | None = None,
     chunk_items: int = CHUNK_ITEMS,
+    page_size: int | None = None,
     **kwargs: Any,
 ) -> Iterator[dict[str, Any]]:
     """Yield merged result chunks of a boto3 paginator, resuming after throttling.
 
     Each chunk is `paginator.paginate(...).build_full_result()` bounded by `MaxItems`; botocore
-    hands back a `NextToken` resume token, which is where a retried chunk starts again.
+    hands back a `NextToken` resume token, which is where the next (or a retried) chunk starts.
+    `page_size` sets the API's page size (default: the service's own).
     """
     paginator = client.get_paginator(operation)
     token: str | None = None
     while True:
         config: dict[str, Any] = {"MaxItems": chunk_items}
+        if page_size is not None:
+            config["PageSize"] = page_size
         if token is not None:
             config["StartingToken"] = token
 
@@ -137,10 +141,15 @@ def paginate_items(
     result_key: str,
     *,
     policy: ThrottlePolicy | None = None,
+    chunk_items: int = CHUNK_ITEMS,
+    page_size: int | None = None,
     **kwargs: Any,
 ) -> list[dict[str, Any]]:
     """Every item under `result_key` of a paginated operation (e.g. `Volumes`)."""
     items: list[dict[str, Any]] = []
-    for chunk in paginate(client, operation, policy=policy, **kwargs):
+    chunks = paginate(
+        client, operation, policy=policy, chunk_items=chunk_items, page_size=page_size, **kwargs
+    )
+    for chunk in chunks:
         items.extend(chunk.get(result_key, []))
     return items

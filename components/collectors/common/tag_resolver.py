@@ -90,10 +90,10 @@ class TagResolver:
     def resolve(self, tags: Mapping[str, str]) -> Owner:
         if not tags:
             return UNATTRIBUTED
-        by_normal: dict[str, str] = {}
+        by_normal: dict[str, list[str]] = {}
         # Sorted so that when two raw keys normalise alike (`Env`, `env `) the choice is stable.
         for raw in sorted(tags):
-            by_normal.setdefault(normalise_key(raw), raw)
+            by_normal.setdefault(normalise_key(raw), []).append(raw)
         values: dict[str, str] = {}
         customer_rule = UNATTRIBUTED_RULE
         for field in OWNER_FIELDS:
@@ -107,11 +107,11 @@ class TagResolver:
         return Owner(**values, rule=customer_rule)
 
     def _lookup(
-        self, field: str, tags: Mapping[str, str], by_normal: Mapping[str, str]
+        self, field: str, tags: Mapping[str, str], by_normal: Mapping[str, list[str]]
     ) -> tuple[str, str] | None:
         for alias, normal in zip(self.aliases[field], self._normalised[field], strict=True):
-            for raw_key in (alias, by_normal.get(normal)):
-                if raw_key is None or raw_key not in tags:
+            for raw_key in (alias, *by_normal.get(normal, ())):
+                if raw_key not in tags:
                     continue
                 value = normalise_value(tags[raw_key])
                 if value:
