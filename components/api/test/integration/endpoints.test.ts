@@ -1,0 +1,123 @@
+/**
+ * Every endpoint, through the Worker in workerd, on the seeded dataset: it answers 200, and its
+ * rows equal the same named query run directly against ClickHouse over HTTP with the parameters
+ * the Worker reports it bound. Money must arrive as decimal strings.
+ */
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { discover, endpointCases } from "../support/cases.mjs";
+import { clickhouseJson, namedQuery } from "../support/stack.mjs";
+
+const workerUrl = inject("workerUrl");
+const clickhouseUrl = inject("clickhouseUrl");
+
+interface QueryBody {
+  data: Record<string, unknown>[];
+  params: Record<string, string | number>;
+  meta: { query: string; columns: { name: string; type: string }[]; rows: number };
+  page?: { limit: number; offset: number; has_more: boolean; next_offset: number | null };
+}
+
+async function get(path: string): Promise<Response> {
+  return fetch(`${workerUrl}${path}`);
+}
+
+async function getJson<T = QueryBody>(path: string): Promise<T> {
+  const response = await get(path);
+  const text = await response.text();
+  expect(response.status, `${path}: ${text.slice(0, 300)}`).toBe(200);
+  return JSON.parse(text) as T;
+}
+
+async function scalar(sql: string): Promise<string> {
+  const body = await clickhouseJson(clickhouseUrl, sql);
+  return String(Object.values(body.data[0] as Record<string, unknown>)[0]);
+}
+
+let seeded: Awaited<ReturnType<typeof discover>>;
+let cases: ReturnType<typeof endpointCases>;
+
+beforeAll(async () => {
+  seeded = await discover(clickhouseUrl);
+  cases = endpointCases(seeded);
+});
+
+const windowQs = () => `start=${seeded.start}&end=${seeded.end}`;
+
+describe("every endpoint on the seeded dataset", () => {
+  // The case list depends on discovered data, so the cases run inside one test, each labelled.
+  it("every endpoint equals its named query run directly, with money as decimal strings", async () => {
+    expect(new Set(cases.map((c) => c.path)).size).toBe(10);
+    for (const { label, path, query, qs, nonEmpty } of cases) {
+      const body = await getJson(`${path}?${qs}`);
+      expect(body.meta.query, label).toBe(query);
+      if (nonEmpty) expect(body.data.length, `${label}: ${path}?${qs} returned no rows`).toBeGreaterThan(0);
+
+      const direct = await clickhouseJson(clickhouseUrl, namedQuery(query), body.params);
+      expect(body.data, label).toEqual(direct.data);
+      expect(body.meta.columns, label).toEqual(direct.meta);
+
+      // Money and other decimals are strings that keep every digit.
+      const decimals = body.meta.columns.filter((c) => c.type.includes("Decimal")).map((c) => c.name);
+      for (const row of body.data) {
+        for (const column of decimals) {
+          expect(typeof row[column], `${column} in ${label}`).toBe("string");
+          expect(String(row[column]), `${column} in ${label}`).toMatch(/^-?\d+(\.\d+)?$/);
+        }
+      }
+    }
+  });
+
+  it("costs/by-customer returns exactly the seeded customers with cost in the window", async () => {
+    const body = await getJson(`/api/costs/by-customer?${windowQs()}`);
+    const expected = await clickhouseJson(
+      clickhouseUrl,
+      "SELECT DISTINCT marqo_customer AS c FROM cost_attributed_daily WHERE charge_date >= {s:Date} AND charge_date < {e:Date} ORDER BY c",
+      { s: seeded.start, e: seeded.end },
+    );
+    const customerColumn = body.meta.columns.find((c) => /customer/.test(c.name))!.name;
+    const served = body.data.map((row) => String(row[customerColumn])).sort();
+    const seededCustomers = (expected.data as { c: string }[]).map((r) => r.c || "unattributed").sort();
+    expect(served).toEqual([...new Set(seededCustomers)].sort());
+  });
+
+  it("pages resources without overlap and says when more exist", async () => {
+    const first = await getJson(`/api/resources?as_of=${seeded.asOf}&sort=resource_id&direction=asc&limit=3`);
+    expect(first.page).toMatchObject({ limit: 3, offset: 0, has_more: true, next_offset: 3 });
+    const second = await getJson(`/api/resources?as_of=${seeded.asOf}&sort=resource_id&direction=asc&limit=3&offset=3`);
+    const ids = (body: QueryBody) => body.data.map((row) => String(row.resource_id));
+    expect(ids(first)).toHaveLength(3);
+    expect(ids(second).filter((id) => ids(first).includes(id))).toEqual([]);
+    expect([...ids(first), ...ids(second)]).toEqual([...ids(first), ...ids(second)].sort());
+  });
+
+  it("exports resources as CSV with a header row", async () => {
+    const response = await get(`/api/resources?as_of=${seeded.asOf}&format=csv&limit=20`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/csv");
+    expect(response.headers.get("content-disposition")).toContain('filename="resources.csv"');
+    const lines = (await response.text()).trimEnd().split("\n");
+    const json = await getJson(`/api/resources?as_of=${seeded.asOf}&limit=20`);
+    expect(lines[0]).toBe(json.meta.columns.map((c) => `"${c.name}"`).join(","));
+    expect(lines).toHaveLength(json.data.length + 1);
+  });
+
+  it("reports health with ClickHouse reachable and the freshness of each collector", async () => {
+    const body = await getJson<{ status: string; clickhouse: { reachable: boolean }; freshness: unknown[] }>("/api/health");
+    expect(body.status).toBe("ok");
+    expect(body.clickhouse.reachable).toBe(true);
+    const collectors = await scalar("SELECT count() FROM data_freshness");
+    expect(body.freshness).toHaveLength(Number(collectors));
+  });
+
+  it("serves its OpenAPI document", async () => {
+    const doc = await getJson<{ openapi: string; paths: Record<string, unknown> }>("/api/openapi.json");
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toHaveLength(12);
+  });
+
+  it("answers a bad parameter with 400 before reaching ClickHouse", async () => {
+    const response = await get("/api/costs/by-customer?start=2026-02-01&end=2026-01-01");
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "bad_request" } });
+  });
+});
