@@ -493,5 +493,14 @@ def _open(settings: ClickHouseSettings, *, database: str | None, name: str) -> P
             raise ClickHouseUnavailable(
                 name, f"cannot reach ClickHouse: {_clean_message(error)}", code=code
             ) from error
+        if settings.is_embedded:
+            raise ClickHouseUnavailable(
+                name,
+                f"cannot open the embedded ClickHouse in {settings.embedded_path}: chDB lets one "
+                "process open a data directory, and one process open one directory. If another "
+                "process (e.g. the local endpoint) has it open, use that process's http:// URL "
+                f"({_clean_message(error)})",
+                code=code,
+            ) from error
         raise _translate(name, error) from error
     return PoloClickHouse(client, settings)

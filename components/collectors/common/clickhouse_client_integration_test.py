@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -135,3 +136,14 @@ def test_closed_port_is_unavailable_within_seconds() -> None:
     message = str(error.value)
     assert message.endswith("cannot reach ClickHouse: Connection refused")
     assert "hunter2" not in message and "***" in message
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("POLO_CLICKHOUSE_URL")), reason="needs this process's embedded engine"
+)
+def test_second_embedded_directory_is_a_clear_error(ch_client: Client, tmp_path: Path) -> None:
+    # ch_client has this process's chDB engine open on another directory.
+    with pytest.raises(ClickHouseUnavailable) as error:
+        connect(f"chdb://{tmp_path}")
+    assert f"cannot open the embedded ClickHouse in {tmp_path}" in str(error.value)
+    assert ch_client.command("SELECT 1") == 1  # the open engine is unharmed
