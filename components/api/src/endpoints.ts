@@ -5,7 +5,7 @@
 import { configFromEnv, ping, queryCsv, queryJson, type ClickHouseConfig } from "./clickhouse";
 import { ApiError, jsonResponse } from "./errors";
 import { todayUtc, uintParam, type Resolved } from "./params";
-import { bindParams, QUERIES, type QueryName, type QuerySpec } from "./queries/registry";
+import { bindParams, LOOKUPS, QUERIES, type QueryName, type QuerySpec } from "./queries/registry";
 import type { RouteContext } from "./router";
 import type { Env } from "./env";
 
@@ -22,6 +22,8 @@ export interface QueryEndpoint {
   csv?: boolean;
   /** Paged with limit/offset; the response carries `page`. */
   paged?: boolean;
+  /** Scoped to `node_id` in `hierarchy`: no rows for a node that never existed is a 404. */
+  nodeScoped?: boolean;
 }
 
 export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
@@ -54,6 +56,7 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
     description:
       "For each child of node_id in the hierarchy: total in base window A and compare window B, the delta and its " +
       "components (created, removed, usage effect, rate effect, transferred in/out), which sum exactly to the delta.",
+    nodeScoped: true,
   },
   {
     path: "/api/delta/resources",
@@ -61,6 +64,7 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
     tag: "delta",
     summary: "Delta decomposition per resource under a node",
     description: "Each resource under node_id with its cost in A and B, its delta component and flags.",
+    nodeScoped: true,
   },
   {
     path: "/api/delta/events",
@@ -86,6 +90,7 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
     tag: "hierarchy",
     summary: "Children of a hierarchy node with their cost",
     description: "The children of node_id in the hierarchy as of a day, each with its cost over [start, end).",
+    nodeScoped: true,
   },
   {
     path: "/api/hierarchy/trend",
@@ -93,6 +98,7 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
     tag: "hierarchy",
     summary: "Daily cost trend of a hierarchy node",
     description: "Cost per day of node_id (all resources under it, attributed as of each day) in [start, end).",
+    nodeScoped: true,
   },
   {
     path: "/api/coverage",
@@ -142,6 +148,7 @@ export function queryHandler(endpoint: QueryEndpoint) {
     // A paged query fetches one row more than asked, to tell the caller whether a next page exists.
     const bound: Resolved = endpoint.paged ? { ...params, limit: Number(params.limit) + 1 } : params;
     const result = await queryJson(config, { name: spec.name, sql: spec.sql, params: bound });
+    if (endpoint.nodeScoped && result.rows.length === 0) await assertNodeExists(config, params);
     let rows = result.rows;
     const body: Record<string, unknown> = {};
     if (endpoint.paged) {
@@ -158,6 +165,18 @@ export function queryHandler(endpoint: QueryEndpoint) {
       meta: { query: spec.name, columns: result.columns, rows: rows.length, elapsed_ms: result.elapsedMs },
     });
   };
+}
+
+/** Empty results for a node id that names nothing, on any day, are a 404 rather than an empty 200. */
+async function assertNodeExists(config: ClickHouseConfig, params: Resolved): Promise<void> {
+  const nodeId = String(params.node_id);
+  if (nodeId === "") return;
+  const lookup = LOOKUPS.node_exists;
+  const bound = { hierarchy: params.hierarchy ?? "logical", node_id: nodeId };
+  const result = await queryJson(config, { name: "node_exists", sql: lookup.sql, params: bound });
+  if (Number(result.rows[0]?.node_exists ?? 0) === 0) {
+    throw new ApiError(404, "not_found", `node '${nodeId}' does not exist in the ${bound.hierarchy} hierarchy`);
+  }
 }
 
 /** ClickHouse reachability and data freshness; 503 when ClickHouse cannot be reached. */

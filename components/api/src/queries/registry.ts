@@ -33,6 +33,7 @@ import freshnessSql from "./freshness.sql";
 import hierarchyTreeSql from "./hierarchy_tree.sql";
 import nodeCostTrendSql from "./node_cost_trend.sql";
 import resourcesSql from "./resources.sql";
+import nodeExistsSql from "../lookups/node_exists.sql";
 
 export type QueryName =
   | "costs_by_customer"
@@ -198,6 +199,17 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
   coverage: { name: "coverage", sql: coverageSql, params: window(), windows: [["start", "end"]] },
   freshness: { name: "freshness", sql: freshnessSql, params: {}, windows: [] },
 };
+
+/**
+ * The API's own lookups (in `src/lookups/`, not part of the attribution contract): questions the
+ * Worker asks to shape a response, such as whether an unknown node deserves a 404.
+ */
+export const LOOKUPS = {
+  node_exists: {
+    sql: nodeExistsSql,
+    params: { hierarchy: hierarchy(), node_id: nodeId() } as Record<string, ParamSpec>,
+  },
+} as const;
 
 /**
  * Validates a query string against a query's parameters and returns the values to bind.

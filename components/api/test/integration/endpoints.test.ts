@@ -115,6 +115,18 @@ describe("every endpoint on the seeded dataset", () => {
     expect(Object.keys(doc.paths)).toHaveLength(12);
   });
 
+  it("answers 404 for a node that never existed, and 200 with no rows for a real node outside its data", async () => {
+    for (const path of ["/api/delta/nodes", "/api/delta/resources", "/api/hierarchy/tree", "/api/hierarchy/trend"]) {
+      const response = await get(`${path}?node_id=customer:no-such-customer-xyz`);
+      expect(response.status, path).toBe(404);
+      expect(await response.json()).toEqual({
+        error: { code: "not_found", message: "node 'customer:no-such-customer-xyz' does not exist in the logical hierarchy" },
+      });
+    }
+    const quiet = await getJson(`/api/hierarchy/trend?node_id=${encodeURIComponent(`customer:${seeded.customer}`)}&start=1999-01-01&end=1999-02-01`);
+    expect(quiet.data).toEqual([]);
+  });
+
   it("answers a bad parameter with 400 before reaching ClickHouse", async () => {
     const response = await get("/api/costs/by-customer?start=2026-02-01&end=2026-01-01");
     expect(response.status).toBe(400);

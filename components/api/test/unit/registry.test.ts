@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { QUERIES, type QueryName } from "../../src/queries/registry";
+import { LOOKUPS, QUERIES, type QueryName } from "../../src/queries/registry";
 
 /** `{name:Type}` placeholders ClickHouse will bind, outside comments. */
 function placeholders(sql: string): Map<string, string> {
@@ -41,6 +41,12 @@ describe("query registry", () => {
     expect(spec.sql.trim().length, "the .sql text module is empty").toBeGreaterThan(0);
     const declared = Object.fromEntries(placeholders(spec.sql));
     const registered = Object.fromEntries(Object.entries(spec.params).map(([param, p]) => [param, p.chType]));
+    expect(declared).toEqual(registered);
+  });
+
+  it("node_exists lookup declares exactly its registry parameters", () => {
+    const declared = Object.fromEntries(placeholders(LOOKUPS.node_exists.sql));
+    const registered = Object.fromEntries(Object.entries(LOOKUPS.node_exists.params).map(([p, spec]) => [p, spec.chType]));
     expect(declared).toEqual(registered);
   });
 
