@@ -175,3 +175,12 @@ def test_cli_status_and_dry_run_are_exclusive(capsys: pytest.CaptureFixture[str]
         main(["--status", "--dry-run"])
     assert exit_info.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_cli_rejects_a_directory_without_migrations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--migrations-dir", str(tmp_path), "--url", "http://127.0.0.1:9/x"]) == 2
+    assert capsys.readouterr().err == (
+        f"migrate: error: migrations directory {tmp_path} has no .sql migrations\n"
+    )
