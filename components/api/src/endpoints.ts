@@ -109,10 +109,6 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
   },
 ];
 
-export function clickhouse(env: Env): ClickHouseConfig {
-  return configFromEnv(env);
-}
-
 /** The spec a request binds against: CSV exports may be larger than a JSON page. */
 function specFor(endpoint: QueryEndpoint, format: string): QuerySpec {
   const spec = QUERIES[endpoint.query];
@@ -135,7 +131,7 @@ export function queryHandler(endpoint: QueryEndpoint) {
     const format = formatOf(endpoint, url);
     const spec = specFor(endpoint, format);
     const params = bindParams(spec, url.searchParams, todayUtc(), endpoint.csv ? ["format"] : []);
-    const config = clickhouse(env);
+    const config = configFromEnv(env);
     if (format === "csv") {
       const body = await queryCsv(config, { name: spec.name, sql: spec.sql, params });
       return new Response(body, {
@@ -181,7 +177,7 @@ async function assertNodeExists(config: ClickHouseConfig, params: Resolved): Pro
 
 /** ClickHouse reachability and data freshness; 503 when ClickHouse cannot be reached. */
 export async function healthHandler({ env }: RouteContext<Env>): Promise<Response> {
-  const config = clickhouse(env);
+  const config = configFromEnv(env);
   let latencyMs: number;
   try {
     latencyMs = await ping(config);
