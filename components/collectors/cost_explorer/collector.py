@@ -23,10 +23,13 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import boto3
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
-from collectors.cost_explorer.api import CostExplorerApi
+from collectors.common.clickhouse_client import PoloClickHouse
+from collectors.common.collector_run import collector_run
+from collectors.cost_explorer.api import NO_BOTOCORE_RETRIES, CostExplorerApi
 from collectors.cost_explorer.merge import ResourceScope, merge_rows
 from collectors.cost_explorer.plan import CollectionPlan, DateWindow, plan_collection
 from collectors.cost_explorer.rows import METRICS, CostLine, lines_from_results
@@ -236,3 +239,28 @@ class CostExplorerCollector:
             lines.extend(line for line in fetched if line.resource_id != NO_RESOURCE_ID)
             scopes.update((day, account, service) for day in window.days)
         return lines, scopes
+
+
+def run_cost_collection(
+    clickhouse: PoloClickHouse,
+    session: boto3.Session,
+    settings: CostExplorerSettings,
+    *,
+    payer_account: str,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> CostRunResult:
+    """One run against the payer account, recorded in `collector_runs` (ok or error, with the
+    number of billed requests even when the run failed)."""
+    with collector_run(
+        clickhouse, COLLECTOR_NAME, payer_account, settings.endpoint_region
+    ) as recorder:
+        client = session.client(
+            "ce", region_name=settings.endpoint_region, config=NO_BOTOCORE_RETRIES
+        )
+        api = CostExplorerApi(client, max_calls=settings.max_api_calls)
+        try:
+            result = CostExplorerCollector(api, CostStore(clickhouse), settings, clock=clock).run()
+        finally:
+            recorder.api_calls = api.calls
+        recorder.rows_written = result.rows_written
+    return result

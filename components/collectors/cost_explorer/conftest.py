@@ -38,16 +38,19 @@ class ServedOperation:
     """Canned answers for one boto3 operation; records every request it answered."""
 
     def __init__(
-        self, client: Any, operation: str, answers: Sequence[Mapping[str, Any] | str | None]
-    ):
+        self, target: Any, operation: str, answers: Sequence[Mapping[str, Any] | str | None]
+    ) -> None:
+        # A session's handlers are copied into every client it creates afterwards.
+        if isinstance(target, boto3.Session):
+            client, events = target.client("ce", region_name="us-east-1"), target.events
+        else:
+            client, events = target, target.meta.events
         self._operation_model = client.meta.service_model.operation_model(operation)
-        self._answers: deque[Mapping[str, Any] | str | None] = deque(answers)
+        self._answers: deque[Mapping[str, Any] | str | None] = deque()
         self.requests: list[dict[str, Any]] = []
-        for answer in self._answers:
-            if isinstance(answer, Mapping):
-                validate_parameters(dict(answer), self._operation_model.output_shape)
-        event = f"before-call.{client.meta.service_model.service_id.hyphenize()}.{operation}"
-        client.meta.events.register(event, self._answer)
+        self.add(*answers)
+        service_id = client.meta.service_model.service_id.hyphenize()
+        events.register(f"before-call.{service_id}.{operation}", self._answer)
 
     def _answer(
         self, params: Mapping[str, Any], **_: Any
@@ -64,10 +67,15 @@ class ServedOperation:
                 "ResponseMetadata": {"HTTPStatusCode": 400},
             }
             return AWSResponse(None, 400, {}, None), error
-        return AWSResponse(None, 200, {}, None), {
-            **answer,
-            "ResponseMetadata": {"HTTPStatusCode": 200},
-        }
+        response = {**answer, "ResponseMetadata": {"HTTPStatusCode": 200}}
+        return AWSResponse(None, 200, {}, None), response
+
+    def add(self, *answers: Mapping[str, Any] | str | None) -> None:
+        """Queue more answers (e.g. for the next run of a multi-run test)."""
+        for answer in answers:
+            if isinstance(answer, Mapping):
+                validate_parameters(dict(answer), self._operation_model.output_shape)
+            self._answers.append(answer)
 
     @property
     def pending(self) -> int:
@@ -75,11 +83,12 @@ class ServedOperation:
 
 
 def serve_operation(
-    client: Any, operation: str, answers: Sequence[Mapping[str, Any] | str | None]
+    target: Any, operation: str, answers: Sequence[Mapping[str, Any] | str | None]
 ) -> ServedOperation:
-    """Answer `operation` on `client` with `answers` in order: a dict is the response, a str an
-    error code (the fault injected), None lets the request through to moto."""
-    return ServedOperation(client, operation, answers)
+    """Answer a Cost Explorer `operation` of `target` (a client, or a session: then of every
+    client it creates later) with `answers` in order: a dict is the response, a str an error
+    code (the fault injected), None lets the request through to moto."""
+    return ServedOperation(target, operation, answers)
 
 
 @pytest.fixture

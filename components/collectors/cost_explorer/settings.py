@@ -36,6 +36,9 @@ class CostExplorerSettings(BaseModel):
     """The only currency accepted; cost_daily has no currency column, so a mix would be wrong."""
     endpoint_region: str = "us-east-1"
     """Cost Explorer is a global service served from us-east-1."""
+    payer_account: str | None = Field(default=None, pattern=r"^\d{12}$")
+    """The management (payer) account to read from, through the read role; None uses the
+    Lambda's own credentials (it then runs in the payer account)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> CostExplorerSettings:

@@ -7,7 +7,7 @@ collection of each key counts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date
 
 from collectors.common.clickhouse_client import PoloClickHouse
 from collectors.cost_explorer.rows import COST_DAILY_COLUMNS, CostDailyRow
@@ -43,10 +43,14 @@ class CostStore:
             " WHERE charge_period_start IN {days:Array(Date)}",
             {"days": list(days)},
         )
-        return [
-            CostDailyRow.model_validate(dict(zip(COST_DAILY_COLUMNS, row, strict=True)))
-            for row in result.result_rows
-        ]
+        rows = []
+        for values in result.result_rows:
+            row = dict(zip(COST_DAILY_COLUMNS, values, strict=True))
+            # The column is UTC; depending on the driver's settings it comes back naive.
+            if row["collected_at"].tzinfo is None:
+                row["collected_at"] = row["collected_at"].replace(tzinfo=UTC)
+            rows.append(CostDailyRow.model_validate(row))
+        return rows
 
     def write(self, rows: Sequence[CostDailyRow]) -> int:
         return self._ch.insert_rows(TABLE, list(rows), column_names=list(COST_DAILY_COLUMNS))
