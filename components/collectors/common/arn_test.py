@@ -26,8 +26,14 @@ from collectors.common.arn import (
         ),
         (
             "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188",
-            Arn("aws", "elasticloadbalancing", "eu-west-1", "123456789012", "loadbalancer",
-                "app/web/50dc6c495c0c9188"),
+            Arn(
+                "aws",
+                "elasticloadbalancing",
+                "eu-west-1",
+                "123456789012",
+                "loadbalancer",
+                "app/web/50dc6c495c0c9188",
+            ),
         ),
         (
             "arn:aws-us-gov:ec2:us-gov-west-1:123456789012:natgateway/nat-1",

@@ -30,14 +30,15 @@ _SHARED_LOADER = botocore.loaders.create_loader()
 
 @dataclass(frozen=True)
 class RetrySettings:
-    """botocore retry mode and attempt budget for every client of a session."""
+    """botocore retry mode and attempt budget (total tries, the first one included) for every
+    client of a session."""
 
     mode: str = DEFAULT_RETRY_MODE
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
 
     def client_config(self) -> Config:
         return Config(
-            retries={"mode": self.mode, "max_attempts": self.max_attempts},
+            retries={"mode": self.mode, "total_max_attempts": self.max_attempts},
             user_agent_extra=USER_AGENT_EXTRA,
         )
 

@@ -1,6 +1,6 @@
 """A realistic AWS fleet built through the real AWS APIs, for moto-backed tests and demos.
 
-`build_fleet()` creates, in every account × region (accounts reached by AssumeRole into the
+`build_fleet()` creates, in every account and region (accounts reached by AssumeRole into the
 read role, exactly as the collectors reach them):
 
 - a VPC with two subnets;
@@ -73,9 +73,10 @@ class ThrottleInjector:
     """Makes `times` calls of one operation fail with a throttling error, after letting the
     first `after` calls through (so a listing can be throttled in the middle).
 
-    The smallest fault that moto cannot produce: a botocore `before-call` hook raising the
-    `ClientError` AWS would return. Register it on a session (clients created afterwards get
-    it) or on one client's `meta.events`.
+    The smallest fault that moto cannot produce: a botocore `before-parameter-build` hook (it
+    sees the API parameters of every call, including paginator tokens) raising the
+    `ClientError` AWS would return. Attach it to a session (clients created afterwards get it)
+    or to one client's `meta.events`.
     """
 
     def __init__(self, times: int, *, after: int = 0, code: str = "Throttling") -> None:
@@ -86,8 +87,7 @@ class ThrottleInjector:
         self.calls: list[dict[str, Any]] = []
 
     def __call__(self, params: dict[str, Any], model: Any, **_: Any) -> None:
-        # `params` is the serialised request; its body holds the API parameters.
-        self.calls.append(dict(params.get("body") or {}))
+        self.calls.append(dict(params))
         if len(self.calls) > self.after and self.remaining > 0:
             self.remaining -= 1
             self.failed += 1
@@ -96,7 +96,7 @@ class ThrottleInjector:
             )
 
     def attach(self, events: Any, service: str, operation: str) -> ThrottleInjector:
-        events.register(f"before-call.{service}.{operation}", self)
+        events.register(f"before-parameter-build.{service}.{operation}", self)
         return self
 
 

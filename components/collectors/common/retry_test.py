@@ -57,7 +57,9 @@ def test_throttled_page_mid_listing_is_retried_and_resumed(ec2: object) -> None:
     answer = ec2.describe_instances()  # type: ignore[attr-defined]
     expected = [r["ReservationId"] for r in answer["Reservations"]]
     throttle = ThrottleInjector(times=2, after=1).attach(
-        ec2.meta.events, "ec2", "DescribeInstances"  # type: ignore[attr-defined]
+        ec2.meta.events,
+        "ec2",
+        "DescribeInstances",  # type: ignore[attr-defined]
     )
     items = paginate_items(ec2, "describe_instances", "Reservations", chunk_items=5, page_size=5)
     ids = [r["ReservationId"] for r in items]
@@ -73,7 +75,9 @@ def test_throttled_page_mid_listing_is_retried_and_resumed(ec2: object) -> None:
 
 def test_gives_up_after_the_policy_attempts(ec2: object) -> None:
     throttle = ThrottleInjector(times=10, code="RequestLimitExceeded").attach(
-        ec2.meta.events, "ec2", "DescribeVolumes"  # type: ignore[attr-defined]
+        ec2.meta.events,
+        "ec2",
+        "DescribeVolumes",  # type: ignore[attr-defined]
     )
     with pytest.raises(ClientError, match="RequestLimitExceeded"):
         paginate_items(ec2, "describe_volumes", "Volumes")

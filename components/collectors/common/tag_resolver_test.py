@@ -58,7 +58,7 @@ def test_exact_key_beats_a_normalised_one() -> None:
 
 def test_values_are_normalised() -> None:
     assert TagResolver().resolve({"Customer": "  ACME   Corp\n"}).marqo_customer == "acme corp"
-    assert normalise_value("Ｍüller") == "müller"  # NFKC folds full-width letters
+    assert normalise_value("\uff2d\u00fcller") == "müller"  # NFKC folds full-width letters
     assert normalise_key(" Customer  ID ") == "customer id"
 
 
@@ -79,7 +79,9 @@ def test_no_owner_tags_is_unattributed_but_other_fields_still_resolve() -> None:
 
 def test_configured_aliases_replace_only_their_field() -> None:
     resolver = TagResolver({"marqo_customer": ["tenant"], "role": ["component"]})
-    owner = resolver.resolve({"Customer": "acme", "Tenant": "Globex", "component": "db", "env": "x"})
+    owner = resolver.resolve(
+        {"Customer": "acme", "Tenant": "Globex", "component": "db", "env": "x"}
+    )
     assert (owner.marqo_customer, owner.rule) == ("globex", "tag:Tenant")
     assert owner.marqo_role == "db"
     assert owner.marqo_environment == "x"  # default environment aliases still apply
