@@ -38,11 +38,16 @@ class ServedOperation:
     """Canned answers for one boto3 operation; records every request it answered."""
 
     def __init__(
-        self, target: Any, operation: str, answers: Sequence[Mapping[str, Any] | str | None]
+        self,
+        target: Any,
+        operation: str,
+        answers: Sequence[Mapping[str, Any] | str | None],
+        *,
+        service: str = "ce",
     ) -> None:
         # A session's handlers are copied into every client it creates afterwards.
         if isinstance(target, boto3.Session):
-            client, events = target.client("ce", region_name="us-east-1"), target.events
+            client, events = target.client(service, region_name="us-east-1"), target.events
         else:
             client, events = target, target.meta.events
         self._operation_model = client.meta.service_model.operation_model(operation)
@@ -83,12 +88,17 @@ class ServedOperation:
 
 
 def serve_operation(
-    target: Any, operation: str, answers: Sequence[Mapping[str, Any] | str | None]
+    target: Any,
+    operation: str,
+    answers: Sequence[Mapping[str, Any] | str | None],
+    *,
+    service: str = "ce",
 ) -> ServedOperation:
-    """Answer a Cost Explorer `operation` of `target` (a client, or a session: then of every
-    client it creates later) with `answers` in order: a dict is the response, a str an error
-    code (the fault injected), None lets the request through to moto."""
-    return ServedOperation(target, operation, answers)
+    """Answer `operation` of `target` (a client, or a session: then of every `service` client
+    it creates later) with `answers` in order: a dict is the response, a str an error code
+    (the fault injected), None lets the request through to moto. The lifecycle tests reuse it
+    for CloudTrail LookupEvents, which moto does not implement either."""
+    return ServedOperation(target, operation, answers, service=service)
 
 
 @pytest.fixture
