@@ -1,35 +1,57 @@
 """Random fleets for the delta property tests (hypothesis strategies).
 
 A fleet is a list of cost lines over two adjacent windows: resources that exist in one or both
-windows, change owner on some day, carry one or two usage types, and sometimes have an unknown
-(zero) quantity or a negative cost (a credit). It is shared by the Decimal property tests and by
-the integration tests that hold the SQL named queries to the same answers.
+windows, change owner (or physical place) on some day, carry one or two usage types, sometimes
+have an unknown (zero) quantity or a negative cost (a credit), and sometimes are AWS cost without
+a resource id. Lines are placed in the logical or the physical hierarchy. The same fleets drive
+the Decimal property tests and the integration tests that hold the SQL named queries to the same
+answers.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Literal
 
 from hypothesis import strategies as st
 
 from attribution.delta import CostLine, Window
-from attribution.nodes import logical_path
+from attribution.nodes import account_node, logical_path, region_node, resource_key
 
 START = date(2026, 3, 1)
 DAYS = 3
 BASE = Window(start=START, end=START + timedelta(days=DAYS))
 COMPARE = Window(start=BASE.end, end=BASE.end + timedelta(days=DAYS))
 
+ACCOUNT_A = "111111111111"
+ACCOUNT_B = "222222222222"
+UNRESOURCED_SERVICE = "AWS Support"
+
 OWNERS: tuple[tuple[str, str, str], ...] = (
     ("acme", "k1", "api"),
     ("acme", "k1", "worker"),
     ("acme", "k2", "api"),
+    ("acme", "", "db"),
     ("globex", "g1", "api"),
     ("globex", "", ""),
-    ("", "", ""),
+    ("unattributed", "", ""),
+)
+
+_A_EU = (account_node(ACCOUNT_A), region_node(ACCOUNT_A, "eu-west-1"))
+# Physical places: the path above a resource. The last one nests under resource r-000, so
+# r-000 is a resource with children (an instance with an attached volume).
+PLACES: tuple[tuple[str, ...], ...] = (
+    (*_A_EU, "vpc-1", "subnet-1"),
+    (*_A_EU, "vpc-1", "subnet-2"),
+    _A_EU,
+    (account_node(ACCOUNT_A), region_node(ACCOUNT_A, "us-east-1")),
+    (account_node(ACCOUNT_B), region_node(ACCOUNT_B, "eu-west-1"), "vpc-9", "subnet-9"),
+    (*_A_EU, "vpc-1", "subnet-1", "r-000"),
 )
 USAGE_TYPES = ("BoxUsage:m5.large", "EBS:VolumeUsage.gp3")
+
+Hierarchy = Literal["logical", "physical"]
 
 _money = st.decimals(min_value=Decimal("-5"), max_value=Decimal("500"), places=6, allow_nan=False)
 _quantity = st.one_of(
@@ -38,18 +60,34 @@ _quantity = st.one_of(
 )
 
 
+def _path(hierarchy: Hierarchy, place: int, key: str) -> tuple[str, ...]:
+    if hierarchy == "logical":
+        return logical_path(*OWNERS[place], key)
+    return (*PLACES[place], key)
+
+
 @st.composite
-def _resource(draw: st.DrawFn, index: int) -> list[CostLine]:
+def _resource(draw: st.DrawFn, index: int, hierarchy: Hierarchy) -> list[CostLine]:
+    unresourced = index == 1 and draw(st.booleans())
     key = f"r-{index:03d}"
-    owner_a = draw(st.sampled_from(OWNERS))
-    # Most resources keep their owner; some move to another one from a random day on.
-    owner_b = draw(st.one_of(st.just(owner_a), st.sampled_from(OWNERS)))
+    places = len(OWNERS) if hierarchy == "logical" else len(PLACES)
+    allowed = list(range(places))
+    if hierarchy == "physical" and index == 0:
+        # r-000 is the parent of the last place: it stays put, so that place stays consistent.
+        allowed = [0]
+    place_a = draw(st.sampled_from(allowed))
+    # Most resources stay where they are; some move from a random day on.
+    place_b = draw(st.one_of(st.just(place_a), st.sampled_from(allowed)))
     switch = draw(st.integers(min_value=0, max_value=2 * DAYS))
+    if unresourced:
+        # AWS cost without a resource id: always unattributed, always directly in its region.
+        key = resource_key("", ACCOUNT_A, "eu-west-1", UNRESOURCED_SERVICE)
+        place_a = place_b = len(OWNERS) - 1 if hierarchy == "logical" else 2
     usage_types = draw(st.lists(st.sampled_from(USAGE_TYPES), min_size=1, max_size=2, unique=True))
     days = draw(st.sets(st.integers(min_value=0, max_value=2 * DAYS - 1), min_size=1))
     lines = []
     for offset in sorted(days):
-        owner = owner_a if offset < switch else owner_b
+        place = place_a if offset < switch else place_b
         for usage_type in usage_types:
             lines.append(
                 CostLine(
@@ -58,17 +96,19 @@ def _resource(draw: st.DrawFn, index: int) -> list[CostLine]:
                     usage_type=usage_type,
                     cost=draw(_money),
                     quantity=draw(_quantity),
-                    path=logical_path(*owner, key),
+                    path=_path(hierarchy, place, key),
                 )
             )
     return lines
 
 
 @st.composite
-def fleets(draw: st.DrawFn, max_resources: int = 8) -> list[CostLine]:
+def fleets(
+    draw: st.DrawFn, max_resources: int = 8, hierarchy: Hierarchy = "logical"
+) -> list[CostLine]:
     """Cost lines of 1..max_resources resources over BASE and COMPARE."""
     count = draw(st.integers(min_value=1, max_value=max_resources))
-    return [line for index in range(count) for line in draw(_resource(index))]
+    return [line for index in range(count) for line in draw(_resource(index, hierarchy))]
 
 
 def all_nodes(lines: list[CostLine]) -> set[str]:

@@ -73,7 +73,7 @@ class AncestryRow(BaseModel):
     version: int
 
 
-def _closure(
+def closure_rows(
     paths: Iterable[tuple[tuple[str, ...], tuple[str, ...]]],
     day: date,
     hierarchy: Hierarchy,
@@ -145,7 +145,7 @@ def build_ancestry(
     day: date, nodes: Sequence[SnapshotNode], edges: Sequence[Edge], version: int
 ) -> list[AncestryRow]:
     """Both hierarchies' closure rows for `day` (pure: no I/O)."""
-    return _closure(physical_paths(nodes, edges), day, "physical", version) + _closure(
+    return closure_rows(physical_paths(nodes, edges), day, "physical", version) + closure_rows(
         logical_paths(nodes), day, "logical", version
     )
 

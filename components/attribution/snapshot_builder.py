@@ -31,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from attribution.idle import IdleInput, idle_reasons
 from attribution.nodes import UNATTRIBUTED, region_node
@@ -70,6 +70,12 @@ class ResourceState(BaseModel):
     attributes: dict[str, str]
     last_event_type: str
     last_change: datetime
+
+    @field_validator("last_change")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        # Drivers configured without time zones hand back naive UTC values for DateTime64 UTC.
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Edge(BaseModel):

@@ -38,7 +38,7 @@ WITH
         h = 'logical' AND startsWith(node, 'customer:'), 'customer',
         h = 'logical' AND startsWith(node, 'cluster:'), 'cluster',
         h = 'logical' AND startsWith(node, 'role:'), 'role',
-        h = 'logical', 'leaf',
+        h = 'logical' OR startsWith(node, 'unresourced:'), 'leaf',
         startsWith(node, 'account:'), 'account',
         startsWith(node, 'region:'), 'region',
         'below_region'
@@ -46,7 +46,7 @@ WITH
     -- Physical region and below: under which child of the node each resource was, per day.
     mapping AS (
         SELECT snapshot_date AS day, descendant_id AS rid, ancestor_id AS child, ancestor_type AS child_type
-        FROM resource_ancestry FINAL
+        FROM resource_ancestry
         WHERE kind IN ('region', 'below_region')
           AND hierarchy = 'physical'
           AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
@@ -57,28 +57,42 @@ WITH
                     AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1)))
                OR (ancestor_id = node AND depth = 0))
     ),
-    placed AS (
-        -- Logical hierarchy, and the physical root and accounts: the cost row's own columns.
-        SELECT
-            charge_date,
-            resource_id,
+    -- Every cost row of both windows, with the child of the node it falls under that day ('' when
+    -- it is not under the node: those rows only tell whether a resource had cost elsewhere).
+    windowed AS (
+        SELECT *,
             if(resource_id != '', resource_id,
                concat('unresourced:', account_id, '/', region, '/', service_name)) AS rkey,
-            usage_type,
-            effective_cost AS cost,
-            consumed_quantity AS qty,
-            multiIf(
-                kind = 'root' AND h = 'logical', concat('customer:', marqo_customer),
-                kind = 'customer', multiIf(
-                    marqo_cluster != '', concat('cluster:', marqo_customer, '/', marqo_cluster),
-                    marqo_role != '', concat('role:', marqo_customer, '//', marqo_role),
+            if(kind = 'region', concat('region:', account_id, '/', region) = node,
+               (charge_date, resource_id) IN (SELECT day, rid FROM mapping)) AS under_mapped
+        FROM cost_attributed_daily
+        WHERE (charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1)
+    ),
+    placed AS (
+        -- Logical hierarchy, the physical root and accounts, and leaves: the row's own columns.
+        SELECT
+            charge_date, rkey, usage_type, effective_cost AS cost, consumed_quantity AS qty,
+            if(multiIf(
+                    kind = 'root', 1,
+                    kind = 'customer', marqo_customer = substring(node, 10),
+                    kind = 'cluster', marqo_cluster != ''
+                        AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
+                    kind = 'role', marqo_role != ''
+                        AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
+                    kind = 'leaf', rkey = node,
+                    account_id = substring(node, 9)),
+               multiIf(
+                    kind = 'root' AND h = 'logical', concat('customer:', marqo_customer),
+                    kind = 'customer', multiIf(
+                        marqo_cluster != '', concat('cluster:', marqo_customer, '/', marqo_cluster),
+                        marqo_role != '', concat('role:', marqo_customer, '//', marqo_role),
+                        rkey),
+                    kind = 'cluster', if(marqo_role != '',
+                        concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role), rkey),
+                    kind = 'root', concat('account:', account_id),
+                    kind = 'account', concat('region:', account_id, '/', region),
                     rkey),
-                kind = 'cluster', if(marqo_role != '',
-                    concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role), rkey),
-                kind = 'root', concat('account:', account_id),
-                kind = 'account', concat('region:', account_id, '/', region),
-                rkey
-            ) AS child,
+               '') AS child,
             multiIf(
                 kind = 'root' AND h = 'logical', 'customer',
                 kind = 'customer' AND marqo_cluster != '', 'cluster',
@@ -86,64 +100,22 @@ WITH
                 kind = 'root', 'account',
                 kind = 'account', 'region',
                 resource_id = '', 'unresourced',
-                resource_type
-            ) AS child_type
-        FROM cost_attributed_daily
-        WHERE ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
-          AND multiIf(
-                kind = 'root', 1,
-                kind = 'customer', marqo_customer = substring(node, 10),
-                kind = 'cluster', marqo_cluster != ''
-                    AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
-                kind = 'role', marqo_role != ''
-                    AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
-                kind = 'leaf', rkey = node,
-                kind = 'account', account_id = substring(node, 9),
-                0)
+                resource_type) AS child_type
+        FROM windowed
+        WHERE kind NOT IN ('region', 'below_region')
         UNION ALL
-        -- Physical region and below: the closure table of each day places the resource.
+        -- Physical region and below, rows outside the node.
+        SELECT charge_date, rkey, usage_type, effective_cost, consumed_quantity, '', ''
+        FROM windowed
+        WHERE kind IN ('region', 'below_region') AND NOT under_mapped
+        UNION ALL
+        -- Physical region and below, rows under the node: the day's closure table places them.
         SELECT
-            c.charge_date,
-            c.resource_id,
-            c.rkey,
-            c.usage_type,
-            c.effective_cost,
-            c.consumed_quantity,
+            c.charge_date, c.rkey, c.usage_type, c.effective_cost, c.consumed_quantity,
             if(m.child != '', m.child, c.rkey),
             if(m.child != '', m.child_type, if(c.resource_id = '', 'unresourced', c.resource_type))
-        FROM
-        (
-            SELECT *,
-                if(resource_id != '', resource_id,
-                   concat('unresourced:', account_id, '/', region, '/', service_name)) AS rkey
-            FROM cost_attributed_daily
-            WHERE kind IN ('region', 'below_region')
-              AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
-              AND if(kind = 'region',
-                     concat('region:', account_id, '/', region) = node,
-                     (charge_date, resource_id) IN (SELECT day, rid FROM mapping))
-        ) AS c
+        FROM (SELECT * FROM windowed WHERE kind IN ('region', 'below_region') AND under_mapped) AS c
         LEFT ANY JOIN mapping AS m ON c.charge_date = m.day AND c.resource_id = m.rid
-    ),
-    -- Resources under the node in one window only: the only ones that may have moved in or out.
-    candidates AS (
-        SELECT resource_id
-        FROM placed
-        WHERE kind != 'root' AND resource_id != ''
-        GROUP BY resource_id
-        HAVING NOT (max(charge_date < a1 AND charge_date >= a0) AND max(charge_date >= b0 AND charge_date < b1))
-    ),
-    -- Whether those resources had cost anywhere (under any owner) in each window.
-    presence AS (
-        SELECT
-            resource_id AS rkey,
-            max(charge_date >= a0 AND charge_date < a1) AS anywhere_a,
-            max(charge_date >= b0 AND charge_date < b1) AS anywhere_b
-        FROM cost_attributed_daily
-        WHERE kind != 'root'
-          AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
-          AND resource_id IN (SELECT resource_id FROM candidates)
-        GROUP BY resource_id
     ),
     -- One row per child x resource x usage type, with the rate effect of the usage type in
     -- integer micro-dollars: (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B), rounded half away
@@ -189,31 +161,31 @@ WITH
         )
         GROUP BY child, rkey
     ),
-    -- A resource only in B under this child was transferred in if it had cost in A anywhere:
-    -- under another child of the node (node_a) or outside the node (presence); and vice versa.
+    -- A resource only in B under a child was transferred in if it had cost anywhere in A (under
+    -- another child, or outside the node: the '' rows); created otherwise. And vice versa.
     classified AS (
         SELECT
-            r.child AS child,
-            r.child_type AS child_type,
-            r.ca AS ca,
-            r.cb AS cb,
-            toDecimal128(r.rate_micro, 6) / 1000000 AS rate,
-            r.flagged AS flagged,
+            child,
+            child_type,
+            ca,
+            cb,
+            toDecimal128(rate_micro, 6) / 1000000 AS rate,
+            flagged,
             multiIf(
-                r.in_a AND r.in_b, 'continuing',
-                r.in_b AND (r.node_a OR p.anywhere_a), 'transferred_in',
-                r.in_b, 'created',
-                r.node_b OR p.anywhere_b, 'transferred_out',
+                in_a AND in_b, 'continuing',
+                in_b AND anywhere_a, 'transferred_in',
+                in_b, 'created',
+                anywhere_b, 'transferred_out',
                 'removed'
             ) AS component
         FROM
         (
             SELECT *,
-                max(in_a) OVER (PARTITION BY rkey) AS node_a,
-                max(in_b) OVER (PARTITION BY rkey) AS node_b
+                max(in_a) OVER (PARTITION BY rkey) AS anywhere_a,
+                max(in_b) OVER (PARTITION BY rkey) AS anywhere_b
             FROM resources
-        ) AS r
-        LEFT ANY JOIN presence AS p ON r.rkey = p.rkey
+        )
+        WHERE child != ''
     )
 SELECT
     child AS node_id,

@@ -1,0 +1,163 @@
+-- delta_resources: the resources under a node, each classified relative to that node, with its
+-- part of the node's delta (docs/attribution.md). The drill-down below delta_nodes.
+--
+-- Parameters
+--   base_start    Date    first day of the base window A (inclusive)
+--   base_end      Date    end of window A (exclusive)
+--   compare_start Date    first day of the compare window B (inclusive)
+--   compare_end   Date    end of window B (exclusive)
+--   hierarchy     String  'logical' or 'physical'
+--   node_id       String  the node whose resources are listed; '' is the root (everything)
+-- Windows must have the same number of days (else the query fails with a message saying so).
+--
+-- Columns
+--   resource_id (cost without a resource id appears as 'unresourced:<account>/<region>/<service>'),
+--   resource_type, account_id, region, marqo_customer, marqo_cluster, marqo_role (the owner on
+--   the resource's last day under the node), component ('created' | 'removed' | 'continuing' |
+--   'transferred_in' | 'transferred_out'), total_a, total_b, delta, created, removed,
+--   usage_effect, rate_effect, transferred_in, transferred_out, flagged (1 = continuing with an
+--   unknown quantity: its whole change is reported as usage effect).
+-- The 1000 resources with the largest |delta|, largest first. (Their deltas add up to the
+-- node's delta when the node has at most 1000 resources.)
+WITH
+    {hierarchy:String} AS h,
+    {node_id:String} AS node,
+    {base_start:Date} AS a0,
+    {base_end:Date} AS a1,
+    {compare_start:Date} AS b0,
+    {compare_end:Date} AS b1,
+    (
+        SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
+             + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
+             + throwIf(dateDiff('day', a0, a1) != dateDiff('day', b0, b1),
+                       'base and compare windows must have the same number of days')
+    ) AS invalid,
+    multiIf(
+        node = '', 'root',
+        h = 'logical' AND startsWith(node, 'customer:'), 'customer',
+        h = 'logical' AND startsWith(node, 'cluster:'), 'cluster',
+        h = 'logical' AND startsWith(node, 'role:'), 'role',
+        h = 'logical' OR startsWith(node, 'unresourced:'), 'leaf',
+        startsWith(node, 'account:'), 'account',
+        startsWith(node, 'region:'), 'region',
+        'below_region'
+    ) AS kind,
+    -- Every cost row of both windows, marked with whether it is under the node that day (rows
+    -- outside the node only tell whether a resource had cost elsewhere).
+    placed AS (
+        SELECT
+            charge_date,
+            if(resource_id != '', resource_id,
+               concat('unresourced:', account_id, '/', region, '/', service_name)) AS rkey,
+            usage_type,
+            resource_type,
+            account_id,
+            region,
+            marqo_customer,
+            marqo_cluster,
+            marqo_role,
+            effective_cost AS cost,
+            consumed_quantity AS qty,
+            charge_date >= a0 AND charge_date < a1 AS in_a,
+            charge_date >= b0 AND charge_date < b1 AS in_b,
+            multiIf(
+                kind = 'root', 1,
+                kind = 'customer', marqo_customer = substring(node, 10),
+                kind = 'cluster', marqo_cluster != ''
+                    AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
+                kind = 'role', marqo_role != ''
+                    AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
+                kind = 'leaf', rkey = node,
+                kind = 'account', account_id = substring(node, 9),
+                kind = 'region', concat('region:', account_id, '/', region) = node,
+                -- Physical, below a region: what the day's closure table puts under the node.
+                (charge_date, resource_id) IN (
+                    SELECT snapshot_date, descendant_id
+                    FROM resource_ancestry
+                    WHERE kind = 'below_region' AND hierarchy = 'physical' AND ancestor_id = node
+                      AND ((snapshot_date >= a0 AND snapshot_date < a1)
+                        OR (snapshot_date >= b0 AND snapshot_date < b1)))) AS under
+        FROM cost_attributed_daily
+        WHERE (charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1)
+    ),
+    -- Per resource x usage type under the node; the rate effect in integer micro-dollars,
+    -- exactly as attribution/delta.py computes it.
+    lines AS (
+        SELECT
+            rkey, usage_type,
+            sumIf(cost, in_a AND under) AS c_a,
+            sumIf(cost, in_b AND under) AS c_b,
+            sumIf(qty, in_a AND under) AS q_a,
+            sumIf(qty, in_b AND under) AS q_b,
+            max(in_a AND under) AS line_a,
+            max(in_b AND under) AS line_b,
+            max(in_a) AS anywhere_a,
+            max(in_b) AS anywhere_b,
+            argMaxIf(tuple(resource_type, account_id, region, marqo_customer, marqo_cluster, marqo_role),
+                     charge_date, under) AS last_seen,
+            maxIf(charge_date, under) AS last_day
+        FROM placed
+        GROUP BY rkey, usage_type
+    ),
+    resources AS (
+        SELECT
+            rkey,
+            argMaxIf(last_seen, last_day, line_a OR line_b) AS seen,
+            sum(c_a) AS ca,
+            sum(c_b) AS cb,
+            max(line_a) AS in_a,
+            max(line_b) AS in_b,
+            max(anywhere_a) AS elsewhere_a,
+            max(anywhere_b) AS elsewhere_b,
+            sum(if(both_known, intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1), toInt256(0))) AS rate_micro,
+            max(line_a AND line_b AND NOT both_known) AS flagged
+        FROM
+        (
+            SELECT *,
+                line_a AND line_b AND q_a > 0 AND q_b > 0 AS both_known,
+                (toInt256(c_b * 1000000) * toInt256(q_a * 1000000)
+                    - toInt256(c_a * 1000000) * toInt256(q_b * 1000000))
+                    * (toInt256(q_a * 1000000) + toInt256(q_b * 1000000)) AS n,
+                if(both_known, 2 * toInt256(q_a * 1000000) * toInt256(q_b * 1000000), toInt256(1)) AS d
+            FROM lines
+        )
+        GROUP BY rkey
+        HAVING in_a OR in_b
+    ),
+    classified AS (
+        SELECT
+            *,
+            toDecimal128(rate_micro, 6) / 1000000 AS rate,
+            multiIf(
+                in_a AND in_b, 'continuing',
+                in_b AND elsewhere_a, 'transferred_in',
+                in_b, 'created',
+                elsewhere_b, 'transferred_out',
+                'removed'
+            ) AS component
+        FROM resources
+    )
+SELECT
+    rkey AS resource_id,
+    seen.1 AS resource_type,
+    seen.2 AS account_id,
+    seen.3 AS region,
+    seen.4 AS marqo_customer,
+    seen.5 AS marqo_cluster,
+    seen.6 AS marqo_role,
+    component,
+    ca AS total_a,
+    cb AS total_b,
+    cb - ca AS delta,
+    if(component = 'created', cb, 0) AS created,
+    if(component = 'removed', -ca, 0) AS removed,
+    if(component = 'continuing', cb - ca - rate, 0) AS usage_effect,
+    if(component = 'continuing', rate, 0) AS rate_effect,
+    if(component = 'transferred_in', cb, 0) AS transferred_in,
+    if(component = 'transferred_out', -ca, 0) AS transferred_out,
+    toUInt8(flagged) AS flagged
+FROM classified
+WHERE invalid = 0
+ORDER BY abs(delta) DESC, resource_id
+LIMIT 1000
+SETTINGS join_use_nulls = 0

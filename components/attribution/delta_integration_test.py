@@ -1,0 +1,214 @@
+"""The SQL named queries decompose exactly like the Decimal reference, on random fleets.
+
+Each example loads a fleet into `cost_attributed_daily` (and, for the physical hierarchy, the
+closure rows its paths imply into `resource_ancestry`), then compares `delta_nodes` and
+`delta_resources` at every node with `attribution.delta`. Examples are few because each one runs
+every node's queries; the Decimal-only property tests (delta_test.py) explore many more fleets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from attribution.delta import CostLine, Window, delta_nodes, delta_resources, node_components
+from attribution.fleets import (
+    ACCOUNT_A,
+    BASE,
+    COMPARE,
+    UNRESOURCED_SERVICE,
+    Hierarchy,
+    all_nodes,
+    fleets,
+)
+from attribution.hierarchy_builder import closure_rows
+from attribution.nodes import STRUCTURAL_TYPES, UNRESOURCED
+from attribution.queries import QueryParameterError, run_query
+from collectors.common.clickhouse_client import ClickHouseQueryError, PoloClickHouse
+
+COMPONENTS = (
+    "total_a",
+    "total_b",
+    "created",
+    "removed",
+    "usage_effect",
+    "rate_effect",
+    "transferred_in",
+    "transferred_out",
+)
+EXAMPLES = settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def _owner(path: tuple[str, ...]) -> tuple[str, str, str]:
+    customer = path[0].removeprefix("customer:")
+    cluster = role = ""
+    for node in path[1:-1]:
+        if node.startswith("cluster:"):
+            cluster = node.split("/", 1)[1]
+        elif node.startswith("role:"):
+            role = node.split("/")[2]
+    return customer, cluster, role
+
+
+def _node_type(node_id: str) -> str:
+    prefix = node_id.split(":", 1)[0]
+    if prefix in STRUCTURAL_TYPES:
+        return prefix
+    return {"vpc-": "ec2:vpc", "subn": "ec2:subnet"}.get(node_id[:4], "ec2:instance")
+
+
+def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarchy) -> None:
+    for table in ("cost_attributed_daily", "cost_by_owner_daily", "resource_ancestry"):
+        db.command("truncate", f"TRUNCATE TABLE {table}")
+    rows: list[dict[str, Any]] = []
+    for line in lines:
+        unresourced = line.resource_key.startswith(UNRESOURCED)
+        if hierarchy == "logical":
+            account, region = ACCOUNT_A, "eu-west-1"
+            customer, cluster, role = _owner(line.path)
+        else:
+            account = line.path[0].removeprefix("account:")
+            region = line.path[1].split("/", 1)[1]
+            customer, cluster, role = "acme", "k1", "api"
+        rows.append(
+            {
+                "charge_date": line.day,
+                "account_id": account,
+                "region": region,
+                "service_name": UNRESOURCED_SERVICE if unresourced else "EC2",
+                "usage_type": line.usage_type,
+                "resource_id": "" if unresourced else line.resource_key,
+                "resource_type": "" if unresourced else "ec2:instance",
+                "marqo_customer": customer,
+                "marqo_cluster": cluster,
+                "marqo_role": role,
+                "marqo_environment": "",
+                "owner_rule": "unattributed" if customer == "unattributed" else "tag:Customer",
+                "is_idle": 0,
+                "billed_cost": line.cost,
+                "effective_cost": line.cost,
+                "consumed_quantity": line.quantity,
+                "pricing_unit": "Hrs",
+            }
+        )
+    db.insert_rows("cost_attributed_daily", rows)
+    if hierarchy == "physical":
+        ancestry = []
+        for day in sorted({line.day for line in lines}):
+            paths = {
+                (line.path, tuple(_node_type(n) for n in line.path))
+                for line in lines
+                if line.day == day and not line.resource_key.startswith(UNRESOURCED)
+            }
+            ancestry += closure_rows(sorted(paths), day, "physical", 1)
+        db.insert_rows("resource_ancestry", ancestry)
+
+
+def params(node: str, hierarchy: str, base: Window = BASE, compare: Window = COMPARE) -> dict:
+    return {
+        "base_start": base.start,
+        "base_end": base.end,
+        "compare_start": compare.start,
+        "compare_end": compare.end,
+        "hierarchy": hierarchy,
+        "node_id": node,
+    }
+
+
+def _as_tuple(row: Any, key: str, extra: Sequence[str]) -> tuple:
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    return (get(key), *(Decimal(get(c)) for c in COMPONENTS), *(int(get(e)) for e in extra))
+
+
+def check_against_reference(db: PoloClickHouse, lines: list[CostLine], hierarchy: str) -> None:
+    for node in sorted(all_nodes(lines)):
+        sql_nodes = run_query(db, "delta_nodes", params(node, hierarchy))
+        ref_nodes = delta_nodes(lines, BASE, COMPARE, node)
+        extra = ("resource_count", "flagged_resources")
+        assert sorted(_as_tuple(r, "node_id", extra) for r in sql_nodes) == sorted(
+            _as_tuple(r, "node_id", extra) for r in ref_nodes
+        ), f"delta_nodes differs at node {node!r}"
+        for row in sql_nodes:
+            parts = sum((row[c] for c in COMPONENTS[2:]), Decimal(0))
+            assert parts == row["delta"] == row["total_b"] - row["total_a"]
+
+        sql_resources = run_query(db, "delta_resources", params(node, hierarchy))
+        ref_resources = delta_resources(lines, BASE, COMPARE, node)
+        assert sorted(_as_tuple(r, "resource_id", ("flagged",)) for r in sql_resources) == sorted(
+            _as_tuple(r, "resource_key", ("flagged",)) for r in ref_resources
+        ), f"delta_resources differs at node {node!r}"
+        by_key = {r.resource_key: r.component for r in ref_resources}
+        assert {r["resource_id"]: r["component"] for r in sql_resources} == by_key
+
+        # Children add up to the node: compare with the node's own decomposition.
+        own = node_components(lines, BASE, COMPARE, node)
+        assert sum((r["delta"] for r in sql_nodes), Decimal(0)) == own.delta
+
+
+@EXAMPLES
+@given(lines=fleets(max_resources=6, hierarchy="logical"))
+def test_sql_matches_the_reference_in_the_logical_hierarchy(
+    db: PoloClickHouse, lines: list[CostLine]
+) -> None:
+    load_fleet(db, lines, "logical")
+    check_against_reference(db, lines, "logical")
+
+
+@EXAMPLES
+@given(lines=fleets(max_resources=6, hierarchy="physical"))
+def test_sql_matches_the_reference_in_the_physical_hierarchy(
+    db: PoloClickHouse, lines: list[CostLine]
+) -> None:
+    load_fleet(db, lines, "physical")
+    check_against_reference(db, lines, "physical")
+
+
+@EXAMPLES
+@given(lines=fleets(max_resources=6, hierarchy="logical"))
+def test_transferring_a_resource_changes_no_total_in_sql(
+    db: PoloClickHouse, lines: list[CostLine]
+) -> None:
+    def root_totals() -> tuple[Decimal, ...]:
+        rows = run_query(db, "delta_nodes", params("", "logical"))
+        return tuple(sum((r[c] for r in rows), Decimal(0)) for c in ("total_a", "total_b"))
+
+    load_fleet(db, lines, "logical")
+    before = root_totals()
+    moved_key = lines[0].resource_key
+    moved = [
+        line.model_copy(update={"path": ("customer:transfer-target", moved_key)})
+        if line.resource_key == moved_key and line.day in COMPARE
+        else line
+        for line in lines
+    ]
+    load_fleet(db, moved, "logical")
+    assert root_totals() == before
+
+
+def test_windows_of_unequal_length_are_rejected_by_the_sql(db: PoloClickHouse) -> None:
+    longer = Window(start=COMPARE.start, end=date(2026, 3, 8))
+    for name in ("delta_nodes", "delta_resources"):
+        with pytest.raises(ClickHouseQueryError, match="same number of days"):
+            run_query(db, name, params("", "logical", compare=longer))
+    with pytest.raises(ClickHouseQueryError, match="hierarchy must be logical or physical"):
+        run_query(db, "delta_nodes", params("", "spatial"))
+
+
+def test_missing_or_unknown_parameters_fail_before_reaching_clickhouse(
+    db: PoloClickHouse,
+) -> None:
+    given_params = params("", "logical")
+    del given_params["node_id"]
+    with pytest.raises(QueryParameterError, match="missing node_id"):
+        run_query(db, "delta_nodes", given_params)
+    with pytest.raises(QueryParameterError, match="unknown colour"):
+        run_query(db, "delta_nodes", {**params("", "logical"), "colour": "red"})

@@ -1,0 +1,97 @@
+"""Rebuild the attribution of a range of days: snapshots → closure table → attributed cost.
+
+Each day is rebuilt in that order, because each step reads the previous one's output for the
+same day. Every step replaces the day, so re-running a range is safe (late events, late cost).
+
+CLI: `python -m attribution.pipeline --start 2026-03-01 --end 2026-04-01 [--url URL]`
+(`--end` exclusive; default: yesterday only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+
+from pydantic import BaseModel
+
+from attribution import cost_attributor, hierarchy_builder, snapshot_builder
+from collectors.common.clickhouse_client import ClickHouseError, PoloClickHouse, connect
+
+
+class DayCounts(BaseModel):
+    day: date
+    snapshots: int
+    ancestry: int
+    cost_rows: int
+
+    @property
+    def rows(self) -> int:
+        return self.snapshots + self.ancestry + self.cost_rows
+
+
+def rebuild_day(db: PoloClickHouse, day: date) -> DayCounts:
+    version = snapshot_builder.new_version()
+    snapshots = snapshot_builder.build_day(db, day, version=version)
+    ancestry = hierarchy_builder.build_day(db, day, version=version)
+    cost_rows = cost_attributor.attribute_day(db, day)
+    return DayCounts(day=day, snapshots=snapshots, ancestry=ancestry, cost_rows=cost_rows)
+
+
+def days_between(start: date, end: date) -> list[date]:
+    if end <= start:
+        raise ValueError(f"end {end.isoformat()} must be after start {start.isoformat()}")
+    return [start + timedelta(days=i) for i in range((end - start).days)]
+
+
+def rebuild(
+    db: PoloClickHouse,
+    start: date,
+    end: date,
+    progress: Callable[[DayCounts, int, int, float], None] | None = None,
+) -> list[DayCounts]:
+    """Rebuild every day of `[start, end)`; `progress(counts, done, total, elapsed_s)`."""
+    days = days_between(start, end)
+    began = time.perf_counter()
+    done = []
+    for day in days:
+        done.append(rebuild_day(db, day))
+        if progress:
+            progress(done[-1], len(done), len(days), time.perf_counter() - began)
+    return done
+
+
+def _print_progress(counts: DayCounts, done: int, total: int, elapsed: float) -> None:
+    print(
+        f"[{done}/{total}] {counts.day.isoformat()}: {counts.snapshots} snapshots, "
+        f"{counts.ancestry} ancestry rows, {counts.cost_rows} cost rows "
+        f"({elapsed:.1f} s elapsed)",
+        flush=True,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    parser = argparse.ArgumentParser(prog="python -m attribution.pipeline", description=__doc__)
+    parser.add_argument("--start", type=date.fromisoformat, default=yesterday)
+    parser.add_argument("--end", type=date.fromisoformat, help="exclusive; default start + 1")
+    parser.add_argument("--url", help="ClickHouse URL (default: resolved like every Polo tool)")
+    args = parser.parse_args(argv)
+    end = args.end or args.start + timedelta(days=1)
+    try:
+        days_between(args.start, end)
+        with connect(args.url) as db:
+            rebuild(db, args.start, end, _print_progress)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ClickHouseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
