@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import boto3
 from botocore.exceptions import ClientError
@@ -32,7 +32,7 @@ from collectors.common.collector_run import collector_run
 from collectors.cost_explorer.api import NO_BOTOCORE_RETRIES, CostExplorerApi
 from collectors.cost_explorer.merge import ResourceScope, merge_rows
 from collectors.cost_explorer.plan import CollectionPlan, DateWindow, plan_collection
-from collectors.cost_explorer.rows import METRICS, CostLine, lines_from_results
+from collectors.cost_explorer.rows import METRICS, CostDailyRow, CostLine, lines_from_results
 from collectors.cost_explorer.settings import CostExplorerSettings
 from collectors.cost_explorer.store import CostStore
 
@@ -62,7 +62,9 @@ def _dimension(key: str, value: str) -> dict[str, Any]:
     return {"Dimensions": {"Key": key, "Values": [value]}}
 
 
-def _request(window: DateWindow, group_by: Sequence[str], flt: dict[str, Any] | None) -> dict:
+def _request(
+    window: DateWindow, group_by: Sequence[str], flt: dict[str, Any] | None
+) -> dict[str, Any]:
     request: dict[str, Any] = {
         "TimePeriod": window.time_period(),
         "Granularity": "DAILY",
@@ -74,13 +76,23 @@ def _request(window: DateWindow, group_by: Sequence[str], flt: dict[str, Any] | 
     return request
 
 
+class CostTable(Protocol):
+    """What a run needs from `cost_daily` (`CostStore` is the ClickHouse one)."""
+
+    def final_days(self, start: date, end: date) -> set[date]: ...
+
+    def current_rows(self, days: Sequence[date]) -> list[CostDailyRow]: ...
+
+    def write(self, rows: Sequence[CostDailyRow]) -> int: ...
+
+
 class CostExplorerCollector:
     """Collects `cost_daily` for the organisation the Cost Explorer client can see."""
 
     def __init__(
         self,
         api: CostExplorerApi,
-        store: CostStore,
+        store: CostTable,
         settings: CostExplorerSettings,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),

@@ -63,7 +63,7 @@ class MemoryStore:
 
 def run(ce_client: Any, store: MemoryStore, settings: CostExplorerSettings = SETTINGS) -> Any:
     api = CostExplorerApi(ce_client, max_calls=settings.max_api_calls)
-    return CostExplorerCollector(api, store, settings, clock=lambda: NOW).run()  # type: ignore[arg-type]
+    return CostExplorerCollector(api, store, settings, clock=lambda: NOW).run()
 
 
 def discovery() -> dict[str, Any]:

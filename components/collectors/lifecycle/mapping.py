@@ -39,11 +39,6 @@ EC2_ID_PREFIXES: Mapping[str, str] = {
     "subnet": "ec2:subnet",
 }
 
-# How the values found at a rule's paths become (resource_type, resource_id):
-# a fixed type; an EC2 id typed by its prefix; a load balancer / target group ARN or a classic
-# load balancer name; a target group target (instance id, IP address or Lambda ARN).
-Kind = str
-
 
 class CloudTrailRecordError(ValueError):
     """A CloudTrail record of a mapped call that cannot become a row."""
@@ -52,7 +47,10 @@ class CloudTrailRecordError(ValueError):
 @dataclass(frozen=True)
 class Rule:
     action: Action
-    kind: Kind
+    kind: str
+    """How the ids found become (resource_type, resource_id): a fixed Polo type (`ec2:volume`);
+    `ec2-id`, typed by its prefix; `elb`, a load balancer / target group ARN or a classic load
+    balancer name; `target`, a target group target (instance id, IP address or Lambda ARN)."""
     paths: tuple[tuple[str, str], ...]
     """(`requestParameters` | `responseElements`, dotted path; `name[]` iterates a list);
     the first path that yields ids wins."""
@@ -169,7 +167,7 @@ def _ids(record: Mapping[str, Any], rule: Rule) -> list[str]:
     return []
 
 
-def _typed(kind: Kind, value: str, *, region: str, account: str) -> tuple[str, str] | None:
+def _typed(kind: str, value: str, *, region: str, account: str) -> tuple[str, str] | None:
     """(resource_type, resource_id) for one value, or None for a resource Polo does not model."""
     if kind == "ec2-id":
         resource_type = EC2_ID_PREFIXES.get(value.split("-", 1)[0])
