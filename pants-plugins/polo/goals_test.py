@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from pants.build_graph.address import Address, AddressInput
+from pants.core.goals.run import RunFieldSet, RunRequest
+from pants.core.target_types import GenericTarget
+from pants.engine.env_vars import CompleteEnvironmentVars
+from pants.engine.fs import EMPTY_DIGEST
+from pants.engine.process import InteractiveProcess, InteractiveProcessResult
+from pants.engine.target import (
+    FieldSetsPerTarget,
+    FieldSetsPerTargetRequest,
+    Targets,
+    WrappedTarget,
+    WrappedTargetRequest,
+)
+from pants.engine.unions import UnionMembership
+from pants.testutil.option_util import create_goal_subsystem, create_options_bootstrapper
+from pants.testutil.rule_runner import (
+    MockEffect,
+    MockGet,
+    RuleRunner,
+    mock_console,
+    run_rule_with_mocks,
+)
+
+from polo import goals
+from polo.clickhouse_migrations import ClickhouseMigrationsTarget
+
+
+class _FakeRunFieldSet(RunFieldSet):
+    required_fields = ()
+
+
+def _run(rule, subsystem, targets=None, exit_code=0):
+    """Run a goal rule with the entry point's process captured instead of started."""
+    launched: list[InteractiveProcess] = []
+
+    def effect(process: InteractiveProcess) -> InteractiveProcessResult:
+        launched.append(process)
+        return InteractiveProcessResult(exit_code)
+
+    binary_target = GenericTarget({}, Address("components/x", target_name="bin"))
+    mocks = [
+        MockGet(Address, (AddressInput,), lambda ai: Address(ai.path_component, target_name="bin")),
+        MockGet(WrappedTarget, (WrappedTargetRequest,), lambda _: WrappedTarget(binary_target)),
+        MockGet(
+            FieldSetsPerTarget,
+            (FieldSetsPerTargetRequest,),
+            lambda _: FieldSetsPerTarget([[_FakeRunFieldSet(binary_target.address)]]),
+        ),
+        MockGet(
+            RunRequest,
+            (_FakeRunFieldSet,),
+            lambda _: RunRequest(digest=EMPTY_DIGEST, args=["python", "{chroot}/bin.pex"]),
+        ),
+        MockEffect(InteractiveProcessResult, (InteractiveProcess,), effect),
+    ]
+    env = CompleteEnvironmentVars({"POLO_HOME": "/tmp/p"})
+    RuleRunner()  # sets up a build root for the options bootstrapper
+    with mock_console(create_options_bootstrapper()) as (console, stdio):
+        args = [console, subsystem] if targets is not None else [subsystem]
+        if targets is not None:
+            args.append(targets)
+        args.append(env)
+        result = run_rule_with_mocks(
+            rule,
+            rule_args=args,
+            mock_gets=mocks,
+            union_membership=UnionMembership({RunFieldSet: [_FakeRunFieldSet]}),
+        )
+        return result, launched, stdio.get_stderr()
+
+
+def _migrations_target(directory: str) -> ClickhouseMigrationsTarget:
+    return ClickhouseMigrationsTarget({}, Address(directory, target_name="migration_set"))
+
+
+def test_migrate_runs_the_entry_point_once_per_set_with_options() -> None:
+    subsystem = create_goal_subsystem(
+        goals.MigrateSubsystem, url="http://ch:8123", status=True, dry_run=False
+    )
+    targets = Targets([_migrations_target("components/schema")])
+    result, launched, _ = _run(goals.migrate, subsystem, targets)
+    assert result.exit_code == 0
+    assert len(launched) == 1
+    assert launched[0].process.argv == (
+        "python",
+        "{chroot}/bin.pex",
+        "--migrations-dir",
+        "components/schema/migrations",
+        "--url",
+        "http://ch:8123",
+        "--status",
+    )
+    assert launched[0].run_in_workspace
+    assert launched[0].process.env["POLO_HOME"] == "/tmp/p"
+
+
+def test_migrate_propagates_the_entry_point_failure() -> None:
+    subsystem = create_goal_subsystem(goals.MigrateSubsystem, url=None, status=False, dry_run=True)
+    targets = Targets([_migrations_target("components/schema")])
+    result, launched, _ = _run(goals.migrate, subsystem, targets, exit_code=3)
+    assert result.exit_code == 3
+    assert launched[0].process.argv[-1] == "--dry-run"
+
+
+def test_migrate_without_a_migration_set_explains_and_fails() -> None:
+    subsystem = create_goal_subsystem(goals.MigrateSubsystem, url=None, status=False, dry_run=False)
+    targets = Targets([GenericTarget({}, Address("components/collectors", target_name="lib"))])
+    result, launched, stderr = _run(goals.migrate, subsystem, targets)
+    assert result.exit_code == 1
+    assert launched == []
+    assert "none of the 1 target(s) given is a `clickhouse_migrations` target" in stderr
+
+
+def test_seed_passes_only_the_options_that_were_set() -> None:
+    subsystem = create_goal_subsystem(
+        goals.SeedSubsystem,
+        customers=3,
+        clusters=None,
+        resources=None,
+        days=14,
+        random_seed=7,
+        url=None,
+    )
+    result, launched, _ = _run(goals.seed, subsystem)
+    assert result.exit_code == 0
+    assert launched[0].process.argv[2:] == (
+        "--customers",
+        "3",
+        "--days",
+        "14",
+        "--random-seed",
+        "7",
+    )
+
+
+def test_polo_down_wipe_flag() -> None:
+    subsystem = create_goal_subsystem(goals.PoloDownSubsystem, wipe=True)
+    _, launched, _ = _run(goals.polo_down, subsystem)
+    assert launched[0].process.argv[2:] == ("down", "--wipe")
