@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 PARTITIONS: tuple[str, ...] = ("aws", "aws-cn", "aws-us-gov")
 
@@ -56,6 +57,11 @@ COMMERCIAL_REGIONS: frozenset[str] = frozenset(
 CHINA_REGIONS: frozenset[str] = frozenset({"cn-north-1", "cn-northwest-1"})
 GOVCLOUD_REGIONS: frozenset[str] = frozenset({"us-gov-east-1", "us-gov-west-1"})
 KNOWN_REGIONS: frozenset[str] = COMMERCIAL_REGIONS | CHINA_REGIONS | GOVCLOUD_REGIONS
+_PARTITION_OF: dict[str, str] = {
+    **dict.fromkeys(COMMERCIAL_REGIONS, "aws"),
+    **dict.fromkeys(CHINA_REGIONS, "aws-cn"),
+    **dict.fromkeys(GOVCLOUD_REGIONS, "aws-us-gov"),
+}
 
 
 class ArnError(ValueError):
@@ -64,13 +70,10 @@ class ArnError(ValueError):
 
 def partition_for_region(region: str) -> str:
     """The partition a known region belongs to (`aws`, `aws-cn` or `aws-us-gov`)."""
-    if region in CHINA_REGIONS:
-        return "aws-cn"
-    if region in GOVCLOUD_REGIONS:
-        return "aws-us-gov"
-    if region in COMMERCIAL_REGIONS:
-        return "aws"
-    raise ArnError(f"unknown AWS region {region!r}")
+    try:
+        return _PARTITION_OF[region]
+    except KeyError:
+        raise ArnError(f"unknown AWS region {region!r}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,7 @@ class Arn:
 _SERVICE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
 _RESOURCE_TYPE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_RESOURCE_SPLIT_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9_.-]*)([/:])(.*)", re.DOTALL)
 
 
 def parse_arn(value: str) -> Arn:
@@ -132,20 +136,9 @@ def parse_arn(value: str) -> Arn:
             "arn:<partition>:<service>:<region>:<account>:<resource>"
         )
     _, partition, service, region, account, resource = parts
-    if partition not in PARTITIONS:
-        raise ArnError(f"ARN {value!r}: unknown partition {partition!r} (known: {PARTITIONS})")
-    if not _SERVICE_RE.match(service):
-        raise ArnError(f"ARN {value!r}: invalid service {service!r}")
-    if region:
-        if region not in KNOWN_REGIONS:
-            raise ArnError(f"ARN {value!r}: unknown region {region!r}")
-        if partition_for_region(region) != partition:
-            raise ArnError(
-                f"ARN {value!r}: region {region!r} belongs to partition "
-                f"{partition_for_region(region)!r}, not {partition!r}"
-            )
-    if account and not _ACCOUNT_RE.match(account):
-        raise ArnError(f"ARN {value!r}: account {account!r} is not 12 digits")
+    problem = _prefix_problem(partition, service, region, account)
+    if problem:
+        raise ArnError(f"ARN {value!r}: {problem}")
     if not resource:
         raise ArnError(f"ARN {value!r}: empty resource part")
     resource_type, separator, resource_id = _split_resource(resource)
@@ -154,17 +147,32 @@ def parse_arn(value: str) -> Arn:
     return Arn(partition, service, region, account, resource_type, resource_id, separator)
 
 
+@lru_cache(maxsize=4096)  # few distinct (partition, service, region, account) combinations
+def _prefix_problem(partition: str, service: str, region: str, account: str) -> str | None:
+    """What is wrong with the part of an ARN before the resource, or None."""
+    if partition not in PARTITIONS:
+        return f"unknown partition {partition!r} (known: {PARTITIONS})"
+    if not _SERVICE_RE.match(service):
+        return f"invalid service {service!r}"
+    if region:
+        region_partition = _PARTITION_OF.get(region)
+        if region_partition is None:
+            return f"unknown region {region!r}"
+        if region_partition != partition:
+            return f"region {region!r} belongs to partition {region_partition!r}, not {partition!r}"
+    if account and not _ACCOUNT_RE.match(account):
+        return f"account {account!r} is not 12 digits"
+    return None
+
+
 def _split_resource(resource: str) -> tuple[str, str, str]:
     # The first separator decides: `loadbalancer/app/name/id` keeps `app/name/id` as the id.
-    slash, colon = resource.find("/"), resource.find(":")
-    cuts = [i for i in (slash, colon) if i > 0]
-    if not cuts:
+    # A prefix that is not a plausible type name (`my bucket/x`) makes the whole part an id.
+    match = _RESOURCE_SPLIT_RE.match(resource)
+    if match is None:
         return "", "/", resource
-    cut = min(cuts)
-    prefix = resource[:cut]
-    if not _RESOURCE_TYPE_RE.match(prefix):
-        return "", "/", resource
-    return prefix, resource[cut], resource[cut + 1 :]
+    resource_type, separator, resource_id = match.groups()
+    return resource_type, separator, resource_id
 
 
 def format_arn(
@@ -181,7 +189,13 @@ def format_arn(
         raise ArnError(f"resource separator must be '/' or ':', got {separator!r}")
     resource = f"{resource_type}{separator}{resource_id}" if resource_type else resource_id
     arn = f"arn:{partition}:{service}:{region}:{account}:{resource}"
-    parse_arn(arn)
+    problem = _prefix_problem(partition, service, region, account)
+    if problem:
+        raise ArnError(f"ARN {arn!r}: {problem}")
+    if resource_type and not _RESOURCE_TYPE_RE.match(resource_type):
+        raise ArnError(f"ARN {arn!r}: invalid resource type {resource_type!r}")
+    if not resource_id:
+        raise ArnError(f"ARN {arn!r}: empty resource id")
     return arn
 
 

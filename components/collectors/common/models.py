@@ -10,6 +10,7 @@ ClickHouse compares equal to the one that was written.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -92,6 +93,21 @@ class _Row(BaseModel):
     @classmethod
     def column_names(cls) -> list[str]:
         return list(cls.model_fields)
+
+
+def to_columns(rows: Sequence[_Row]) -> tuple[list[str], list[list[Any]]]:
+    """Column names and column-oriented values of same-typed rows, for bulk inserts
+    (`client.insert(table, columns, column_names=names, column_oriented=True)`): no per-row
+    dict is built, which matters at 100 k rows."""
+    if not rows:
+        return [], []
+    model = type(rows[0])
+    names = model.column_names()
+    if not all(
+        isinstance(row, model) and type(row).model_fields is model.model_fields for row in rows
+    ):
+        raise TypeError("to_columns needs rows of one model type")
+    return names, [[getattr(row, name) for row in rows] for name in names]
 
 
 class ResourceEvent(_Row):

@@ -58,6 +58,8 @@ def clean_tags(raw: RawTags) -> tuple[dict[str, str], list[dict[str, str]]]:
 
 
 def _attr_value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
@@ -70,7 +72,11 @@ def _attr_value(value: Any) -> str:
 
 def _attributes(**values: Any) -> dict[str, str]:
     """Attribute map without empty values (None, '', empty lists)."""
-    return {k: _attr_value(v) for k, v in values.items() if v not in (None, "", [], ())}
+    return {
+        k: _attr_value(v)
+        for k, v in values.items()
+        if v is not None and not (v == "" or (type(v) in (list, tuple) and not v))
+    }
 
 
 def build_event(

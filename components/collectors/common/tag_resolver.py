@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from types import MappingProxyType
 
 from pydantic import BaseModel, ConfigDict
@@ -34,6 +35,7 @@ DEFAULT_ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 UNATTRIBUTED_RULE = "unattributed"
+CACHE_SIZE = 65536
 
 
 class Owner(BaseModel):
@@ -55,6 +57,7 @@ class Owner(BaseModel):
 UNATTRIBUTED = Owner()
 
 
+@lru_cache(maxsize=4096)
 def normalise_key(key: str) -> str:
     """Tag key for comparison: NFKC, trimmed, inner whitespace collapsed, casefolded."""
     return " ".join(unicodedata.normalize("NFKC", key).split()).casefold()
@@ -86,10 +89,26 @@ class TagResolver:
             merged[name] = tuple(keys)
         self.aliases: Mapping[str, tuple[str, ...]] = MappingProxyType(merged)
         self._normalised = {f: tuple(normalise_key(k) for k in ks) for f, ks in merged.items()}
+        self._alias_keys = frozenset(k for ks in self._normalised.values() for k in ks)
+        # Fleets repeat a few owner tag sets across thousands of resources: remember the
+        # answers, keyed by the owner-relevant tags only (a `Name` tag is unique per resource).
+        self._cache: dict[frozenset[tuple[str, str]], Owner] = {}
 
     def resolve(self, tags: Mapping[str, str]) -> Owner:
         if not tags:
             return UNATTRIBUTED
+        relevant = {k: v for k, v in tags.items() if normalise_key(k) in self._alias_keys}
+        if not relevant:
+            return UNATTRIBUTED
+        key = frozenset(relevant.items())
+        owner = self._cache.get(key)
+        if owner is None:
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.clear()
+            owner = self._cache[key] = self._resolve(relevant)
+        return owner
+
+    def _resolve(self, tags: Mapping[str, str]) -> Owner:
         by_normal: dict[str, list[str]] = {}
         # Sorted so that when two raw keys normalise alike (`Env`, `env `) the choice is stable.
         for raw in sorted(tags):
