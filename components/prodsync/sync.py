@@ -175,7 +175,7 @@ def _where(chunk: Chunk) -> tuple[str, dict[str, Any]]:
 
 def fingerprint(client: Client, chunk: Chunk, columns: Sequence[str]) -> Fingerprint:
     where, params = _where(chunk)
-    hashed = f"cityHash64({', '.join(f'`{c}`' for c in columns)})"
+    hashed = _hash(columns)
     row = client.query(
         f"SELECT count(), sum({hashed}), groupBitXor({hashed}) FROM `{chunk.table.name}`{where}",
         parameters=params,
@@ -183,14 +183,29 @@ def fingerprint(client: Client, chunk: Chunk, columns: Sequence[str]) -> Fingerp
     return Fingerprint(rows=int(row[0]), hash_sum=int(row[1]), hash_xor=int(row[2]))
 
 
-def _days_with_rows(client: Client, spec: TableSpec, start: date, end: date) -> set[date]:
+def _hash(columns: Sequence[str]) -> str:
+    return f"cityHash64({', '.join(f'`{c}`' for c in columns)})"
+
+
+def day_fingerprints(
+    client: Client, spec: TableSpec, columns: Sequence[str], start: date, end: date
+) -> dict[date | None, Fingerprint]:
+    """Every chunk's fingerprint in one query: per day in `[start, end)`, or the whole table."""
+    hashed = _hash(columns)
+    aggregates = f"count(), sum({hashed}), groupBitXor({hashed})"
+    if spec.day_column is None:
+        row = client.query(f"SELECT {aggregates} FROM `{spec.name}`").result_rows[0]
+        return {None: Fingerprint(rows=int(row[0]), hash_sum=int(row[1]), hash_xor=int(row[2]))}
     expr = spec.day_expression
     rows = client.query(
-        f"SELECT DISTINCT {expr} FROM `{spec.name}` "
-        f"WHERE {expr} >= {{start:Date}} AND {expr} < {{end:Date}}",
+        f"SELECT {expr} AS day, {aggregates} FROM `{spec.name}` "
+        f"WHERE {expr} >= {{start:Date}} AND {expr} < {{end:Date}} GROUP BY day",
         parameters={"start": start, "end": end},
     ).result_rows
-    return {row[0] for row in rows}
+    return {
+        row[0]: Fingerprint(rows=int(row[1]), hash_sum=int(row[2]), hash_xor=int(row[3]))
+        for row in rows
+    }
 
 
 def _clear(destination: Client, chunk: Chunk) -> None:
@@ -240,7 +255,7 @@ def sync(
     progress = progress or _NoProgress()
     report = SyncReport(start=start, end=end)
     started = time.monotonic()
-    plan: list[tuple[Chunk, list[str]]] = []
+    plan: list[tuple[Chunk, list[str], Fingerprint, Fingerprint]] = []
     for spec in tables:
         if not _table_exists(destination, spec.name):
             raise SyncError(
@@ -251,17 +266,23 @@ def sync(
             report.skipped_tables.append(spec.name)
             continue
         columns = _copy_columns(source, destination, spec.name)
-        if spec.day_column is None:
-            plan.append((Chunk(spec, None), columns))
-            continue
-        days = _days_with_rows(source, spec, start, end) | _days_with_rows(
-            destination, spec, start, end
-        )
-        plan.extend((Chunk(spec, day), columns) for day in sorted(days))
+        wanted = day_fingerprints(source, spec, columns, start, end)
+        present = day_fingerprints(destination, spec, columns, start, end)
+        for day in sorted(wanted.keys() | present.keys(), key=lambda d: d or date.min):
+            plan.append(
+                (
+                    Chunk(spec, day),
+                    columns,
+                    wanted.get(day, _EMPTY),
+                    present.get(day, _EMPTY),
+                )
+            )
     progress.start(len(plan))
-    for chunk, columns in plan:
+    for chunk, columns, wanted_fp, present_fp in plan:
         progress.chunk_started(chunk)
-        result = _sync_chunk(source, destination, chunk, columns, checkpoint, progress)
+        result = _sync_chunk(
+            source, destination, chunk, columns, wanted_fp, present_fp, checkpoint, progress
+        )
         report.results.append(result)
         progress.chunk_finished(result)
         if on_chunk is not None:
@@ -276,17 +297,19 @@ def _sync_chunk(
     destination: Client,
     chunk: Chunk,
     columns: Sequence[str],
+    wanted: Fingerprint,
+    present: Fingerprint,
     checkpoint: CheckpointStore,
     progress: Progress,
 ) -> ChunkResult:
     began = time.monotonic()
     if checkpoint.is_done(chunk.key):
         return ChunkResult(chunk, "resumed", 0, 0, 0.0)
-    wanted = fingerprint(source, chunk, columns)
-    if fingerprint(destination, chunk, columns) == wanted:
+    if present == wanted:
         checkpoint.mark_done(chunk.key, wanted)
         return ChunkResult(chunk, "in-sync", 0, 0, time.monotonic() - began)
-    _clear(destination, chunk)
+    if present.rows:
+        _clear(destination, chunk)
     if wanted == _EMPTY:
         checkpoint.mark_done(chunk.key, wanted)
         return ChunkResult(chunk, "cleared", 0, 0, time.monotonic() - began)
@@ -304,6 +327,7 @@ def _sync_chunk(
         fmt="Native",
     )
     got = fingerprint(destination, chunk, columns)
+    # The source may have changed since the plan was made: compare with it again before failing.
     if got != wanted and got != fingerprint(source, chunk, columns):
         raise SyncError(
             f"{chunk.key}: copied {got.rows} rows but the source has {wanted.rows}; "

@@ -108,10 +108,11 @@ def test_window_copied_exactly_second_run_adds_nothing_source_unchanged(
     rollup = "SELECT sum(billed_cost) FROM cost_by_owner_daily WHERE charge_date >= {s:Date}"
     assert local.command(rollup, {"s": start}) == source.command(rollup, {"s": start})
 
+    after_first = whole_state(local)
     second = run_sync(production, local_url, start, end, tmp_path / "cp.json")
     assert second.count("copied") == 0
     assert second.count("in-sync") == 7 * DAYS + 1
-    assert whole_state(local) == whole_state(local)
+    assert whole_state(local) == after_first
     for spec in DEFAULT_TABLES:
         assert window_state(local, spec, start, end) == window_state(source, spec, start, end)
     assert local.command(rollup, {"s": start}) == source.command(rollup, {"s": start})
@@ -163,7 +164,8 @@ def test_local_drift_is_repaired_chunk_by_chunk(
     run_sync(production, local_url, start, end, tmp_path / "cp.json", tables)
     source, local = clients(production, local_url)
     local.command(
-        "ALTER TABLE cost_daily DELETE WHERE charge_period_start = today() SETTINGS mutations_sync = 2"
+        "ALTER TABLE cost_daily DELETE WHERE charge_period_start = today()",
+        settings={"mutations_sync": 2},
     )
     local.command(
         "INSERT INTO cost_daily (charge_period_start, account_id) VALUES (today() - 1, 'junk')"
@@ -176,9 +178,13 @@ def test_local_drift_is_repaired_chunk_by_chunk(
 
 
 def test_cli_end_to_end(
-    production: Endpoint, local_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    production: Endpoint,
+    local_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    cli.console.width = 200
+    monkeypatch.setattr(cli.console, "width", 200)
     code = cli.main(
         [
             "--days",
