@@ -103,9 +103,7 @@ def to_columns(rows: Sequence[_Row]) -> tuple[list[str], list[list[Any]]]:
         return [], []
     model = type(rows[0])
     names = model.column_names()
-    if not all(
-        isinstance(row, model) and type(row).model_fields is model.model_fields for row in rows
-    ):
+    if not all(isinstance(row, model) for row in rows):
         raise TypeError("to_columns needs rows of one model type")
     return names, [[getattr(row, name) for row in rows] for name in names]
 

@@ -215,6 +215,14 @@ def summarise(
     }
 
 
+def _show_progress() -> None:
+    # Progress lines are INFO; Lambda's root logger stops at WARNING and a plain `python -c`
+    # has no handler at all, so make sure they reach the log in both.
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("collectors").setLevel(logging.INFO)
+
+
 class CollectionFailed(RuntimeError):
     """Every account/region of an invocation failed: the Lambda invocation should fail too."""
 
@@ -230,6 +238,7 @@ def handle(
     """Body of every collector Lambda handler: configuration from the environment, fan-out,
     summary. Partial failures are returned (and recorded in `collector_runs`); a total failure
     raises `CollectionFailed` so the invocation is marked failed and alarms fire."""
+    _show_progress()
     config = load_config(env)
     observed_at = observation_time(event, config.observation_bucket_seconds)
     with connect(config.clickhouse_url, database=config.clickhouse_database) as writer:
