@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from clickhouse_connect.driver import exceptions as driver_errors
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -170,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SyncError, ValueError) as exc:
         console.print(f"[red]prod-sync:[/] {exc}", soft_wrap=True)
         return 2
-    except ClickHouseError as exc:
+    except (ClickHouseError, driver_errors.Error) as exc:
         console.print(f"[red]prod-sync:[/] {exc}", soft_wrap=True)
         return 3
     except KeyboardInterrupt:
