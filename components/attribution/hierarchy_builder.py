@@ -34,6 +34,7 @@ from attribution.nodes import (
 from attribution.snapshot_builder import (
     PHYSICAL_PRECEDENCE,
     Edge,
+    clear_day,
     load_edges,
     new_version,
 )
@@ -165,9 +166,5 @@ def build_day(db: PoloClickHouse, day: date, *, version: int | None = None) -> i
         for row in db.query("hierarchy_builder.nodes", _NODES_SQL, {"day": day}).named_results()
     ]
     rows = build_ancestry(day, nodes, load_edges(db, day), version or new_version())
-    db.command(
-        "hierarchy_builder.clear_day",
-        "DELETE FROM resource_ancestry WHERE snapshot_date = {day:Date}",
-        {"day": day},
-    )
+    clear_day(db, "resource_ancestry", day)
     return db.insert_rows("resource_ancestry", rows, batch_size=50_000)

@@ -32,8 +32,9 @@ class DayCounts(BaseModel):
         return self.snapshots + self.ancestry + self.cost_rows
 
 
-def rebuild_day(db: PoloClickHouse, day: date) -> DayCounts:
-    version = snapshot_builder.new_version()
+def rebuild_day(db: PoloClickHouse, day: date, *, version: int | None = None) -> DayCounts:
+    """Rebuild one day; `version` defaults to a fresh build version (the seed pins it)."""
+    version = version or snapshot_builder.new_version()
     snapshots = snapshot_builder.build_day(db, day, version=version)
     ancestry = hierarchy_builder.build_day(db, day, version=version)
     cost_rows = cost_attributor.attribute_day(db, day)
@@ -51,13 +52,15 @@ def rebuild(
     start: date,
     end: date,
     progress: Callable[[DayCounts, int, int, float], None] | None = None,
+    *,
+    version: int | None = None,
 ) -> list[DayCounts]:
     """Rebuild every day of `[start, end)`; `progress(counts, done, total, elapsed_s)`."""
     days = days_between(start, end)
     began = time.perf_counter()
     done = []
     for day in days:
-        done.append(rebuild_day(db, day))
+        done.append(rebuild_day(db, day, version=version))
         if progress:
             progress(done[-1], len(done), len(days), time.perf_counter() - began)
     return done

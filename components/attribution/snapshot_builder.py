@@ -302,6 +302,22 @@ def load_edges(db: PoloClickHouse, day: date) -> list[Edge]:
     return [Edge(**row) for row in result.named_results()]
 
 
+def clear_day(db: PoloClickHouse, table: str, day: date) -> None:
+    """Delete a day's rows of `table` before its rebuild (the first build has none to delete:
+    skipping the delete spares a mutation)."""
+    count = db.query(
+        f"{table}.count_day",
+        "SELECT count() FROM {table:Identifier} WHERE snapshot_date = {day:Date}",
+        {"table": table, "day": day},
+    ).result_rows[0][0]
+    if count:
+        db.command(
+            f"{table}.clear_day",
+            "DELETE FROM {table:Identifier} WHERE snapshot_date = {day:Date}",
+            {"table": table, "day": day},
+        )
+
+
 def new_version() -> int:
     """A build version that grows with every build: epoch microseconds."""
     return time.time_ns() // 1000
@@ -318,9 +334,5 @@ def build_day(
     rows = build_snapshots(
         day, load_states(db, day, lookback_days), load_edges(db, day), version or new_version()
     )
-    db.command(
-        "snapshot_builder.clear_day",
-        "DELETE FROM resource_snapshots WHERE snapshot_date = {day:Date}",
-        {"day": day},
-    )
+    clear_day(db, "resource_snapshots", day)
     return db.insert_rows("resource_snapshots", rows, batch_size=10_000)

@@ -1,0 +1,26 @@
+-- costs_by_customer: cost per customer over a window, from the daily cost-by-owner rollup.
+--
+-- Parameters
+--   start  Date  first day (inclusive)
+--   end    Date  end of the window (exclusive)
+--
+-- Columns: customer ('unattributed' = cost without an owner), node_id ('customer:<c>', the
+-- logical node for drill-down), billed_cost, effective_cost, share_pct (of the window's total
+-- effective cost, Decimal), accounts (distinct accounts the customer's cost is in).
+-- Sorted by effective_cost descending.
+WITH
+    {start:Date} AS d0,
+    {end:Date} AS d1,
+    (SELECT throwIf(d1 <= d0, 'end must be after start (end is exclusive)')) AS invalid
+SELECT
+    marqo_customer AS customer,
+    concat('customer:', marqo_customer) AS node_id,
+    sum(billed_cost) AS billed_cost,
+    sum(effective_cost) AS effective_cost,
+    if(sum(effective_cost) OVER () = 0, toDecimal128(0, 6),
+       toDecimal128(effective_cost * 100, 6) / sum(effective_cost) OVER ()) AS share_pct,
+    uniqExact(account_id) AS accounts
+FROM cost_by_owner_daily
+WHERE charge_date >= d0 AND charge_date < d1 AND invalid = 0
+GROUP BY marqo_customer
+ORDER BY effective_cost DESC, customer

@@ -1,0 +1,67 @@
+-- node_cost_trend: the cost under one node per day (every day present, zero without cost).
+-- Each day counts the resources that were under the node on that day.
+--
+-- Parameters
+--   hierarchy  String  'logical' or 'physical'
+--   node_id    String  the node; '' is the root (all cost)
+--   start      Date    first day (inclusive)
+--   end        Date    end of the window (exclusive)
+--
+-- Columns: charge_date, billed_cost, effective_cost.
+WITH
+    {hierarchy:String} AS h,
+    {node_id:String} AS node,
+    {start:Date} AS d0,
+    {end:Date} AS d1,
+    (
+        SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
+             + throwIf(d1 <= d0, 'end must be after start (end is exclusive)')
+    ) AS invalid,
+    multiIf(
+        node = '', 'root',
+        h = 'logical' AND startsWith(node, 'customer:'), 'customer',
+        h = 'logical' AND startsWith(node, 'cluster:'), 'cluster',
+        h = 'logical' AND startsWith(node, 'role:'), 'role',
+        h = 'logical' OR startsWith(node, 'unresourced:'), 'leaf',
+        startsWith(node, 'account:'), 'account',
+        startsWith(node, 'region:'), 'region',
+        'below_region'
+    ) AS kind
+SELECT
+    charge_date,
+    sum(billed) AS billed_cost,
+    sum(effective) AS effective_cost
+FROM
+(
+    -- Owner and account levels: the daily rollup has the columns.
+    SELECT charge_date, billed_cost AS billed, effective_cost AS effective
+    FROM cost_by_owner_daily
+    WHERE kind IN ('root', 'customer', 'cluster', 'role', 'account')
+      AND charge_date >= d0 AND charge_date < d1
+      AND multiIf(
+            kind = 'root', 1,
+            kind = 'customer', marqo_customer = substring(node, 10),
+            kind = 'cluster', marqo_cluster != ''
+                AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
+            kind = 'role', marqo_role != ''
+                AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
+            account_id = substring(node, 9))
+    UNION ALL
+    -- Regions, resources and the physical levels between them: the attributed cost rows.
+    SELECT charge_date, billed_cost, effective_cost
+    FROM cost_attributed_daily
+    WHERE kind IN ('leaf', 'region', 'below_region')
+      AND charge_date >= d0 AND charge_date < d1
+      AND multiIf(
+            kind = 'leaf', if(resource_id != '', resource_id,
+                              concat('unresourced:', account_id, '/', region, '/', service_name)) = node,
+            kind = 'region', concat('region:', account_id, '/', region) = node,
+            (charge_date, resource_id) IN (
+                SELECT snapshot_date, descendant_id
+                FROM resource_ancestry
+                WHERE hierarchy = 'physical' AND ancestor_id = node
+                  AND snapshot_date >= d0 AND snapshot_date < d1))
+)
+WHERE invalid = 0
+GROUP BY charge_date
+ORDER BY charge_date WITH FILL FROM d0 TO d1 STEP 1
