@@ -188,12 +188,16 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _docker_compose(compose_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _docker_compose(
+    compose_file: Path, *args: str, port: int = DEFAULT_PORT
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["docker", "compose", "-f", str(compose_file), *args],
         capture_output=True,
         text=True,
         check=False,
+        # docker-compose.yml publishes ${POLO_CLICKHOUSE_PORT:-8123}.
+        env={**os.environ, "POLO_CLICKHOUSE_PORT": str(port)},
     )
 
 
@@ -224,7 +228,7 @@ def _start_docker(service: Service, compose_file: Path) -> RunningService:
     if not compose_file.is_file():
         raise StackError(f"compose file {compose_file} not found (run from the repo root)")
     with console.status(f"docker compose up -d --wait ({compose_file.name})"):
-        result = _docker_compose(compose_file, "up", "-d", "--wait")
+        result = _docker_compose(compose_file, "up", "-d", "--wait", port=service.port)
     if result.returncode != 0:
         raise StackError(f"docker compose up failed:\n{result.stderr.strip()}")
     return RunningService(
@@ -371,6 +375,7 @@ def down(
                 compose_file or Path(DEFAULT_COMPOSE_FILE).resolve(),
                 "down",
                 *(["--volumes"] if wipe else []),
+                port=service.port,
             )
             was_running = True
             if result.returncode != 0 and not quiet:
