@@ -367,6 +367,8 @@ def test_second_run_is_served_by_the_remote_cache(
     assert warm.counters["remote_cache_requests_cached"] >= len(expected), warm.counters
     assert warm.counters["local_cache_requests_cached"] == 0, warm.counters
     assert warm.counters["remote_cache_read_errors"] == 0, warm.counters
+    # POLO_REMOTE_CACHE_WRITE=false (pull requests) really makes the cache read-only.
+    assert warm.counters["remote_cache_write_attempts"] == 0, warm.counters
 
     # For scale: the same run with the local cache intact. What is left is Pants' own start-up
     # (no pantsd in CI), which no cache removes.
