@@ -7,9 +7,12 @@ relies on without Docker: a pinned image, a health check, the port and Polo's cr
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from chlocal import auth
@@ -52,3 +55,26 @@ def test_credentials_match_polo_defaults() -> None:
     assert env["CLICKHOUSE_USER"] == auth.DEFAULT_USER
     assert env["CLICKHOUSE_PASSWORD"] == auth.DEFAULT_PASSWORD
     assert env["CLICKHOUSE_DB"] == "polo"
+
+
+def _compose_cli_available() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    probe = subprocess.run(["docker", "compose", "version"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _compose_cli_available(), reason="needs the docker compose CLI")
+def test_docker_compose_accepts_the_file() -> None:
+    compose_file = next(
+        d / "docker-compose.yml"
+        for d in Path(__file__).resolve().parents
+        if (d / "docker-compose.yml").is_file()
+    )
+    result = subprocess.run(
+        ["docker", "compose", "-f", str(compose_file), "config", "--quiet"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
