@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from attribution.pipeline import days_between, main
+
+
+def test_days_between_is_end_exclusive_and_refuses_empty_ranges() -> None:
+    assert days_between(date(2026, 2, 27), date(2026, 3, 2)) == [
+        date(2026, 2, 27), date(2026, 2, 28), date(2026, 3, 1),
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match="must be after start"):
+        days_between(date(2026, 3, 1), date(2026, 3, 1))
+
+
+def test_the_cli_rejects_a_backwards_range_before_connecting(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["--start", "2026-03-02", "--end", "2026-03-01", "--url", "http://127.0.0.1:9/x"]
+    assert main(args) == 2
+    assert "must be after start" in capsys.readouterr().err
