@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from clickhouse_connect.driver.client import Client
-from schema.migrate import apply_migrations
 
 from collectors.common.clickhouse_client import PoloClickHouse
 from collectors.common.collector_run import collector_run
+from schema.migrate import apply_migrations
 
 
 def test_ok_and_error_runs_land_in_collector_runs(ch_client: Client) -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collectors.common.tag_resolver import (
@@ -96,6 +96,7 @@ def test_bad_alias_configuration_is_rejected() -> None:
         TagResolver({"customer": ["", "x"]})
 
 
+@settings(deadline=None)  # shared CI cores: no per-example stopwatch
 @given(st.dictionaries(st.text(max_size=20), st.text(max_size=30), max_size=8))
 def test_any_tags_resolve_to_an_explained_owner(tags: dict[str, str]) -> None:
     owner = TagResolver().resolve(tags)

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 from clickhouse_connect.driver.client import Client
-from schema.migrate import apply_migrations
 
 from collectors.common.models import ResourceEvent, to_columns
 from collectors.common.normaliser import normalise_instance
 from collectors.common.tag_resolver import TagResolver
+from schema.migrate import apply_migrations
 
 EVENTS = 100_000
 TARGET_EVENTS_PER_SECOND = 50_000

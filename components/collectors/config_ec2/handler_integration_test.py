@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from clickhouse_connect.driver.client import Client
-from schema.migrate import apply_migrations
 
 from collectors.common.moto_fleet import ACCOUNTS, Fleet, build_fleet, moto_aws
 from collectors.config_ec2.handler import handler
+from schema.migrate import apply_migrations
 
 REGION = "eu-west-1"
 SCHEDULED = {"source": "aws.events", "time": "2026-11-02T10:00:00Z"}
@@ -59,3 +60,15 @@ def test_handler_writes_events_and_runs_once_per_moment(fleet: Fleet, ch_client:
     ).result_rows
     assert len(runs) == 4  # two invocations x two accounts, each run its own row
     assert all(status == "ok" and written == 5 and calls >= 1 for _, status, written, calls in runs)
+
+
+def test_empty_event_observes_now_floored_to_the_hour(fleet: Fleet, ch_client: Client) -> None:
+    summary = handler({}, None)
+    observed = datetime.fromisoformat(summary["observed_at"])
+    now = datetime.now(UTC)
+    assert observed.minute == observed.second == 0
+    assert timedelta(0) <= now - observed < timedelta(hours=1, minutes=1)
+    assert summary["rows_written"] == 10
+    # A retry of that invocation names its moment and adds nothing.
+    handler({"observed_at": summary["observed_at"]}, None)
+    assert ch_client.command("SELECT count() FROM resource_events FINAL") == 10
