@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pants.engine.console import Console
 from pants.engine.env_vars import CompleteEnvironmentVars
+from pants.engine.fs import Workspace
 from pants.engine.goal import Goal, GoalSubsystem
 from pants.engine.rules import collect_rules, goal_rule
 from pants.engine.target import Targets
@@ -17,7 +18,7 @@ MIGRATE_BINARY = "components/schema:migrate-bin"
 STACK_BINARY = "components/chlocal:stack-bin"
 PROD_SYNC_BINARY = "components/prodsync:prod-sync-bin"
 SEED_BINARY = "components/attribution:seed-bin"
-DEPLOY_WORKER_BINARY = "components/api:deploy-worker-bin"
+DEPLOY_WORKER_BINARY = "components/workerctl:deploy-bin"
 
 
 class _LocalGoal(Goal):
@@ -56,6 +57,7 @@ async def migrate(
     subsystem: MigrateSubsystem,
     targets: Targets,
     env: CompleteEnvironmentVars,
+    workspace: Workspace,  # lets the goal start an interactive process
 ) -> Migrate:
     sets = [tgt for tgt in targets if tgt.has_field(ClickhouseMigrationSourcesField)]
     if not sets:
@@ -101,7 +103,9 @@ class PoloUp(_LocalGoal):
 
 
 @goal_rule
-async def polo_up(subsystem: PoloUpSubsystem, env: CompleteEnvironmentVars) -> PoloUp:
+async def polo_up(
+    subsystem: PoloUpSubsystem, env: CompleteEnvironmentVars, workspace: Workspace
+) -> PoloUp:
     args = ["up", "--clickhouse", subsystem.clickhouse, "--port", str(subsystem.port)]
     return PoloUp(exit_code=await run_entry_point(STACK_BINARY, args, env, "polo-up"))
 
@@ -118,7 +122,9 @@ class PoloDown(_LocalGoal):
 
 
 @goal_rule
-async def polo_down(subsystem: PoloDownSubsystem, env: CompleteEnvironmentVars) -> PoloDown:
+async def polo_down(
+    subsystem: PoloDownSubsystem, env: CompleteEnvironmentVars, workspace: Workspace
+) -> PoloDown:
     args = ["down", *_flag("wipe", subsystem.wipe)]
     return PoloDown(exit_code=await run_entry_point(STACK_BINARY, args, env, "polo-down"))
 
@@ -141,7 +147,9 @@ class ProdSync(_LocalGoal):
 
 
 @goal_rule
-async def prod_sync(subsystem: ProdSyncSubsystem, env: CompleteEnvironmentVars) -> ProdSync:
+async def prod_sync(
+    subsystem: ProdSyncSubsystem, env: CompleteEnvironmentVars, workspace: Workspace
+) -> ProdSync:
     args = [
         *_flag("days", subsystem.days),
         *_flag("source-url", subsystem.source_url),
@@ -169,7 +177,9 @@ class Seed(_LocalGoal):
 
 
 @goal_rule
-async def seed(subsystem: SeedSubsystem, env: CompleteEnvironmentVars) -> Seed:
+async def seed(
+    subsystem: SeedSubsystem, env: CompleteEnvironmentVars, workspace: Workspace
+) -> Seed:
     args = [
         *_flag("customers", subsystem.customers),
         *_flag("clusters", subsystem.clusters),
@@ -195,7 +205,9 @@ class DeployWorker(_LocalGoal):
 
 @goal_rule
 async def deploy_worker(
-    subsystem: DeployWorkerSubsystem, env: CompleteEnvironmentVars
+    subsystem: DeployWorkerSubsystem,
+    env: CompleteEnvironmentVars,
+    workspace: Workspace,  # lets the goal start an interactive process
 ) -> DeployWorker:
     args = ["--env", subsystem.env, *_flag("dry-run", subsystem.dry_run)]
     return DeployWorker(

@@ -61,7 +61,7 @@ def _run(rule, subsystem, targets=None, exit_code=0):
         args = [console, subsystem] if targets is not None else [subsystem]
         if targets is not None:
             args.append(targets)
-        args.append(env)
+        args.extend([env, None])  # the Workspace only marks the rule side-effecting
         result = run_rule_with_mocks(
             rule,
             rule_args=args,
