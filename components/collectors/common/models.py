@@ -59,7 +59,13 @@ def to_utc_millis(value: datetime) -> datetime:
 
 def tag_problem(key: str, value: str) -> str | None:
     """Why AWS would reject this tag, or None when it is valid. Shared by model and normaliser."""
-    if not key or not key.strip():
+    if (
+        0 < len(key) <= TAG_KEY_MAX_CHARS
+        and len(value) <= TAG_VALUE_MAX_CHARS
+        and (not key.isspace())
+    ):
+        return None  # the common case, checked first: this runs for every tag of every event
+    if not key or key.isspace():
         return "empty key"
     if len(key) > TAG_KEY_MAX_CHARS:
         return f"key longer than {TAG_KEY_MAX_CHARS} characters ({len(key)})"

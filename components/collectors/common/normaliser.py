@@ -72,11 +72,14 @@ def _attr_value(value: Any) -> str:
 
 def _attributes(**values: Any) -> dict[str, str]:
     """Attribute map without empty values (None, '', empty lists)."""
-    return {
-        k: _attr_value(v)
-        for k, v in values.items()
-        if v is not None and not (v == "" or (type(v) in (list, tuple) and not v))
-    }
+    attributes: dict[str, str] = {}
+    for key, value in values.items():
+        if isinstance(value, str):
+            if value:
+                attributes[key] = value
+        elif value is not None and not (isinstance(value, list | tuple) and not value):
+            attributes[key] = _attr_value(value)
+    return attributes
 
 
 def build_event(
