@@ -201,7 +201,8 @@ def resolve_url(explicit: str | None = None) -> str:
     1. `explicit` (a `--url` option);
     2. the `POLO_CLICKHOUSE_URL` environment variable;
     3. the local endpoint announced in `$POLO_HOME/chlocal.json` (`{"url": ..., "pid": ...}`)
-       while its process is alive: the embedded directory is then owned by that process;
+       while its process is alive: the embedded directory is then owned by that process; a
+       Docker-run server (`"mode": "docker"`, no pid: Docker owns the process) always counts;
     4. embedded chDB in `$POLO_HOME/clickhouse` (`POLO_HOME` defaults to `./.polo`).
     """
     if explicit:
@@ -219,7 +220,10 @@ def resolve_url(explicit: str | None = None) -> str:
 def _live_local_endpoint(path: Path) -> str | None:
     try:
         info = json.loads(path.read_text())
-        url, pid = info["url"], int(info["pid"])
+        url = info["url"]
+        if info.get("mode") == "docker" and isinstance(url, str):
+            return url
+        pid = int(info["pid"])
     except (OSError, ValueError, KeyError, TypeError):
         # No endpoint file, or a half-written / foreign one: fall back to embedded.
         return None

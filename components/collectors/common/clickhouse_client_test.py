@@ -94,6 +94,12 @@ class TestResolveUrl:
         )
         assert resolve_url() == "http://127.0.0.1:18123"
 
+    def test_docker_server_without_pid_is_used(self, tmp_path: Path) -> None:
+        (tmp_path / "chlocal.json").write_text(
+            json.dumps({"url": "http://polo:polo@127.0.0.1:8123", "pid": None, "mode": "docker"})
+        )
+        assert resolve_url() == "http://polo:polo@127.0.0.1:8123"
+
     def test_dead_or_broken_endpoint_file_falls_back_to_embedded(self, tmp_path: Path) -> None:
         finished = subprocess.run(
             [sys.executable, "-c", "import os; print(os.getpid())"],
