@@ -103,7 +103,7 @@ function dryRun(env) {
       console.log(`  ${relative(outdir, file)}: ${kib(bytes)}`);
     }
   }
-  if (sql.count > 0) console.log(`  ${sql.count} named queries (.sql text modules): ${kib(sql.raw)}`);
+  if (sql.count > 0) console.log(`  ${sql.count} SQL text modules (named queries and lookups): ${kib(sql.raw)}`);
   console.log(`bundle size: ${kib(raw)} (gzip ${kib(gzip)}, limit ${kib(SIZE_LIMIT_BYTES)} compressed)`);
   if (gzip > SIZE_LIMIT_BYTES) {
     console.error("deploy-worker: the compressed bundle exceeds Cloudflare's Worker size limit");

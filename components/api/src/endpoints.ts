@@ -152,7 +152,15 @@ export function queryHandler(endpoint: QueryEndpoint) {
       const offset = Number(params.offset);
       const hasMore = rows.length > limit;
       rows = rows.slice(0, limit);
-      body.page = { limit, offset, has_more: hasMore, next_offset: hasMore ? offset + limit : null };
+      // `total_rows` (count() OVER ()) is in every row the query returns; past the end there is none.
+      const total = rows[0]?.total_rows;
+      body.page = {
+        limit,
+        offset,
+        has_more: hasMore,
+        next_offset: hasMore ? offset + limit : null,
+        total: total === undefined ? null : Number(total),
+      };
     }
     return jsonResponse({
       data: rows,

@@ -188,6 +188,7 @@ export function openApiDocument(serverUrl: string): Json {
                     offset: { type: "integer" },
                     has_more: { type: "boolean" },
                     next_offset: { type: ["integer", "null"] },
+                    total: { type: ["integer", "null"], description: "Rows matching the filters; null past the last page." },
                   },
                 },
               },

@@ -14,7 +14,7 @@ interface QueryBody {
   data: Record<string, unknown>[];
   params: Record<string, string | number>;
   meta: { query: string; columns: { name: string; type: string }[]; rows: number };
-  page?: { limit: number; offset: number; has_more: boolean; next_offset: number | null };
+  page?: { limit: number; offset: number; has_more: boolean; next_offset: number | null; total: number | null };
 }
 
 async function get(path: string): Promise<Response> {
@@ -83,6 +83,8 @@ describe("every endpoint on the seeded dataset", () => {
   it("pages resources without overlap and says when more exist", async () => {
     const first = await getJson(`/api/resources?as_of=${seeded.asOf}&sort=resource_id&direction=asc&limit=3`);
     expect(first.page).toMatchObject({ limit: 3, offset: 0, has_more: true, next_offset: 3 });
+    const total = await scalar(`SELECT count() FROM resource_snapshots FINAL WHERE snapshot_date = '${seeded.asOf}'`);
+    expect(first.page!.total).toBe(Number(total));
     const second = await getJson(`/api/resources?as_of=${seeded.asOf}&sort=resource_id&direction=asc&limit=3&offset=3`);
     const ids = (body: QueryBody) => body.data.map((row) => String(row.resource_id));
     expect(ids(first)).toHaveLength(3);
