@@ -22,8 +22,10 @@ export interface QueryEndpoint {
   csv?: boolean;
   /** Paged with limit/offset; the response carries `page`. */
   paged?: boolean;
-  /** Scoped to `node_id` in `hierarchy`: no rows for a node that never existed is a 404. */
+  /** Scoped to `node_id` in `hierarchy`: an empty answer for a node that never existed is a 404. */
   nodeScoped?: boolean;
+  /** What "empty" means when the query pads its answer (a trend has a row for every day). */
+  isEmpty?: (rows: Record<string, unknown>[]) => boolean;
 }
 
 export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
@@ -99,6 +101,7 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
     summary: "Daily cost trend of a hierarchy node",
     description: "Cost per day of node_id (all resources under it, attributed as of each day) in [start, end).",
     nodeScoped: true,
+    isEmpty: (rows) => rows.every((row) => isZero(row.effective_cost) && isZero(row.billed_cost)),
   },
   {
     path: "/api/coverage",
@@ -108,6 +111,11 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
     description: "Share of cost in [start, end) that has an owner, and how it was decided.",
   },
 ];
+
+/** A decimal string (as ClickHouse quotes it) that is zero, compared as text so no float is involved. */
+function isZero(value: unknown): boolean {
+  return /^-?0+(\.0+)?$/.test(String(value));
+}
 
 /** The spec a request binds against: CSV exports may be larger than a JSON page. */
 function specFor(endpoint: QueryEndpoint, format: string): QuerySpec {
@@ -144,7 +152,8 @@ export function queryHandler(endpoint: QueryEndpoint) {
     // A paged query fetches one row more than asked, to tell the caller whether a next page exists.
     const bound: Resolved = endpoint.paged ? { ...params, limit: Number(params.limit) + 1 } : params;
     const result = await queryJson(config, { name: spec.name, sql: spec.sql, params: bound });
-    if (endpoint.nodeScoped && result.rows.length === 0) await assertNodeExists(config, params);
+    const empty = endpoint.isEmpty ? endpoint.isEmpty(result.rows) : result.rows.length === 0;
+    if (endpoint.nodeScoped && empty) await assertNodeExists(config, params);
     let rows = result.rows;
     const body: Record<string, unknown> = {};
     if (endpoint.paged) {

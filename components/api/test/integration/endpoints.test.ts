@@ -47,6 +47,7 @@ describe("every endpoint on the seeded dataset", () => {
   // The case list depends on discovered data, so the cases run inside one test, each labelled.
   it("every endpoint equals its named query run directly, with money as decimal strings", async () => {
     expect(new Set(cases.map((c) => c.path)).size).toBe(10);
+    let decimalsChecked = 0;
     for (const { label, path, query, qs, nonEmpty } of cases) {
       const body = await getJson(`${path}?${qs}`);
       expect(body.meta.query, label).toBe(query);
@@ -62,9 +63,11 @@ describe("every endpoint on the seeded dataset", () => {
         for (const column of decimals) {
           expect(typeof row[column], `${column} in ${label}`).toBe("string");
           expect(String(row[column]), `${column} in ${label}`).toMatch(/^-?\d+(\.\d+)?$/);
+          decimalsChecked += 1;
         }
       }
     }
+    expect(decimalsChecked, "no Decimal column was served at all").toBeGreaterThan(100);
   });
 
   it("costs/by-customer returns exactly the seeded customers with cost in the window", async () => {
@@ -125,8 +128,12 @@ describe("every endpoint on the seeded dataset", () => {
         error: { code: "not_found", message: "node 'customer:no-such-customer-xyz' does not exist in the logical hierarchy" },
       });
     }
-    const quiet = await getJson(`/api/hierarchy/trend?node_id=${encodeURIComponent(`customer:${seeded.customer}`)}&start=1999-01-01&end=1999-02-01`);
-    expect(quiet.data).toEqual([]);
+    const node = encodeURIComponent(`customer:${seeded.customer}`);
+    const quietTrend = await getJson(`/api/hierarchy/trend?node_id=${node}&start=1999-01-01&end=1999-02-01`);
+    expect(quietTrend.data).toHaveLength(31); // one zero row per day
+    expect(quietTrend.data.every((row) => Number(row.effective_cost) === 0)).toBe(true);
+    const quietTree = await getJson(`/api/hierarchy/tree?node_id=${node}&start=1999-01-01&end=1999-02-01&as_of=1999-01-31`);
+    expect(quietTree.data).toEqual([]);
   });
 
   it("answers a bad parameter with 400 before reaching ClickHouse", async () => {
