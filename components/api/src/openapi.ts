@@ -22,6 +22,23 @@ const COMMON_ERRORS: Json = {
   "504": errorRef("ClickHouse did not answer in time."),
 };
 
+/**
+ * The "Columns" paragraph of a named query's header comment, so the document describes the rows
+ * in the words of the SQL's author and cannot drift from the file that is actually served.
+ */
+export function columnsDoc(sql: string): string | undefined {
+  const lines = sql.split("\n");
+  const start = lines.findIndex((line) => /^--\s*Columns\b/.test(line));
+  if (start === -1) return undefined;
+  const paragraph: string[] = [];
+  for (const line of lines.slice(start)) {
+    const text = /^--\s?(.*)$/.exec(line)?.[1]?.trim();
+    if (!text) break;
+    paragraph.push(text);
+  }
+  return paragraph.join(" ").replace(/^Columns:?\s*/, "");
+}
+
 function paramSchema(spec: ParamSpec): Json {
   switch (spec.kind) {
     case "date":
@@ -68,7 +85,11 @@ function operation(endpoint: QueryEndpoint): Json {
     operationId: endpoint.query,
     tags: [endpoint.tag],
     summary: endpoint.summary,
-    description: `${endpoint.description}\n\nNamed query: \`${endpoint.query}\`.`,
+    description: [
+      endpoint.description,
+      `Named query: \`${endpoint.query}\`.`,
+      ...(columnsDoc(spec.sql) ? [`Columns: ${columnsDoc(spec.sql)}`] : []),
+    ].join("\n\n"),
     parameters,
     responses: {
       "200": { description: "Rows of the named query.", content },

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { QUERY_ENDPOINTS } from "../../src/endpoints";
 import { buildRouter } from "../../src/index";
-import { openApiDocument } from "../../src/openapi";
+import { columnsDoc, openApiDocument } from "../../src/openapi";
 import { QUERIES } from "../../src/queries/registry";
 
 type Operation = {
+  description: string;
   parameters: { name: string; in: string; required: boolean; schema: Record<string, unknown> }[];
   responses: Record<string, unknown>;
 };
@@ -34,6 +35,18 @@ describe("OpenAPI document", () => {
     const expected = [...Object.keys(QUERIES[endpoint.query].params), ...(endpoint.csv ? ["format"] : [])];
     expect(names.sort()).toEqual(expected.sort());
     for (const code of ["200", "400", "401", "403", "502", "504"]) expect(operation.responses, code).toHaveProperty(code);
+  });
+
+  it.each(QUERY_ENDPOINTS.map((e) => [e.path, e] as const))("%s describes its columns from the SQL header", (path, endpoint) => {
+    const description = doc.paths[path]!.get.description;
+    expect(description).toContain(`Named query: \`${endpoint.query}\``);
+    expect(description).toMatch(/Columns: \S/);
+  });
+
+  it("extracts the Columns paragraph and stops at its end", () => {
+    const sql = ["-- q: test", "--", "-- Columns: a, b (money),", "-- c.", "--", "-- Other.", "SELECT 1"].join("\n");
+    expect(columnsDoc(sql)).toBe("a, b (money), c.");
+    expect(columnsDoc("SELECT 1")).toBeUndefined();
   });
 
   it("states the limits a client will hit", () => {
