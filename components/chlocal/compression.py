@@ -17,7 +17,7 @@ from chlocal.errors import ClickHouseException
 try:
     from backports import zstd  # pants: no-infer-dep (installed with clickhouse-connect)
 except ImportError:  # Python 3.14+ ships it as compression.zstd
-    from compression import zstd  # type: ignore[import-not-found,no-redef]
+    from compression import zstd  # type: ignore[import-not-found,no-redef]  # pants: no-infer-dep
 
 SUPPORTED_ENCODINGS = ("identity", "gzip", "deflate", "lz4", "zstd")
 
