@@ -9,8 +9,10 @@ from attribution.pipeline import days_between, main
 
 def test_days_between_is_end_exclusive_and_refuses_empty_ranges() -> None:
     assert days_between(date(2026, 2, 27), date(2026, 3, 2)) == [
-        date(2026, 2, 27), date(2026, 2, 28), date(2026, 3, 1),
-    ]  # fmt: skip
+        date(2026, 2, 27),
+        date(2026, 2, 28),
+        date(2026, 3, 1),
+    ]
     with pytest.raises(ValueError, match="must be after start"):
         days_between(date(2026, 3, 1), date(2026, 3, 1))
 

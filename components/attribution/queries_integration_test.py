@@ -22,9 +22,18 @@ def window(result: SeedResult) -> dict[str, Any]:
 def resources_params(result: SeedResult, **overrides: Any) -> dict[str, Any]:
     params: dict[str, Any] = {
         "as_of": result.story.compare_end - timedelta(days=1),
-        "customer": "", "cluster": "", "role": "", "account_id": "", "resource_type": "",
-        "state": "", "search": "", "sort": "cost", "direction": "desc", "limit": 50, "offset": 0,
-    }  # fmt: skip
+        "customer": "",
+        "cluster": "",
+        "role": "",
+        "account_id": "",
+        "resource_type": "",
+        "state": "",
+        "search": "",
+        "sort": "cost",
+        "direction": "desc",
+        "limit": 50,
+        "offset": 0,
+    }
     params.update(overrides)
     return params
 
@@ -32,9 +41,13 @@ def resources_params(result: SeedResult, **overrides: Any) -> dict[str, Any]:
 def all_params(result: SeedResult) -> dict[str, dict[str, Any]]:
     s = result.story
     delta = {
-        "base_start": s.base_start, "base_end": s.base_end, "compare_start": s.compare_start,
-        "compare_end": s.compare_end, "hierarchy": "logical", "node_id": "",
-    }  # fmt: skip
+        "base_start": s.base_start,
+        "base_end": s.base_end,
+        "compare_start": s.compare_start,
+        "compare_end": s.compare_end,
+        "hierarchy": "logical",
+        "node_id": "",
+    }
     return {
         "costs_by_customer": window(result),
         "costs_by_account_role": {**window(result), "customer": ""},
@@ -43,12 +56,16 @@ def all_params(result: SeedResult) -> dict[str, dict[str, Any]]:
         "delta_resources": delta,
         "delta_events": {"resource_id": s.moved_resource, **window(result)},
         "resources": resources_params(result),
-        "hierarchy_tree": {**window(result), "as_of": s.base_end, "hierarchy": "logical",
-                           "node_id": ""},
+        "hierarchy_tree": {
+            **window(result),
+            "as_of": s.base_end,
+            "hierarchy": "logical",
+            "node_id": "",
+        },
         "node_cost_trend": {"hierarchy": "physical", "node_id": "", **window(result)},
         "coverage": window(result),
         "freshness": {},
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize("name", QUERY_NAMES)
@@ -99,9 +116,10 @@ def test_tree_children_and_node_trend_add_up_to_the_same_cost(
     # Walk down the most expensive child three levels; each level's children sum to the node.
     for _ in range(4):
         children = run_query(
-            db, "hierarchy_tree", {**w, "as_of": result.story.base_end, "hierarchy": hierarchy,
-                                   "node_id": node}
-        )  # fmt: skip
+            db,
+            "hierarchy_tree",
+            {**w, "as_of": result.story.base_end, "hierarchy": hierarchy, "node_id": node},
+        )
         trend = run_query(db, "node_cost_trend", {"hierarchy": hierarchy, "node_id": node, **w})
         assert sum(r["effective_cost"] for r in children) == total
         assert sum(r["effective_cost"] for r in trend) == total

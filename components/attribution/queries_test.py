@@ -16,21 +16,41 @@ CONTRACT = {
     "costs_by_account_role": {"start", "end", "customer"},
     "daily_trend": {"start", "end", "customer"},
     "delta_nodes": {
-        "base_start", "base_end", "compare_start", "compare_end", "hierarchy", "node_id",
+        "base_start",
+        "base_end",
+        "compare_start",
+        "compare_end",
+        "hierarchy",
+        "node_id",
     },
     "delta_resources": {
-        "base_start", "base_end", "compare_start", "compare_end", "hierarchy", "node_id",
+        "base_start",
+        "base_end",
+        "compare_start",
+        "compare_end",
+        "hierarchy",
+        "node_id",
     },
     "delta_events": {"resource_id", "start", "end"},
     "resources": {
-        "as_of", "customer", "cluster", "role", "account_id", "resource_type", "state", "search",
-        "sort", "direction", "limit", "offset",
+        "as_of",
+        "customer",
+        "cluster",
+        "role",
+        "account_id",
+        "resource_type",
+        "state",
+        "search",
+        "sort",
+        "direction",
+        "limit",
+        "offset",
     },
     "hierarchy_tree": {"start", "end", "as_of", "hierarchy", "node_id"},
     "node_cost_trend": {"hierarchy", "node_id", "start", "end"},
     "coverage": {"start", "end"},
     "freshness": set(),
-}  # fmt: skip
+}
 
 
 def test_every_named_query_file_exists_and_nothing_else() -> None:

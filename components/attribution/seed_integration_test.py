@@ -103,17 +103,27 @@ def test_idle_resources_are_flagged_and_still_charged_to_an_owner(seeded: Seeded
         "resources",
         {
             "as_of": result.story.compare_end.fromordinal(result.story.compare_end.toordinal() - 1),
-            "customer": "", "cluster": "", "role": "", "account_id": "", "resource_type": "",
-            "state": "", "search": "", "sort": "resource_id", "direction": "asc",
-            "limit": 1000, "offset": 0,
+            "customer": "",
+            "cluster": "",
+            "role": "",
+            "account_id": "",
+            "resource_type": "",
+            "state": "",
+            "search": "",
+            "sort": "resource_id",
+            "direction": "asc",
+            "limit": 1000,
+            "offset": 0,
         },
-    )  # fmt: skip
+    )
     by_id = {r["resource_id"]: r for r in rows}
     reasons = {by_id[i]["idle_reason"] for i in result.story.idle_resources}
     assert reasons == {
-        "unattached_volume", "unassociated_eip", "idle_nat_gateway",
+        "unattached_volume",
+        "unassociated_eip",
+        "idle_nat_gateway",
         "load_balancer_without_targets",
-    }  # fmt: skip
+    }
     for resource_id, kind in result.story.idle_resources.items():
         assert by_id[resource_id]["is_idle"] == 1
         if kind in ("volume", "eip", "lb"):

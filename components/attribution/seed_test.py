@@ -77,8 +77,11 @@ def test_edges_and_cloudtrail_events_tell_the_story() -> None:
 def test_story_windows_are_the_last_two_weeks() -> None:
     s = story(plan(CONFIG))
     assert (s.base_start, s.base_end, s.compare_start, s.compare_end) == (
-        date(2026, 2, 15), date(2026, 2, 22), date(2026, 2, 22), date(2026, 3, 1),
-    )  # fmt: skip
+        date(2026, 2, 15),
+        date(2026, 2, 22),
+        date(2026, 2, 22),
+        date(2026, 3, 1),
+    )
 
 
 def test_a_period_too_short_for_two_windows_is_refused() -> None:

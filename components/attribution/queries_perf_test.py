@@ -1,0 +1,249 @@
+"""Latency of every named query on 100 000 resources x 90 days, embedded ClickHouse.
+
+Targets (issue 7): delta_nodes p95 < 100 ms; every dashboard query (costs_by_customer,
+costs_by_account_role, daily_trend, coverage, freshness) p95 < 50 ms; on 2 cores. The other
+queries are reported without a target. Figures are printed as a table (p50 / p95 per query and
+scenario), never asserted: a loaded machine must not fail the build. The dataset is generated
+inside ClickHouse (attribution/perf_dataset.py) in about a minute; the whole module runs in a
+few minutes.
+
+Delta windows are the API's default: the last 7 days against the 7 days before.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from clickhouse_connect.driver.client import Client
+
+from attribution.perf_dataset import generate
+from attribution.queries import run_query
+from collectors.common.clickhouse_client import PoloClickHouse
+from schema.migrate import apply_migrations
+
+RESOURCES = 100_000
+DAYS = 90
+START = date(2026, 1, 1)
+END = START + timedelta(days=DAYS)
+ROUNDS = 10
+LAST_DAY = END - timedelta(days=1)
+MONTH = {"start": END - timedelta(days=30), "end": END}
+DELTA = {
+    "base_start": END - timedelta(days=14),
+    "base_end": END - timedelta(days=7),
+    "compare_start": END - timedelta(days=7),
+    "compare_end": END,
+}
+DELTA_30 = {
+    "base_start": END - timedelta(days=60),
+    "base_end": END - timedelta(days=30),
+    "compare_start": END - timedelta(days=30),
+    "compare_end": END,
+}
+ACCOUNT = "100000000000"
+REGION = f"region:{ACCOUNT}/us-east-1"
+VPC = f"vpc-{ACCOUNT}0"
+RESOURCE_FILTERS = {
+    "customer": "",
+    "cluster": "",
+    "role": "",
+    "account_id": "",
+    "resource_type": "",
+    "state": "",
+    "search": "",
+    "sort": "cost",
+    "direction": "desc",
+    "limit": 100,
+    "offset": 0,
+}
+
+DASHBOARD_TARGET_MS = 50
+DELTA_TARGET_MS = 100
+
+# (query, scenario, parameters, target p95 in ms or None)
+SCENARIOS: list[tuple[str, str, dict[str, Any], int | None]] = [
+    ("costs_by_customer", "30 days", MONTH, DASHBOARD_TARGET_MS),
+    ("costs_by_account_role", "30 days, all", {**MONTH, "customer": ""}, DASHBOARD_TARGET_MS),
+    ("daily_trend", "30 days, all", {**MONTH, "customer": ""}, DASHBOARD_TARGET_MS),
+    (
+        "daily_trend",
+        "30 days, one customer",
+        {**MONTH, "customer": "cust0042"},
+        DASHBOARD_TARGET_MS,
+    ),
+    ("coverage", "30 days", MONTH, DASHBOARD_TARGET_MS),
+    ("freshness", "-", {}, DASHBOARD_TARGET_MS),
+    (
+        "delta_nodes",
+        "logical root",
+        {**DELTA, "hierarchy": "logical", "node_id": ""},
+        DELTA_TARGET_MS,
+    ),
+    (
+        "delta_nodes",
+        "logical customer",
+        {**DELTA, "hierarchy": "logical", "node_id": "customer:cust0042"},
+        DELTA_TARGET_MS,
+    ),
+    (
+        "delta_nodes",
+        "logical cluster",
+        {**DELTA, "hierarchy": "logical", "node_id": "cluster:cust0042/k1"},
+        DELTA_TARGET_MS,
+    ),
+    (
+        "delta_nodes",
+        "physical root",
+        {**DELTA, "hierarchy": "physical", "node_id": ""},
+        DELTA_TARGET_MS,
+    ),
+    (
+        "delta_nodes",
+        "physical account",
+        {**DELTA, "hierarchy": "physical", "node_id": f"account:{ACCOUNT}"},
+        DELTA_TARGET_MS,
+    ),
+    (
+        "delta_nodes",
+        "physical region",
+        {**DELTA, "hierarchy": "physical", "node_id": REGION},
+        DELTA_TARGET_MS,
+    ),
+    (
+        "delta_nodes",
+        "physical VPC",
+        {**DELTA, "hierarchy": "physical", "node_id": VPC},
+        DELTA_TARGET_MS,
+    ),
+    (
+        "delta_nodes",
+        "logical root, 30-day windows",
+        {**DELTA_30, "hierarchy": "logical", "node_id": ""},
+        None,
+    ),
+    (
+        "delta_resources",
+        "logical customer",
+        {**DELTA, "hierarchy": "logical", "node_id": "customer:cust0042"},
+        None,
+    ),
+    ("delta_resources", "physical VPC", {**DELTA, "hierarchy": "physical", "node_id": VPC}, None),
+    (
+        "delta_events",
+        "one resource",
+        {"resource_id": "i-19e", "start": DELTA["base_start"], "end": END},
+        None,
+    ),
+    ("resources", "all, by cost", {"as_of": LAST_DAY, **RESOURCE_FILTERS}, None),
+    (
+        "resources",
+        "one customer",
+        {"as_of": LAST_DAY, **RESOURCE_FILTERS, "customer": "cust0042"},
+        None,
+    ),
+    ("resources", "search", {"as_of": LAST_DAY, **RESOURCE_FILTERS, "search": "vol-1a"}, None),
+    (
+        "hierarchy_tree",
+        "logical root",
+        {**MONTH, "as_of": LAST_DAY, "hierarchy": "logical", "node_id": ""},
+        None,
+    ),
+    (
+        "hierarchy_tree",
+        "physical region",
+        {**MONTH, "as_of": LAST_DAY, "hierarchy": "physical", "node_id": REGION},
+        None,
+    ),
+    (
+        "node_cost_trend",
+        "logical customer",
+        {"hierarchy": "logical", "node_id": "customer:cust0042", **MONTH},
+        None,
+    ),
+    ("node_cost_trend", "physical VPC", {"hierarchy": "physical", "node_id": VPC, **MONTH}, None),
+]
+
+RESULTS: list[tuple[str, str, float, float, int | None]] = []
+_DATASET: dict[str, PoloClickHouse] = {}
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+@pytest.fixture(scope="module")
+def _report(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    write: Callable[[str], None] = reporter.write_line if reporter else print
+    write("")
+    write(
+        f"named queries on {RESOURCES:,} resources x {DAYS} days (embedded ClickHouse, "
+        f"{ROUNDS} runs each)"
+    )
+    write(f"{'query':<22} {'scenario':<30} {'p50 ms':>8} {'p95 ms':>8}  target")
+    for name, scenario, p50, p95, target in RESULTS:
+        verdict = (
+            "" if target is None else f"p95 < {target} ms: {'met' if p95 < target else 'MISSED'}"
+        )
+        write(f"{name:<22} {scenario:<30} {p50:>8.1f} {p95:>8.1f}  {verdict}")
+
+
+@pytest.fixture
+def perf_db(ch_client: Client, _report: None) -> Iterator[PoloClickHouse]:
+    """The generated dataset, built once for the module in a database of its own."""
+    if not _DATASET:
+        name = f"polo_perf_{uuid.uuid4().hex[:12]}"
+        ch_client.command(f"CREATE DATABASE {name}")
+        ch_client.database = name
+        db = PoloClickHouse(ch_client)
+        apply_migrations(db)
+        began = time.perf_counter()
+        counts = generate(
+            db,
+            resources=RESOURCES,
+            days=DAYS,
+            start=START,
+            progress=lambda step, s: print(f"perf dataset: {step} in {s:.1f} s", flush=True),
+        )
+        total = sum(counts.values())
+        seconds = time.perf_counter() - began
+        print(f"perf dataset: {total:,} rows in {seconds:.1f} s ({total / seconds:,.0f} rows/s)")
+        _DATASET[name] = db
+    yield next(iter(_DATASET.values()))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _drop_dataset() -> Iterator[None]:
+    yield
+    for name, db in _DATASET.items():
+        db.command("drop_perf", f"DROP DATABASE IF EXISTS {name} SYNC")
+    _DATASET.clear()
+
+
+@pytest.mark.parametrize(
+    ("name", "scenario", "params", "target"),
+    SCENARIOS,
+    ids=[f"{name}[{scenario}]" for name, scenario, _, _ in SCENARIOS],
+)
+def test_named_query_latency(
+    benchmark: Any,
+    perf_db: PoloClickHouse,
+    name: str,
+    scenario: str,
+    params: dict[str, Any],
+    target: int | None,
+) -> None:
+    rows = benchmark.pedantic(
+        run_query, args=(perf_db, name, params), rounds=ROUNDS, iterations=1, warmup_rounds=1
+    )
+    assert rows, f"{name} [{scenario}] returned nothing on the benchmark dataset"
+    timings = [t * 1000 for t in benchmark.stats.stats.data]
+    RESULTS.append((name, scenario, statistics.median(timings), _percentile(timings, 0.95), target))
