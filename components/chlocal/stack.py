@@ -2,8 +2,9 @@
 
 The stack is a list of `Service`s started in order as background processes, each with a port
 and a health URL. Today it holds ClickHouse: the chDB endpoint (`chlocal.server`, default) or a
-Docker Compose ClickHouse server (`--clickhouse=docker`). The API Worker and the UI are added
-by appending services in `stack_services()`.
+Docker Compose ClickHouse server (`--clickhouse=docker`), then the API Worker under
+`wrangler dev` (`chlocal.api_service`). An empty database gets the demo organisation
+(`chlocal.demo_data`).
 
 State lives under `$POLO_HOME` (default `./.polo`):
 - `chlocal.json` — `{"url", "pid", "port", "started_at", ...}`: how every Polo command finds the
@@ -30,9 +31,11 @@ from rich.console import Console
 from rich.table import Table
 
 from chlocal import auth, process
+from chlocal.demo_data import seed_when_empty
 from chlocal.server import DEFAULT_PORT
 
 Mode = Literal["embedded", "docker"]
+DEFAULT_API_PORT = 8787
 CLICKHOUSE = "clickhouse"
 DOCKER_SERVICE = "clickhouse"
 DEFAULT_COMPOSE_FILE = "docker-compose.yml"
@@ -68,6 +71,8 @@ class RunningService(BaseModel):
     pid: int | None
     port: int
     url: str
+    # State files written before services had their own health URL were ClickHouse only.
+    health_url: str = ""
     log: str | None
     started_at: str
     description: str = ""
@@ -103,8 +108,20 @@ def polo_home() -> Path:
     return Path(os.environ.get("POLO_HOME") or ".polo").resolve()
 
 
-def stack_services(mode: Mode, paths: Paths, port: int) -> list[Service]:
+def stack_services(
+    mode: Mode, paths: Paths, port: int, api_port: int | None = None
+) -> list[Service]:
     """The services `up` starts, in order (ClickHouse first: later services need it)."""
+    services = _clickhouse_services(mode, paths, port)
+    if api_port is not None:
+        # Imported here: api_service builds on this module's Service model.
+        from chlocal.api_service import api_service
+
+        services.append(api_service(services[0].url, api_port))
+    return services
+
+
+def _clickhouse_services(mode: Mode, paths: Paths, port: int) -> list[Service]:
     if mode == "docker":
         user, password = auth.DEFAULT_USER, auth.DEFAULT_PASSWORD
         return [
@@ -181,7 +198,8 @@ def _clear_state(paths: Paths) -> None:
 
 def _service_up(service: RunningService) -> bool:
     alive = service.pid is None or process.pid_alive(service.pid)
-    return alive and process.healthy(f"http://127.0.0.1:{service.port}/ping")
+    health_url = service.health_url or f"http://127.0.0.1:{service.port}/ping"
+    return alive and process.healthy(health_url)
 
 
 def _now() -> str:
@@ -272,6 +290,7 @@ def _start_process(service: Service, paths: Paths) -> RunningService:
         pid=pid,
         port=service.port,
         url=service.url,
+        health_url=service.health_url,
         log=str(log_path),
         started_at=_now(),
         description=service.description,
@@ -314,6 +333,8 @@ def up(
     paths: Paths | None = None,
     compose_file: Path | None = None,
     migrate: Callable[[str], list[str]] = apply_migrations_over_http,
+    seed: Callable[[str], object] | None = None,
+    api_port: int | None = None,
 ) -> StackState:
     """Start the stack unless it runs already; returns what runs."""
     paths = paths or Paths(home=polo_home())
@@ -327,7 +348,7 @@ def up(
     paths.home.mkdir(parents=True, exist_ok=True)
     running: list[RunningService] = []
     try:
-        for service in stack_services(mode, paths, port):
+        for service in stack_services(mode, paths, port, api_port):
             if service.command is None:
                 running.append(
                     _start_docker(service, compose_file or Path(DEFAULT_COMPOSE_FILE).resolve())
@@ -344,6 +365,8 @@ def up(
                     if applied
                     else "[green]✓[/] migrations: up to date"
                 )
+                if seed is not None:
+                    seed(service.url)
     except BaseException:
         if running:
             _write_state(paths, StackState(mode=mode, services=running))
@@ -417,6 +440,11 @@ def _parser() -> argparse.ArgumentParser:
     up_cmd.add_argument("--clickhouse", choices=["embedded", "docker"], default="embedded")
     up_cmd.add_argument("--port", type=int, default=DEFAULT_PORT)
     up_cmd.add_argument("--compose-file", type=Path, default=None)
+    up_cmd.add_argument("--api-port", type=int, default=DEFAULT_API_PORT)
+    up_cmd.add_argument(
+        "--no-api", dest="api", action="store_false", help="ClickHouse only, no API Worker"
+    )
+    up_cmd.add_argument("--no-demo-data", dest="demo_data", action="store_false", help="never seed")
     down_cmd = commands.add_parser("down", help="stop the stack, keep data")
     down_cmd.add_argument("--wipe", action="store_true", help="also delete the local data")
     down_cmd.add_argument("--compose-file", type=Path, default=None)
@@ -428,7 +456,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "up":
-            up(args.clickhouse, args.port, compose_file=args.compose_file)
+            up(
+                args.clickhouse,
+                args.port,
+                compose_file=args.compose_file,
+                seed=(lambda url: seed_when_empty(url, report=console.print))
+                if args.demo_data
+                else None,
+                api_port=args.api_port if args.api else None,
+            )
             return 0
         if args.command == "down":
             down(wipe=args.wipe, compose_file=args.compose_file)

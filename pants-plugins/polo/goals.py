@@ -96,6 +96,9 @@ class PoloUpSubsystem(GoalSubsystem):
         help="`embedded` (chDB behind a local HTTP endpoint) or `docker` (docker-compose.yml).",
     )
     port = IntOption(default=8123, help="Port of the local ClickHouse HTTP endpoint.")
+    api = BoolOption(default=True, help="Also start the API Worker (`wrangler dev`).")
+    api_port = IntOption(default=8787, help="Port of the local API Worker.")
+    demo_data = BoolOption(default=True, help="Seed the demo organisation into an empty database.")
 
 
 class PoloUp(_LocalGoal):
@@ -106,7 +109,17 @@ class PoloUp(_LocalGoal):
 async def polo_up(
     subsystem: PoloUpSubsystem, env: CompleteEnvironmentVars, workspace: Workspace
 ) -> PoloUp:
-    args = ["up", "--clickhouse", subsystem.clickhouse, "--port", str(subsystem.port)]
+    args = [
+        "up",
+        "--clickhouse",
+        subsystem.clickhouse,
+        "--port",
+        str(subsystem.port),
+        "--api-port",
+        str(subsystem.api_port),
+        *([] if subsystem.api else ["--no-api"]),
+        *([] if subsystem.demo_data else ["--no-demo-data"]),
+    ]
     return PoloUp(exit_code=await run_entry_point(STACK_BINARY, args, env, "polo-up"))
 
 
@@ -170,6 +183,7 @@ class SeedSubsystem(GoalSubsystem):
     days = IntOption(default=None, help="Days of history.")
     random_seed = IntOption(default=None, help="Random seed (same seed, same data).")
     url = StrOption(default=None, help="ClickHouse to seed (default: as `migrate`).")
+    replace = BoolOption(default=False, help="Wipe existing Polo data before seeding.")
 
 
 class Seed(_LocalGoal):
@@ -187,6 +201,7 @@ async def seed(
         *_flag("days", subsystem.days),
         *_flag("random-seed", subsystem.random_seed),
         *_flag("url", subsystem.url),
+        *_flag("replace", subsystem.replace),
     ]
     return Seed(exit_code=await run_entry_point(SEED_BINARY, args, env, "seed"))
 

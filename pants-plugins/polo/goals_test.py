@@ -122,6 +122,7 @@ def test_seed_passes_only_the_options_that_were_set() -> None:
         days=14,
         random_seed=7,
         url=None,
+        replace=False,
     )
     result, launched, _ = _run(goals.seed, subsystem)
     assert result.exit_code == 0
