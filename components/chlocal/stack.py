@@ -108,20 +108,8 @@ def polo_home() -> Path:
     return Path(os.environ.get("POLO_HOME") or ".polo").resolve()
 
 
-def stack_services(
-    mode: Mode, paths: Paths, port: int, api_port: int | None = None
-) -> list[Service]:
-    """The services `up` starts, in order (ClickHouse first: later services need it)."""
-    services = _clickhouse_services(mode, paths, port)
-    if api_port is not None:
-        # Imported here: api_service builds on this module's Service model.
-        from chlocal.api_service import api_service
-
-        services.append(api_service(services[0].url, api_port))
-    return services
-
-
-def _clickhouse_services(mode: Mode, paths: Paths, port: int) -> list[Service]:
+def stack_services(mode: Mode, paths: Paths, port: int) -> list[Service]:
+    """The ClickHouse services `up` starts first (the API is described once they run)."""
     if mode == "docker":
         user, password = auth.DEFAULT_USER, auth.DEFAULT_PASSWORD
         return [
@@ -348,7 +336,7 @@ def up(
     paths.home.mkdir(parents=True, exist_ok=True)
     running: list[RunningService] = []
     try:
-        for service in stack_services(mode, paths, port, api_port):
+        for service in stack_services(mode, paths, port):
             if service.command is None:
                 running.append(
                     _start_docker(service, compose_file or Path(DEFAULT_COMPOSE_FILE).resolve())
@@ -367,6 +355,11 @@ def up(
                 )
                 if seed is not None:
                     seed(service.url)
+        if api_port is not None:
+            # Imported here: api_service builds on this module's Service model.
+            from chlocal.api_service import api_service
+
+            running.append(_start_process(api_service(running[0].url, api_port), paths))
     except BaseException:
         if running:
             _write_state(paths, StackState(mode=mode, services=running))
