@@ -13,7 +13,6 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from schema.migrate import apply_migrations
 
 from collectors.common.clickhouse_client import PoloClickHouse
 from collectors.cost_explorer.api import ApiBudgetExceeded
@@ -28,6 +27,7 @@ from collectors.cost_explorer.conftest import (
     serve_operation,
 )
 from collectors.cost_explorer.settings import EC2_COMPUTE, CostExplorerSettings
+from schema.migrate import apply_migrations
 
 A1 = "111111111111"
 BOX = "USE1-BoxUsage:m5.large"

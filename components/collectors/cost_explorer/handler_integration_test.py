@@ -5,7 +5,6 @@ from typing import Any
 
 import boto3
 from moto import mock_aws
-from schema.migrate import apply_migrations
 
 from collectors.common.clickhouse_client import PoloClickHouse
 from collectors.cost_explorer.conftest import (
@@ -16,6 +15,7 @@ from collectors.cost_explorer.conftest import (
     queue_ce_results,
 )
 from collectors.cost_explorer.handler import handle
+from schema.migrate import apply_migrations
 
 A1 = "111111111111"
 

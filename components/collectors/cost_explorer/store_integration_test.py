@@ -5,11 +5,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from schema.migrate import apply_migrations
 
 from collectors.common.clickhouse_client import PoloClickHouse
 from collectors.cost_explorer.rows import CostDailyRow
 from collectors.cost_explorer.store import CostStore
+from schema.migrate import apply_migrations
 
 EARLY = datetime(2024, 3, 2, 6, tzinfo=UTC)
 LATE = datetime(2024, 3, 3, 6, tzinfo=UTC)

@@ -13,7 +13,6 @@ import pytest
 from botocore import handlers as botocore_handlers
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
-from schema.migrate import apply_migrations
 
 from collectors.common.clickhouse_client import PoloClickHouse
 from collectors.common.config import load_config
@@ -27,6 +26,7 @@ from collectors.lifecycle.collector import (
 )
 from collectors.lifecycle.conftest import ACCOUNT, ct_record, lookup_page
 from collectors.lifecycle.rate_limit import TokenBucket
+from schema.migrate import apply_migrations
 
 START = datetime(2024, 3, 1, 10, tzinfo=UTC)
 END = datetime(2024, 3, 1, 12, tzinfo=UTC)

@@ -4,12 +4,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from schema.migrate import apply_migrations
 
 from collectors.common.clickhouse_client import PoloClickHouse
 from collectors.lifecycle.conftest import ct_record, eventbridge
 from collectors.lifecycle.handler import handle_realtime
 from collectors.lifecycle.mapping import CloudTrailRecordError
+from schema.migrate import apply_migrations
 
 NOW = datetime(2024, 3, 1, 12, 0, 3, tzinfo=UTC)
 
