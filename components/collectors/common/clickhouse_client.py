@@ -21,6 +21,7 @@ import os
 import re
 import struct
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -400,10 +401,11 @@ def _row_values(
     wanted = set(columns)
     values: list[list[Any]] = []
     for index, row in enumerate(rows):
-        keys = set(row)
-        missing = wanted - keys
-        extra = keys - wanted if exact else set()
-        if missing or extra:
+        keys = row.keys()
+        # One C-level set comparison per row; the differences are only computed to explain.
+        if not (keys == wanted if exact else wanted <= keys):
+            missing = wanted - keys
+            extra = keys - wanted if exact else set()
             problems = []
             if missing:
                 problems.append(f"missing {sorted(missing)}")
@@ -413,14 +415,22 @@ def _row_values(
                 f"insert into {table}: row {index} does not match the columns "
                 f"{columns}: {', '.join(problems)}; nothing was inserted"
             )
-        floats = [column for column in columns if isinstance(row[column], float)]
-        if floats:
-            raise ValueError(
-                f"insert into {table}: row {index} has float values in {floats}; Polo stores "
-                "money and quantities as Decimal (use Decimal(str(value))); nothing was inserted"
-            )
         values.append([row[column] for column in columns])
+    # Float check over the distinct value types of the whole insert (a handful), not per cell.
+    if any(issubclass(kind, float) for kind in set(map(type, chain.from_iterable(values)))):
+        index, row = next((i, v) for i, v in enumerate(values) if _floats(columns, v))
+        raise ValueError(
+            f"insert into {table}: row {index} has float values in {_floats(columns, row)}; "
+            "Polo stores money and quantities as Decimal (use Decimal(str(value))); nothing "
+            "was inserted"
+        )
     return values
+
+
+def _floats(columns: list[str], values: list[Any]) -> list[str]:
+    return [
+        column for column, value in zip(columns, values, strict=True) if isinstance(value, float)
+    ]
 
 
 def _batches(items: list[RowT], size: int) -> Iterator[list[RowT]]:

@@ -254,3 +254,15 @@ def test_insert_checks_every_row_before_sending_any() -> None:
     assert polo(client).insert_rows("t", []) == 0
     with pytest.raises(ValueError, match="batch_size must be at least 1"):
         polo(client).insert_rows("t", rows, batch_size=0)
+
+
+class Money(float):
+    """A float subclass (as numpy.float64 is): still a float, still refused."""
+
+
+def test_float_values_are_refused_wherever_they_are() -> None:
+    client = FlakyClient()
+    rows = [{"a": 1, "b": "x"}] * 4 + [{"a": Money(2.5), "b": "y"}]
+    with pytest.raises(ValueError, match=r"row 4 has float values in \['a'\]"):
+        polo(client).insert_rows("t", rows)
+    assert client.calls == 0

@@ -157,3 +157,19 @@ def test_to_columns_transposes_rows_of_one_type() -> None:
     )  # fmt: skip
     with pytest.raises(TypeError, match="one model type"):
         to_columns([rows[0], run])  # type: ignore[list-item]
+
+
+def test_to_row_equals_model_dump() -> None:
+    e = event(tags={"Customer": "acme", "Name": "n"}, attributes={"vpc_id": "vpc-1"})
+    assert e.to_row() == e.model_dump()
+    assert list(e.to_row()) == list(e.model_dump())
+
+
+def test_every_bad_tag_is_named_next_to_valid_ones() -> None:
+    with pytest.raises(ValidationError) as error:
+        event(tags={"ok": "v", "\t": "x", "k" * 129: "y", "fine": "z" * 257})
+    message = error.value.errors()[0]["msg"]
+    assert "'\\t': empty key" in message
+    assert "key longer than 128" in message
+    assert "'fine': value longer than 256" in message
+    assert "'ok'" not in message

@@ -20,7 +20,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from collectors.common.arn import ec2_arn, load_balancer_arn, parse_arn, resource_id_from_arn
-from collectors.common.models import EventType, ResourceEvent, tag_problem
+from collectors.common.models import (
+    TAG_KEY_MAX_CHARS,
+    TAG_VALUE_MAX_CHARS,
+    EventType,
+    ResourceEvent,
+    tag_problem,
+)
 from collectors.common.tag_resolver import TagResolver
 
 log = logging.getLogger(__name__)
@@ -32,18 +38,29 @@ RawTags = Iterable[Mapping[str, Any]] | Mapping[str, Any] | None
 
 def clean_tags(raw: RawTags) -> tuple[dict[str, str], list[dict[str, str]]]:
     """Split AWS tags (`[{"Key":…, "Value":…}]` or a mapping) into valid tags and rejections."""
-    pairs: Iterable[tuple[Any, Any]]
-    if raw is None:
-        pairs = ()
-    elif isinstance(raw, Mapping):
-        pairs = raw.items()
-    else:
-        pairs = ((t.get("Key"), t.get("Value", "")) for t in raw)
+    if not raw:
+        return {}, []
+    pairs: Iterable[tuple[Any, Any]] = (
+        raw.items()
+        if isinstance(raw, Mapping)
+        else [(t.get("Key"), t.get("Value", "")) for t in raw]
+    )
     tags: dict[str, str] = {}
     rejected: list[dict[str, str]] = []
     for key, value in pairs:
         if value is None:
             value = ""
+        # The common case inline (this runs for every tag of every resource); anything else
+        # takes the checks below, which give the reason.
+        if (
+            isinstance(key, str)
+            and isinstance(value, str)
+            and 0 < len(key) <= TAG_KEY_MAX_CHARS
+            and len(value) <= TAG_VALUE_MAX_CHARS
+            and not key.isspace()
+        ):
+            tags[key] = value
+            continue
         if not isinstance(key, str) or not isinstance(value, str):
             rejected.append(
                 {"key": str(key), "value": str(value), "reason": "key and value must be strings"}
@@ -66,7 +83,7 @@ def _attr_value(value: Any) -> str:
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)
         return aware.astimezone(UTC).isoformat()
     if isinstance(value, list | tuple | set | frozenset):
-        return ",".join(sorted(str(v) for v in value))
+        return ",".join(sorted(map(str, value)))
     return str(value)
 
 
@@ -74,10 +91,10 @@ def _attributes(**values: Any) -> dict[str, str]:
     """Attribute map without empty values (None, '', empty lists)."""
     attributes: dict[str, str] = {}
     for key, value in values.items():
-        if isinstance(value, str):
+        if isinstance(value, str):  # most attributes: checked first
             if value:
                 attributes[key] = value
-        elif value is not None and not (isinstance(value, list | tuple) and not value):
+        elif value is not None and value != [] and value != ():
             attributes[key] = _attr_value(value)
     return attributes
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ class MemoryWriter:
     def __init__(self) -> None:
         self.rows: dict[str, list[Any]] = {}
 
-    def insert_rows(self, table: str, rows: list[Any]) -> int:
+    def insert_rows(self, table: str, rows: Sequence[Any], batch_size: int = 1000) -> int:
         self.rows.setdefault(table, []).extend(rows)
         return len(rows)
 
