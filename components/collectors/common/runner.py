@@ -56,7 +56,8 @@ class CollectFn(Protocol):
 
 # Rows per INSERT of events. Every INSERT makes a new part in ClickHouse and costs a round
 # trip, so one account/region's events go in a few large statements rather than hundreds of
-# 1000-row ones (3x the throughput at 100 k events, docs/collectors.md "Performance").
+# 1000-row ones (about 2x the insert throughput at 100 k events, docs/collectors.md
+# "Performance").
 EVENT_INSERT_BATCH_SIZE = 50_000
 
 # (writer, items, account_id, region, observed_at) -> rows written
