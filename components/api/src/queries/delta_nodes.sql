@@ -163,20 +163,21 @@ WITH
     ),
     -- A resource only in B under a child was transferred in if it had cost anywhere in A (under
     -- another child, or outside the node: the '' rows); created otherwise. And vice versa.
+    -- Components as codes: 1 created, 2 removed, 3 continuing, 4 transferred in, 5 out.
     classified AS (
         SELECT
             child,
             child_type,
             ca,
             cb,
-            toDecimal128(rate_micro, 6) / 1000000 AS rate,
+            rate_micro,
             flagged,
             multiIf(
-                in_a AND in_b, 'continuing',
-                in_b AND anywhere_a, 'transferred_in',
-                in_b, 'created',
-                anywhere_b, 'transferred_out',
-                'removed'
+                in_a AND in_b, 3,
+                in_b AND anywhere_a, 4,
+                in_b, 1,
+                anywhere_b, 5,
+                2
             ) AS component
         FROM
         (
@@ -193,12 +194,12 @@ SELECT
     sum(ca) AS total_a,
     sum(cb) AS total_b,
     total_b - total_a AS delta,
-    sumIf(cb, component = 'created') AS created,
-    -sumIf(ca, component = 'removed') AS removed,
-    sumIf(cb - ca - rate, component = 'continuing') AS usage_effect,
-    sumIf(rate, component = 'continuing') AS rate_effect,
-    sumIf(cb, component = 'transferred_in') AS transferred_in,
-    -sumIf(ca, component = 'transferred_out') AS transferred_out,
+    sumIf(cb, component = 1) AS created,
+    -sumIf(ca, component = 2) AS removed,
+    sumIf(cb - ca, component = 3) - rate_effect AS usage_effect,
+    toDecimal128(sumIf(rate_micro, component = 3), 6) / 1000000 AS rate_effect,
+    sumIf(cb, component = 4) AS transferred_in,
+    -sumIf(ca, component = 5) AS transferred_out,
     count() AS resource_count,
     toUInt64(sum(flagged)) AS flagged_resources
 FROM classified
