@@ -137,7 +137,7 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], int | None]] = [
     (
         "delta_events",
         "one resource",
-        {"resource_id": "i-19e", "start": DELTA["base_start"], "end": END},
+        {"resource_id": "i-019e", "start": DELTA["base_start"], "end": END},
         None,
     ),
     ("resources", "all, by cost", {"as_of": LAST_DAY, **RESOURCE_FILTERS}, None),

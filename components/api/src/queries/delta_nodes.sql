@@ -57,31 +57,22 @@ WITH
                     AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1)))
                OR (ancestor_id = node AND depth = 0))
     ),
-    -- Every cost row of both windows, with the child of the node it falls under that day ('' when
-    -- it is not under the node: those rows only tell whether a resource had cost elsewhere).
-    windowed AS (
-        SELECT *,
-            if(resource_id != '', resource_id,
-               concat('unresourced:', account_id, '/', region, '/', service_name)) AS rkey,
-            if(kind = 'region', concat('region:', account_id, '/', region) = node,
-               (charge_date, resource_id) IN (SELECT day, rid FROM mapping)) AS under_mapped
-        FROM cost_attributed_daily
-        WHERE (charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1)
-    ),
+    -- The cost rows of both windows that are under the node, with the child of the node each
+    -- falls under that day.
     placed AS (
         -- Logical hierarchy, the physical root and accounts, and leaves: the row's own columns.
-        SELECT
-            charge_date, rkey, usage_type, effective_cost AS cost, consumed_quantity AS qty,
-            if(multiIf(
-                    kind = 'root', 1,
-                    kind = 'customer', marqo_customer = substring(node, 10),
-                    kind = 'cluster', marqo_cluster != ''
-                        AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
-                    kind = 'role', marqo_role != ''
-                        AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
-                    kind = 'leaf', rkey = node,
-                    account_id = substring(node, 9)),
-               multiIf(
+        SELECT *
+        FROM
+        (
+            SELECT
+                charge_date,
+                resource_id,
+                if(resource_id != '', resource_id,
+                   concat('unresourced:', account_id, '/', region, '/', service_name)) AS rkey,
+                usage_type,
+                effective_cost AS cost,
+                consumed_quantity AS qty,
+                multiIf(
                     kind = 'root' AND h = 'logical', concat('customer:', marqo_customer),
                     kind = 'customer', multiIf(
                         marqo_cluster != '', concat('cluster:', marqo_customer, '/', marqo_cluster),
@@ -91,30 +82,51 @@ WITH
                         concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role), rkey),
                     kind = 'root', concat('account:', account_id),
                     kind = 'account', concat('region:', account_id, '/', region),
-                    rkey),
-               '') AS child,
-            multiIf(
-                kind = 'root' AND h = 'logical', 'customer',
-                kind = 'customer' AND marqo_cluster != '', 'cluster',
-                kind IN ('customer', 'cluster') AND marqo_role != '', 'role',
-                kind = 'root', 'account',
-                kind = 'account', 'region',
-                resource_id = '', 'unresourced',
-                resource_type) AS child_type
-        FROM windowed
-        WHERE kind NOT IN ('region', 'below_region')
+                    rkey) AS child,
+                multiIf(
+                    kind = 'root' AND h = 'logical', 'customer',
+                    kind = 'customer' AND marqo_cluster != '', 'cluster',
+                    kind IN ('customer', 'cluster') AND marqo_role != '', 'role',
+                    kind = 'root', 'account',
+                    kind = 'account', 'region',
+                    resource_id = '', 'unresourced',
+                    resource_type) AS child_type
+            FROM cost_attributed_daily
+            WHERE kind NOT IN ('region', 'below_region')
+              AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
+              AND multiIf(
+                    kind = 'root', 1,
+                    kind = 'customer', marqo_customer = substring(node, 10),
+                    kind = 'cluster', marqo_cluster != ''
+                        AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
+                    kind = 'role', marqo_role != ''
+                        AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
+                    kind = 'leaf', if(resource_id != '', resource_id,
+                        concat('unresourced:', account_id, '/', region, '/', service_name)) = node,
+                    account_id = substring(node, 9))
+        )
         UNION ALL
-        -- Physical region and below, rows outside the node.
-        SELECT charge_date, rkey, usage_type, effective_cost, consumed_quantity, '', ''
-        FROM windowed
-        WHERE kind IN ('region', 'below_region') AND NOT under_mapped
-        UNION ALL
-        -- Physical region and below, rows under the node: the day's closure table places them.
+        -- Physical region and below: the day's closure table places each resource.
         SELECT
-            c.charge_date, c.rkey, c.usage_type, c.effective_cost, c.consumed_quantity,
+            c.charge_date,
+            c.resource_id,
+            c.rkey,
+            c.usage_type,
+            c.effective_cost,
+            c.consumed_quantity,
             if(m.child != '', m.child, c.rkey),
             if(m.child != '', m.child_type, if(c.resource_id = '', 'unresourced', c.resource_type))
-        FROM (SELECT * FROM windowed WHERE kind IN ('region', 'below_region') AND under_mapped) AS c
+        FROM
+        (
+            SELECT *,
+                if(resource_id != '', resource_id,
+                   concat('unresourced:', account_id, '/', region, '/', service_name)) AS rkey
+            FROM cost_attributed_daily
+            WHERE kind IN ('region', 'below_region')
+              AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
+              AND if(kind = 'region', concat('region:', account_id, '/', region) = node,
+                     (charge_date, resource_id) IN (SELECT day, rid FROM mapping))
+        ) AS c
         LEFT ANY JOIN mapping AS m ON c.charge_date = m.day AND c.resource_id = m.rid
     ),
     -- One row per child x resource x usage type, with the rate effect of the usage type in
@@ -161,32 +173,51 @@ WITH
         )
         GROUP BY child, rkey
     ),
-    -- A resource only in B under a child was transferred in if it had cost anywhere in A (under
-    -- another child, or outside the node: the '' rows); created otherwise. And vice versa.
-    -- Components as codes: 1 created, 2 removed, 3 continuing, 4 transferred in, 5 out.
+    -- Whether the resources under the node in one window only had cost anywhere in the other
+    -- (their owner changed); at the root every resource is under the node, so nothing to look up.
+    presence AS (
+        SELECT
+            resource_id AS rkey,
+            max(charge_date >= a0 AND charge_date < a1) AS anywhere_a,
+            max(charge_date >= b0 AND charge_date < b1) AS anywhere_b
+        FROM cost_attributed_daily
+        WHERE kind != 'root'
+          AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
+          AND resource_id IN (
+                SELECT resource_id
+                FROM placed
+                WHERE kind != 'root' AND resource_id != ''
+                GROUP BY resource_id
+                HAVING NOT (max(charge_date >= a0 AND charge_date < a1)
+                            AND max(charge_date >= b0 AND charge_date < b1)))
+        GROUP BY resource_id
+    ),
+    -- A resource only in B under a child was transferred in if it had cost in A anywhere: under
+    -- another child of the node (node_a) or outside it (presence); created otherwise. And vice
+    -- versa. Components as codes: 1 created, 2 removed, 3 continuing, 4 transferred in, 5 out.
     classified AS (
         SELECT
-            child,
-            child_type,
-            ca,
-            cb,
-            rate_micro,
-            flagged,
+            r.child AS child,
+            r.child_type AS child_type,
+            r.ca AS ca,
+            r.cb AS cb,
+            r.rate_micro AS rate_micro,
+            r.flagged AS flagged,
             multiIf(
-                in_a AND in_b, 3,
-                in_b AND anywhere_a, 4,
-                in_b, 1,
-                anywhere_b, 5,
+                r.in_a AND r.in_b, 3,
+                r.in_b AND (r.node_a OR p.anywhere_a), 4,
+                r.in_b, 1,
+                r.node_b OR p.anywhere_b, 5,
                 2
             ) AS component
         FROM
         (
             SELECT *,
-                max(in_a) OVER (PARTITION BY rkey) AS anywhere_a,
-                max(in_b) OVER (PARTITION BY rkey) AS anywhere_b
+                max(in_a) OVER (PARTITION BY rkey) AS node_a,
+                max(in_b) OVER (PARTITION BY rkey) AS node_b
             FROM resources
-        )
-        WHERE child != ''
+        ) AS r
+        LEFT ANY JOIN presence AS p ON r.rkey = p.rkey
     )
 SELECT
     child AS node_id,
