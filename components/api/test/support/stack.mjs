@@ -7,7 +7,8 @@
  *   POLO_IT_CLICKHOUSE_URL  use this already-running, already-seeded ClickHouse; start nothing
  *   POLO_IT_WORKER_URL      use this already-running Worker (with the dev bypass); start no wrangler
  *   POLO_PYTHON             Python with Polo's requirements (default: the dev venv, else python3)
- *   POLO_IT_STACK_UP        command starting ClickHouse; `{port}` is replaced (default: chlocal.stack up)
+ *   POLO_IT_STACK_UP        command starting ClickHouse; `{port}` is replaced (default: chlocal.stack up
+ *                          --no-api --no-demo-data: this harness seeds and starts the Worker itself)
  *   POLO_IT_STACK_DOWN      command stopping it (default: chlocal.stack down --wipe)
  *   POLO_IT_SEED            command seeding it (default: python -m attribution.seed); '' skips seeding
  * Commands run from the repository root with PYTHONPATH=components, POLO_HOME set to a private
@@ -70,7 +71,7 @@ export async function startClickHouse() {
   const py = python();
   const env = { ...process.env, POLO_HOME: home, PYTHONPATH: join(REPO_ROOT, "components") };
   delete env.POLO_CLICKHOUSE_URL;
-  const up = (process.env.POLO_IT_STACK_UP ?? `${py} -m chlocal.stack up --port {port}`).replaceAll("{port}", String(port));
+  const up = (process.env.POLO_IT_STACK_UP ?? `${py} -m chlocal.stack up --port {port} --no-api --no-demo-data`).replaceAll("{port}", String(port));
   const down = process.env.POLO_IT_STACK_DOWN ?? `${py} -m chlocal.stack down --wipe`;
   const stop = () => {
     try {
