@@ -43,6 +43,17 @@ WITH
         startsWith(node, 'region:'), 'region',
         'below_region'
     ) AS kind,
+    -- The accounts and regions of a physical node at or below a region (its region ancestors),
+    -- so that only those regions' cost rows are looked at.
+    if(kind = 'region', [node], (
+        SELECT groupUniqArray(ancestor_id)
+        FROM resource_ancestry
+        WHERE kind = 'below_region' AND hierarchy = 'physical'
+          AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
+          AND startsWith(ancestor_id, 'region:') AND descendant_id = node
+    )) AS region_nodes,
+    arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes) AS node_accounts,
+    arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes) AS node_regions,
     -- Physical region and below: under which child of the node each resource was, per day.
     mapping AS (
         SELECT snapshot_date AS day, descendant_id AS rid, ancestor_id AS child, ancestor_type AS child_type
@@ -124,8 +135,8 @@ WITH
             FROM cost_attributed_daily
             WHERE kind IN ('region', 'below_region')
               AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
-              AND if(kind = 'region', concat('region:', account_id, '/', region) = node,
-                     (charge_date, resource_id) IN (SELECT day, rid FROM mapping))
+              AND has(node_accounts, account_id) AND has(node_regions, region)
+              AND (kind = 'region' OR (charge_date, resource_id) IN (SELECT day, rid FROM mapping))
         ) AS c
         LEFT ANY JOIN mapping AS m ON c.charge_date = m.day AND c.resource_id = m.rid
     ),

@@ -42,11 +42,22 @@ WITH
         startsWith(node, 'region:'), 'region',
         'below_region'
     ) AS kind,
-    -- Every cost row of both windows, marked with whether it is under the node that day (rows
-    -- outside the node only tell whether a resource had cost elsewhere).
+    -- The accounts and regions of a physical node at or below a region (its region ancestors),
+    -- so that only those regions' cost rows are looked at.
+    if(kind = 'region', [node], (
+        SELECT groupUniqArray(ancestor_id)
+        FROM resource_ancestry
+        WHERE kind = 'below_region' AND hierarchy = 'physical'
+          AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
+          AND startsWith(ancestor_id, 'region:') AND descendant_id = node
+    )) AS region_nodes,
+    arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes) AS node_accounts,
+    arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes) AS node_regions,
+    -- The cost rows of both windows that are under the node that day.
     placed AS (
         SELECT
             charge_date,
+            resource_id,
             if(resource_id != '', resource_id,
                concat('unresourced:', account_id, '/', region, '/', service_name)) AS rkey,
             usage_type,
@@ -59,8 +70,10 @@ WITH
             effective_cost AS cost,
             consumed_quantity AS qty,
             charge_date >= a0 AND charge_date < a1 AS in_a,
-            charge_date >= b0 AND charge_date < b1 AS in_b,
-            multiIf(
+            charge_date >= b0 AND charge_date < b1 AS in_b
+        FROM cost_attributed_daily
+        WHERE ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
+          AND multiIf(
                 kind = 'root', 1,
                 kind = 'customer', marqo_customer = substring(node, 10),
                 kind = 'cluster', marqo_cluster != ''
@@ -69,46 +82,59 @@ WITH
                     AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
                 kind = 'leaf', rkey = node,
                 kind = 'account', account_id = substring(node, 9),
-                kind = 'region', concat('region:', account_id, '/', region) = node,
+                kind = 'region', has(node_accounts, account_id) AND has(node_regions, region),
                 -- Physical, below a region: what the day's closure table puts under the node.
-                (charge_date, resource_id) IN (
-                    SELECT snapshot_date, descendant_id
-                    FROM resource_ancestry
-                    WHERE kind = 'below_region' AND hierarchy = 'physical' AND ancestor_id = node
-                      AND ((snapshot_date >= a0 AND snapshot_date < a1)
-                        OR (snapshot_date >= b0 AND snapshot_date < b1)))) AS under
-        FROM cost_attributed_daily
-        WHERE (charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1)
+                has(node_accounts, account_id) AND has(node_regions, region)
+                    AND (charge_date, resource_id) IN (
+                        SELECT snapshot_date, descendant_id
+                        FROM resource_ancestry
+                        WHERE kind = 'below_region' AND hierarchy = 'physical' AND ancestor_id = node
+                          AND ((snapshot_date >= a0 AND snapshot_date < a1)
+                            OR (snapshot_date >= b0 AND snapshot_date < b1))))
     ),
-    -- Per resource x usage type under the node; the rate effect in integer micro-dollars,
-    -- exactly as attribution/delta.py computes it.
+    -- Whether the resources under the node in one window only had cost anywhere in the other
+    -- (their owner changed); at the root every resource is under the node, so nothing to look up.
+    presence AS (
+        SELECT
+            resource_id AS rkey,
+            max(charge_date >= a0 AND charge_date < a1) AS anywhere_a,
+            max(charge_date >= b0 AND charge_date < b1) AS anywhere_b
+        FROM cost_attributed_daily
+        WHERE kind != 'root'
+          AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
+          AND resource_id IN (
+                SELECT resource_id
+                FROM placed
+                WHERE kind != 'root' AND resource_id != ''
+                GROUP BY resource_id
+                HAVING NOT (max(in_a) AND max(in_b)))
+        GROUP BY resource_id
+    ),
+    -- Per resource x usage type; the rate effect in integer micro-dollars, exactly as
+    -- attribution/delta.py computes it.
     lines AS (
         SELECT
             rkey, usage_type,
-            sumIf(cost, in_a AND under) AS c_a,
-            sumIf(cost, in_b AND under) AS c_b,
-            sumIf(qty, in_a AND under) AS q_a,
-            sumIf(qty, in_b AND under) AS q_b,
-            max(in_a AND under) AS line_a,
-            max(in_b AND under) AS line_b,
-            max(in_a) AS anywhere_a,
-            max(in_b) AS anywhere_b,
-            argMaxIf(tuple(resource_type, account_id, region, marqo_customer, marqo_cluster, marqo_role),
-                     charge_date, under) AS last_seen,
-            maxIf(charge_date, under) AS last_day
+            sumIf(cost, in_a) AS c_a,
+            sumIf(cost, in_b) AS c_b,
+            sumIf(qty, in_a) AS q_a,
+            sumIf(qty, in_b) AS q_b,
+            max(in_a) AS line_a,
+            max(in_b) AS line_b,
+            argMax(tuple(resource_type, account_id, region, marqo_customer, marqo_cluster, marqo_role),
+                   charge_date) AS last_seen,
+            max(charge_date) AS last_day
         FROM placed
         GROUP BY rkey, usage_type
     ),
     resources AS (
         SELECT
             rkey,
-            argMaxIf(last_seen, last_day, line_a OR line_b) AS seen,
+            argMax(last_seen, last_day) AS seen,
             sum(c_a) AS ca,
             sum(c_b) AS cb,
             max(line_a) AS in_a,
             max(line_b) AS in_b,
-            max(anywhere_a) AS elsewhere_a,
-            max(anywhere_b) AS elsewhere_b,
             sum(if(both_known, intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1), toInt256(0))) AS rate_micro,
             max(line_a AND line_b AND NOT both_known) AS flagged
         FROM
@@ -122,20 +148,20 @@ WITH
             FROM lines
         )
         GROUP BY rkey
-        HAVING in_a OR in_b
     ),
     classified AS (
         SELECT
-            *,
-            toDecimal128(rate_micro, 6) / 1000000 AS rate,
+            r.*,
+            toDecimal128(r.rate_micro, 6) / 1000000 AS rate,
             multiIf(
-                in_a AND in_b, 'continuing',
-                in_b AND elsewhere_a, 'transferred_in',
-                in_b, 'created',
-                elsewhere_b, 'transferred_out',
+                r.in_a AND r.in_b, 'continuing',
+                r.in_b AND p.anywhere_a, 'transferred_in',
+                r.in_b, 'created',
+                p.anywhere_b, 'transferred_out',
                 'removed'
             ) AS component
-        FROM resources
+        FROM resources AS r
+        LEFT ANY JOIN presence AS p ON r.rkey = p.rkey
     )
 SELECT
     rkey AS resource_id,
