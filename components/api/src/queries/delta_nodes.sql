@@ -136,9 +136,11 @@ WITH
             WHERE kind IN ('region', 'below_region')
               AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
               AND has(node_accounts, account_id) AND has(node_regions, region)
-              AND (kind = 'region' OR (charge_date, resource_id) IN (SELECT day, rid FROM mapping))
         ) AS c
         LEFT ANY JOIN mapping AS m ON c.charge_date = m.day AND c.resource_id = m.rid
+        -- Below a region only what the closure table puts under the node; a region also has
+        -- cost of its own (unresourced, resources without a snapshot).
+        WHERE kind = 'region' OR m.child != ''
     ),
     -- One row per child x resource x usage type, with the rate effect of the usage type in
     -- integer micro-dollars: (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B), rounded half away
@@ -195,9 +197,15 @@ WITH
         WHERE kind != 'root'
           AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
           AND resource_id IN (
+                -- Below a region: every resource the closure table puts under the node (a cheap
+                -- superset); elsewhere: those under the node in one window only.
+                SELECT rid
+                FROM mapping
+                WHERE kind = 'below_region'
+                UNION ALL
                 SELECT resource_id
                 FROM placed
-                WHERE kind != 'root' AND resource_id != ''
+                WHERE kind NOT IN ('root', 'below_region') AND resource_id != ''
                 GROUP BY resource_id
                 HAVING NOT (max(charge_date >= a0 AND charge_date < a1)
                             AND max(charge_date >= b0 AND charge_date < b1)))
