@@ -33,6 +33,17 @@ WITH
         startsWith(node, 'region:'), 'region',
         'below_region'
     ) AS kind,
+    -- The accounts and regions of a physical node at or below a region (its region ancestors),
+    -- so that only those regions' cost rows are looked at.
+    if(kind = 'region', [node], (
+        SELECT groupUniqArray(ancestor_id)
+        FROM resource_ancestry
+        WHERE kind = 'below_region' AND hierarchy = 'physical'
+          AND snapshot_date >= d0 AND snapshot_date < d1
+          AND startsWith(ancestor_id, 'region:') AND descendant_id = node
+    )) AS region_nodes,
+    arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes) AS node_accounts,
+    arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes) AS node_regions,
     shape AS (
         SELECT descendant_id AS child, any(descendant_type) AS child_type
         FROM resource_ancestry
@@ -113,10 +124,10 @@ WITH
                 FROM cost_attributed_daily
                 WHERE kind IN ('region', 'below_region')
                   AND charge_date >= d0 AND charge_date < d1
-                  AND if(kind = 'region', concat('region:', account_id, '/', region) = node,
-                         (charge_date, resource_id) IN (SELECT mday, rid FROM mapping))
+                  AND has(node_accounts, account_id) AND has(node_regions, region)
             ) AS c
             LEFT ANY JOIN mapping AS m ON c.charge_date = m.mday AND c.resource_id = m.rid
+            WHERE kind = 'region' OR m.mchild != ''
         )
         GROUP BY child
     )

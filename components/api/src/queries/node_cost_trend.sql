@@ -26,7 +26,18 @@ WITH
         startsWith(node, 'account:'), 'account',
         startsWith(node, 'region:'), 'region',
         'below_region'
-    ) AS kind
+    ) AS kind,
+    -- The accounts and regions of a physical node at or below a region (its region ancestors),
+    -- so that only those regions' cost rows are looked at.
+    if(kind = 'region', [node], (
+        SELECT groupUniqArray(ancestor_id)
+        FROM resource_ancestry
+        WHERE kind = 'below_region' AND hierarchy = 'physical'
+          AND snapshot_date >= d0 AND snapshot_date < d1
+          AND startsWith(ancestor_id, 'region:') AND descendant_id = node
+    )) AS region_nodes,
+    arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes) AS node_accounts,
+    arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes) AS node_regions
 SELECT
     charge_date,
     sum(billed) AS billed_cost,
@@ -55,8 +66,9 @@ FROM
       AND multiIf(
             kind = 'leaf', if(resource_id != '', resource_id,
                               concat('unresourced:', account_id, '/', region, '/', service_name)) = node,
-            kind = 'region', concat('region:', account_id, '/', region) = node,
-            (charge_date, resource_id) IN (
+            kind = 'region', has(node_accounts, account_id) AND has(node_regions, region),
+            has(node_accounts, account_id) AND has(node_regions, region)
+            AND (charge_date, resource_id) IN (
                 SELECT snapshot_date, descendant_id
                 FROM resource_ancestry
                 WHERE hierarchy = 'physical' AND ancestor_id = node
