@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
@@ -50,3 +51,28 @@ def seeded(
         apply_migrations(polo)
         _seeded_cache[name] = (polo, seed(polo, TEST_SEED))
     return next(iter(_seeded_cache.values()))
+
+
+@dataclass
+class PerfReport:
+    """What queries_perf_test.py measured, printed as a table at the end of the session."""
+
+    title: str = ""
+    rows: list[tuple[str, str, float, float, int | None]] = field(default_factory=list)
+
+
+PERF_REPORT = PerfReport()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not PERF_REPORT.rows:
+        return
+    write = terminalreporter.write_line
+    write("")
+    write(PERF_REPORT.title)
+    write(f"{'query':<22} {'scenario':<30} {'p50 ms':>8} {'p95 ms':>8}  target")
+    for name, scenario, p50, p95, target in PERF_REPORT.rows:
+        verdict = ""
+        if target is not None:
+            verdict = f"p95 < {target} ms: {'met' if p95 < target else 'missed'}"
+        write(f"{name:<22} {scenario:<30} {p50:>8.1f} {p95:>8.1f}  {verdict}")

@@ -15,13 +15,14 @@ from __future__ import annotations
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from clickhouse_connect.driver.client import Client
 
+from attribution.conftest import PERF_REPORT
 from attribution.perf_dataset import generate
 from attribution.queries import run_query
 from collectors.common.clickhouse_client import PoloClickHouse
@@ -31,7 +32,7 @@ RESOURCES = 100_000
 DAYS = 90
 START = date(2026, 1, 1)
 END = START + timedelta(days=DAYS)
-ROUNDS = 10
+ROUNDS = 20
 LAST_DAY = END - timedelta(days=1)
 MONTH = {"start": END - timedelta(days=30), "end": END}
 DELTA = {
@@ -169,7 +170,6 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], int | None]] = [
     ("node_cost_trend", "physical VPC", {"hierarchy": "physical", "node_id": VPC, **MONTH}, None),
 ]
 
-RESULTS: list[tuple[str, str, float, float, int | None]] = []
 _DATASET: dict[str, PoloClickHouse] = {}
 
 
@@ -178,26 +178,8 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-@pytest.fixture(scope="module")
-def _report(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    write: Callable[[str], None] = reporter.write_line if reporter else print
-    write("")
-    write(
-        f"named queries on {RESOURCES:,} resources x {DAYS} days (embedded ClickHouse, "
-        f"{ROUNDS} runs each)"
-    )
-    write(f"{'query':<22} {'scenario':<30} {'p50 ms':>8} {'p95 ms':>8}  target")
-    for name, scenario, p50, p95, target in RESULTS:
-        verdict = (
-            "" if target is None else f"p95 < {target} ms: {'met' if p95 < target else 'MISSED'}"
-        )
-        write(f"{name:<22} {scenario:<30} {p50:>8.1f} {p95:>8.1f}  {verdict}")
-
-
 @pytest.fixture
-def perf_db(ch_client: Client, _report: None) -> Iterator[PoloClickHouse]:
+def perf_db(ch_client: Client) -> Iterator[PoloClickHouse]:
     """The generated dataset, built once for the module in a database of its own."""
     if not _DATASET:
         name = f"polo_perf_{uuid.uuid4().hex[:12]}"
@@ -215,7 +197,10 @@ def perf_db(ch_client: Client, _report: None) -> Iterator[PoloClickHouse]:
         )
         total = sum(counts.values())
         seconds = time.perf_counter() - began
-        print(f"perf dataset: {total:,} rows in {seconds:.1f} s ({total / seconds:,.0f} rows/s)")
+        PERF_REPORT.title = (
+            f"named queries on {RESOURCES:,} resources x {DAYS} days, embedded ClickHouse, "
+            f"{ROUNDS} runs each (dataset: {total:,} rows generated in {seconds:.0f} s)"
+        )
         _DATASET[name] = db
     yield next(iter(_DATASET.values()))
 
@@ -246,4 +231,6 @@ def test_named_query_latency(
     )
     assert rows, f"{name} [{scenario}] returned nothing on the benchmark dataset"
     timings = [t * 1000 for t in benchmark.stats.stats.data]
-    RESULTS.append((name, scenario, statistics.median(timings), _percentile(timings, 0.95), target))
+    PERF_REPORT.rows.append(
+        (name, scenario, statistics.median(timings), _percentile(timings, 0.95), target)
+    )
