@@ -55,6 +55,7 @@ from collectors.common.models import (
 )
 from collectors.common.tag_resolver import TagResolver
 from collectors.lifecycle.mapping import map_record
+from schema.migrate import MigrationError, apply_migrations
 
 WINDOW_DAYS = 7
 ACCOUNTS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -946,12 +947,18 @@ def seed(
     write("lifecycle_events", lifecycle_events(org, rng))
     write("cost_daily", cost_rows(org, rng))
     write("collector_runs", collector_runs(org))
-    started = time.perf_counter()
-    built = pipeline.rebuild(db, org.day(0), config.end_date, version=1)
-    rows["attribution"] = sum(day.rows for day in built)
-    report(
-        "snapshots + ancestry + attributed cost", rows["attribution"], time.perf_counter() - started
-    )
+    built_rows = 0
+
+    def day_built(counts: pipeline.DayCounts, done: int, total: int, elapsed: float) -> None:
+        nonlocal built_rows
+        built_rows += counts.rows
+        if done % 7 == 0 or done == total:
+            report(
+                f"snapshots + ancestry + attributed cost, day {done}/{total}", built_rows, elapsed
+            )
+
+    pipeline.rebuild(db, org.day(0), config.end_date, day_built, version=1)
+    rows["attribution"] = built_rows
     return SeedResult(
         story=story(org),
         rows=rows,
@@ -999,9 +1006,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:
-        with connect(args.url) as db:
+        with connect(args.url, create_database=True) as db:
+            # Seeding a brand-new database is the common case (polo-up, a fresh clone).
+            applied = apply_migrations(db)
+            if applied:
+                print(f"seed: applied {len(applied)} pending migration(s)")
             result = seed(db, config, replace=args.replace, progress=_print_progress)
-    except SeedError as error:
+    except (SeedError, MigrationError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 4
     except ClickHouseError as error:
