@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import pytest
 from pants.build_graph.address import Address, AddressInput
 from pants.core.goals.run import RunFieldSet, RunRequest
 from pants.core.target_types import GenericTarget
 from pants.engine.env_vars import CompleteEnvironmentVars
 from pants.engine.fs import EMPTY_DIGEST
+from pants.engine.internals.scheduler import ExecutionError
 from pants.engine.process import InteractiveProcess, InteractiveProcessResult
 from pants.engine.target import (
     FieldSetsPerTarget,
@@ -140,3 +142,13 @@ def test_polo_down_wipe_flag() -> None:
     subsystem = create_goal_subsystem(goals.PoloDownSubsystem, wipe=True)
     _, launched, _ = _run(goals.polo_down, subsystem)
     assert launched[0].process.argv[2:] == ("down", "--wipe")
+
+
+def test_migrate_of_an_unknown_target_is_refused_before_anything_runs() -> None:
+    rule_runner = RuleRunner(
+        rules=goals.rules(),
+        target_types=[ClickhouseMigrationsTarget],
+    )
+    rule_runner.write_files({"components/schema/BUILD": 'clickhouse_migrations(name="m")\n'})
+    with pytest.raises(ExecutionError, match=r'Unmatched glob from .*"components/nope/\*"'):
+        rule_runner.run_goal_rule(goals.Migrate, args=["components/nope"])
