@@ -25,6 +25,13 @@ class _LocalGoal(Goal):
     environment_behavior = Goal.EnvironmentBehavior.LOCAL_ONLY
 
 
+def _flags(subsystem: object, *names: str) -> list[str]:
+    """The entry point's flags for these options (`dry-run` reads `subsystem.dry_run`)."""
+    return [
+        arg for name in names for arg in _flag(name, getattr(subsystem, name.replace("-", "_")))
+    ]
+
+
 def _flag(name: str, value: object) -> list[str]:
     """`--name value` for a set option, nothing for an unset one."""
     if value is None or value == "" or value is False:
@@ -79,9 +86,7 @@ async def migrate(
         args = [
             "--migrations-dir",
             migrations_dir,
-            *_flag("url", subsystem.url),
-            *_flag("status", subsystem.status),
-            *_flag("dry-run", subsystem.dry_run),
+            *_flags(subsystem, "url", "status", "dry-run"),
         ]
         exit_code = await run_entry_point(MIGRATE_BINARY, args, env, "migrate") or exit_code
     return Migrate(exit_code=exit_code)
@@ -164,11 +169,9 @@ async def prod_sync(
     subsystem: ProdSyncSubsystem, env: CompleteEnvironmentVars, workspace: Workspace
 ) -> ProdSync:
     args = [
-        *_flag("days", subsystem.days),
-        *_flag("source-url", subsystem.source_url),
-        *_flag("dest-url", subsystem.dest_url),
+        *_flags(subsystem, "days", "source-url", "dest-url"),
         *_flag("tables", ",".join(subsystem.tables)),
-        *_flag("force", subsystem.force),
+        *_flags(subsystem, "force"),
     ]
     return ProdSync(exit_code=await run_entry_point(PROD_SYNC_BINARY, args, env, "prod-sync"))
 
@@ -195,13 +198,9 @@ async def seed(
     subsystem: SeedSubsystem, env: CompleteEnvironmentVars, workspace: Workspace
 ) -> Seed:
     args = [
-        *_flag("customers", subsystem.customers),
-        *_flag("clusters", subsystem.clusters),
-        *_flag("resources", subsystem.resources),
-        *_flag("days", subsystem.days),
-        *_flag("random-seed", subsystem.random_seed),
-        *_flag("url", subsystem.url),
-        *_flag("replace", subsystem.replace),
+        *_flags(
+            subsystem, "customers", "clusters", "resources", "days", "random-seed", "url", "replace"
+        ),
     ]
     return Seed(exit_code=await run_entry_point(SEED_BINARY, args, env, "seed"))
 
