@@ -127,6 +127,17 @@ def parse_arn(value: str) -> Arn:
     (global services, public snapshots), but when present they must be a known region and a
     12-digit account. Raises `ArnError` naming the offending part.
     """
+    return Arn(*_arn_parts(value))
+
+
+def check_arn(value: str) -> str:
+    """`value` when it is an ARN `parse_arn` accepts, else `ArnError`; builds no `Arn` (the
+    model check of every collected event)."""
+    _arn_parts(value)
+    return value
+
+
+def _arn_parts(value: str) -> tuple[str, str, str, str, str, str, str]:
     if not isinstance(value, str):
         raise ArnError(f"ARN must be a string, got {type(value).__name__}")
     parts = value.split(":", 5)
@@ -144,7 +155,7 @@ def parse_arn(value: str) -> Arn:
     resource_type, separator, resource_id = _split_resource(resource)
     if not resource_id:
         raise ArnError(f"ARN {value!r}: empty resource id")
-    return Arn(partition, service, region, account, resource_type, resource_id, separator)
+    return partition, service, region, account, resource_type, resource_id, separator
 
 
 @lru_cache(maxsize=4096)  # few distinct (partition, service, region, account) combinations

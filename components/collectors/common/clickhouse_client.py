@@ -8,7 +8,8 @@ Every Polo component reaches ClickHouse through `connect()`: embedded chDB on di
 - transient failures (connection refused or reset, timeouts, overload codes) are retried with
   exponential backoff and jitter, and nothing else is: a syntax error fails at once;
 - inserts are sent in batches of `DEFAULT_BATCH_SIZE` rows, values untouched (Decimal stays
-  Decimal end to end);
+  Decimal end to end); validated models can stream in as `JSONColumns` (`insert_models`), the
+  next batch being built while the previous one is written;
 - datetimes come back timezone-aware in UTC (`tz_mode="aware"`), as Polo sends them;
 - errors are `ClickHouseError`s with a one-line message, not a stack of driver internals (the
   driver exception is kept as `__cause__` for debugging).
@@ -20,10 +21,12 @@ import json
 import os
 import re
 import struct
-from collections.abc import Iterator, Mapping, Sequence
-from itertools import chain
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import clickhouse_connect
@@ -39,7 +42,14 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from collectors.common import json_columns
+from collectors.common.gc_pause import gc_paused
+from collectors.common.models import to_columns
+
 DEFAULT_BATCH_SIZE = 1000
+# Rows per statement of `insert_models`: large enough that per-INSERT costs (a new part, a
+# round trip) stay small, small enough that encoding one batch overlaps writing the previous.
+MODEL_BATCH_SIZE = 10_000
 DEFAULT_RETRY_ATTEMPTS = 3
 # Upper bound on a whole retry loop, so an unreachable server fails within seconds.
 DEFAULT_RETRY_MAX_SECONDS = 15.0
@@ -378,6 +388,71 @@ class PoloClickHouse:
             inserted += len(batch)
         return inserted
 
+    def insert_models(
+        self, table: str, rows: Iterable[BaseModel], batch_size: int = MODEL_BATCH_SIZE
+    ) -> int:
+        """Stream validated rows of one model (`models._Row`) into `table`; returns the count.
+
+        `rows` may be any iterable, a generator included: it is consumed `batch_size` rows at
+        a time, each batch is encoded as one `JSONColumns` statement (json_columns.py) and
+        written by a background thread while the caller's thread encodes (and, for a
+        generator, builds) the next, so at most two batches are in memory. The model's fields
+        are the columns, so no per-row key check is needed; a model with a float field is
+        refused before anything is sent, as `insert_rows` refuses float values. Each batch is
+        retried on transient failures (the tables written this way are ReplacingMergeTrees).
+        A failing batch raises ClickHouseError saying how many rows earlier batches inserted.
+        The cyclic garbage collector is paused meanwhile (gc_pause.py).
+        """
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        name = f"insert:{table}"
+        iterator = iter(rows)
+        batches = iter(lambda: list(islice(iterator, batch_size)), [])
+        inserted = 0
+        # (the batch being written, its row count): written while the next one is encoded.
+        # If encoding or the caller's generator fails meanwhile, leaving the `with` block
+        # still waits for that write, so nothing sent is abandoned half-way.
+        pending: tuple[Future[None], int] | None = None
+        with gc_paused(), ThreadPoolExecutor(1, thread_name_prefix=name) as sender:
+            for batch in batches:
+                _refuse_float_fields(table, type(batch[0]))
+                names, columns = to_columns(batch)
+                body = json_columns.encode(names, columns)
+                if pending is not None:
+                    inserted += self._written(name, *pending, inserted)
+                write = sender.submit(self._send_json_columns, name, table, names, body)
+                pending = (write, len(batch))
+            if pending is not None:
+                inserted += self._written(name, *pending, inserted)
+        return inserted
+
+    def _send_json_columns(self, name: str, table: str, names: list[str], body: bytes) -> None:
+        self._run(
+            name,
+            lambda: self.client.raw_insert(
+                table,
+                names,
+                body,
+                settings=json_columns.INSERT_SETTINGS,
+                fmt=json_columns.INSERT_FORMAT,
+            ),
+        )
+
+    @staticmethod
+    def _written(name: str, write: Future[None], rows: int, inserted: int) -> int:
+        """Wait for one batch's write; its row count, or its error with the rows before it."""
+        try:
+            write.result()
+        except ClickHouseError as error:
+            if not inserted:
+                raise
+            raise type(error)(
+                name,
+                f"{error.message}; {inserted} rows were inserted before this batch",
+                code=error.code,
+            ) from error
+        return rows
+
     def close(self) -> None:
         self.client.close()
 
@@ -386,6 +461,25 @@ class PoloClickHouse:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+@lru_cache(maxsize=64)
+def _float_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    def holds_float(annotation: Any) -> bool:
+        return annotation is float or any(holds_float(arg) for arg in get_args(annotation))
+
+    return tuple(
+        field for field, info in model.model_fields.items() if holds_float(info.annotation)
+    )
+
+
+def _refuse_float_fields(table: str, model: type[BaseModel]) -> None:
+    floats = _float_fields(model)
+    if floats:
+        raise ValueError(
+            f"insert into {table}: {model.__name__} has float fields {list(floats)}; Polo "
+            "stores money and quantities as Decimal"
+        )
 
 
 def _as_dict(row: Mapping[str, Any] | BaseModel) -> Mapping[str, Any]:

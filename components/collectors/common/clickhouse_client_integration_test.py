@@ -23,6 +23,8 @@ from collectors.common.clickhouse_client import (
     PoloClickHouse,
     connect,
 )
+from collectors.common.models import ResourceEvent, UtcDatetime, _Row
+from schema.migrate import apply_migrations
 
 
 @pytest.fixture
@@ -147,3 +149,92 @@ def test_second_embedded_directory_is_a_clear_error(ch_client: Client, tmp_path:
         connect(f"chdb://{tmp_path}")
     assert f"cannot open the embedded ClickHouse in {tmp_path}" in str(error.value)
     assert ch_client.command("SELECT 1") == 1  # the open engine is unharmed
+
+
+class LedgerRow(_Row):
+    id: int
+    at: UtcDatetime
+    amount: Decimal
+
+
+class FloatRow(_Row):
+    id: int
+    amount: float
+
+
+def ledger_rows(count: int, start: int = 0) -> Iterator[LedgerRow]:
+    at = datetime(2026, 11, 2, 10, 0, 0, 123000, tzinfo=UTC)
+    for n in range(start, start + count):
+        yield LedgerRow(id=n, at=at, amount=Decimal(n) + Decimal("0.000001"))
+
+
+def test_insert_models_streams_a_generator_in_batches_with_exact_values(
+    db: PoloClickHouse,
+) -> None:
+    assert db.insert_models("ledger", ledger_rows(25), batch_size=7) == 25
+    rows = db.query("all", "SELECT id, at, amount FROM ledger ORDER BY id").result_rows
+    assert rows == [(row.id, row.at, row.amount) for row in ledger_rows(25)]
+    (total,) = db.query("sum", "SELECT sum(amount) FROM ledger").result_rows[0]
+    assert total == sum(range(25)) + Decimal("0.000025")
+
+
+def test_insert_models_round_trips_events_with_unicode_and_limit_size_tags(
+    db: PoloClickHouse,
+) -> None:
+    apply_migrations(db.client)
+    events = [
+        ResourceEvent(
+            event_time=datetime(2026, 11, 2, 10, 0, 0, 999000, tzinfo=UTC),
+            ingested_at=datetime(2026, 11, 2, 10, 0, 1, tzinfo=UTC),
+            event_type="observed",
+            account_id="111111111111",
+            region="eu-west-1",
+            resource_type="ec2:instance",
+            resource_id=f"i-{n:017x}",
+            arn=f"arn:aws:ec2:eu-west-1:111111111111:instance/i-{n:017x}",
+            tags={"Kunde": "Zürich ☃", "Note": "v" * 256, 'Quote"\\': "a\nb"} if n else {},
+            attributes={} if n else {"empty_tags": "true"},
+            source="config_ec2",
+        )
+        for n in range(3)
+    ]
+    assert db.insert_models("resource_events", events) == 3
+    names = ResourceEvent.column_names()
+    back = db.query("all", f"SELECT {', '.join(names)} FROM resource_events ORDER BY resource_id")
+    assert [ResourceEvent(**dict(zip(names, row, strict=True))) for row in back.result_rows] == (
+        events
+    )
+
+
+def test_insert_models_names_the_rows_a_rejected_later_batch_left_behind(
+    db: PoloClickHouse,
+) -> None:
+    def rows() -> Iterator[LedgerRow]:
+        yield from ledger_rows(4)
+        # Bypasses validation, as a bug upstream would: ClickHouse refuses the value.
+        yield LedgerRow.model_construct(id=-1, at=datetime(2026, 1, 1, tzinfo=UTC), amount=1)
+
+    with pytest.raises(ClickHouseQueryError, match=r"insert:ledger: .*4 rows were inserted before"):
+        db.insert_models("ledger", rows(), batch_size=4)
+    assert db.query("count", "SELECT count() FROM ledger").result_rows == [(4,)]
+
+
+def test_insert_models_refuses_a_model_with_float_fields_before_sending(
+    db: PoloClickHouse,
+) -> None:
+    with pytest.raises(ValueError, match=r"FloatRow has float fields \['amount'\].*Decimal"):
+        db.insert_models("ledger", [FloatRow(id=1, amount=0.1)])
+    assert db.query("count", "SELECT count() FROM ledger").result_rows == [(0,)]
+
+
+def test_insert_models_keeps_what_was_written_when_the_source_fails_midway(
+    db: PoloClickHouse,
+) -> None:
+    def rows() -> Iterator[LedgerRow]:
+        yield from ledger_rows(6)
+        raise RuntimeError("DescribeInstances page 2 failed")
+
+    with pytest.raises(RuntimeError, match="page 2 failed"):
+        db.insert_models("ledger", rows(), batch_size=3)
+    # Both full batches were handed over before the source failed: written, not abandoned.
+    assert db.query("count", "SELECT count() FROM ledger").result_rows == [(6,)]

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from collectors.common.arn import KNOWN_REGIONS, parse_arn
+from collectors.common.arn import KNOWN_REGIONS, check_arn
 
 # AWS tag limits (characters, not bytes): https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
 TAG_KEY_MAX_CHARS = 128
@@ -44,11 +44,6 @@ def _check_account(value: str) -> str:
 def _check_region(value: str) -> str:
     if value not in KNOWN_REGIONS:
         raise ValueError(f"unknown AWS region {value!r}")
-    return value
-
-
-def _check_arn(value: str) -> str:
-    parse_arn(value)
     return value
 
 
@@ -94,7 +89,7 @@ def _check_tags(tags: dict[str, str]) -> dict[str, str]:
 
 AccountId = Annotated[str, AfterValidator(_check_account)]
 Region = Annotated[str, AfterValidator(_check_region)]
-ArnStr = Annotated[str, AfterValidator(_check_arn)]
+ArnStr = Annotated[str, AfterValidator(check_arn)]
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(to_utc_millis)]
 Tags = Annotated[dict[str, str], AfterValidator(_check_tags)]
 NonEmpty = Annotated[str, Field(min_length=1)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +35,7 @@ from collectors.common.aws_session import (
 from collectors.common.clickhouse_client import PoloClickHouse, connect
 from collectors.common.collector_run import RunRecorder, write_run
 from collectors.common.config import CollectorConfig, load_config
+from collectors.common.gc_pause import gc_paused
 from collectors.common.models import CollectorRun, ResourceEvent
 from collectors.common.tag_resolver import TagResolver
 
@@ -54,25 +55,20 @@ class CollectFn(Protocol):
     ) -> Sequence[Any]: ...
 
 
-# Rows per INSERT of events. Every INSERT makes a new part in ClickHouse and costs a round
-# trip, so one account/region's events go in a few large statements rather than hundreds of
-# 1000-row ones (about 2x the insert throughput at 100 k events, docs/collectors.md
-# "Performance").
-EVENT_INSERT_BATCH_SIZE = 50_000
-
 # (writer, items, account_id, region, observed_at) -> rows written
 PersistFn = Callable[[PoloClickHouse, Sequence[Any], str, str, datetime], int]
 
 
 def insert_events(
     writer: PoloClickHouse,
-    events: Sequence[ResourceEvent],
+    events: Iterable[ResourceEvent],
     account_id: str,
     region: str,
     observed_at: datetime,
 ) -> int:
-    """Default persistence: append the events to `resource_events`."""
-    return writer.insert_rows("resource_events", events, batch_size=EVENT_INSERT_BATCH_SIZE)
+    """Default persistence: append the events to `resource_events` (streamed as JSONColumns
+    batches, docs/collectors.md "Performance")."""
+    return writer.insert_models("resource_events", events)
 
 
 def parse_time(value: str) -> datetime:
@@ -157,7 +153,12 @@ def run_collection(
             return _Collected(recorder, error=exc)
 
     runs: list[CollectorRun] = []
-    with ThreadPoolExecutor(max_workers=config.concurrency, thread_name_prefix=collector) as pool:
+    # Threads normalise other accounts/regions while this one persists each finished one; the
+    # cyclic GC stays off meanwhile (gc_pause.py: the events hold no cycles).
+    with (
+        gc_paused(),
+        ThreadPoolExecutor(max_workers=config.concurrency, thread_name_prefix=collector) as pool,
+    ):
         credentials: dict[tuple[str, str], Future[Credentials]] = {}
         jobs: list[Future[_Collected]] = []
         for account_id in config.target_accounts:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +26,9 @@ class MemoryWriter:
     def insert_rows(self, table: str, rows: Sequence[Any], batch_size: int = 1000) -> int:
         self.rows.setdefault(table, []).extend(rows)
         return len(rows)
+
+    def insert_models(self, table: str, rows: Iterable[Any], batch_size: int = 10_000) -> int:
+        return self.insert_rows(table, list(rows))
 
 
 OBSERVED = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
