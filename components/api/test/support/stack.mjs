@@ -6,7 +6,8 @@
  * Environment (all optional):
  *   POLO_IT_CLICKHOUSE_URL  use this already-running, already-seeded ClickHouse; start nothing
  *   POLO_IT_WORKER_URL      use this already-running Worker (with the dev bypass); start no wrangler
- *   POLO_PYTHON             Python with Polo's requirements (default: the dev venv, else python3)
+ *   POLO_PYTHON             Python with Polo's requirements (required unless POLO_IT_CLICKHOUSE_URL
+ *                          is given; Pants sets it to the components/api:polo-python pex)
  *   POLO_IT_STACK_UP        command starting ClickHouse; `{port}` is replaced (default: chlocal.stack up
  *                          --no-api --no-demo-data: this harness seeds and starts the Worker itself)
  *   POLO_IT_STACK_DOWN      command stopping it (default: chlocal.stack down --wipe)
@@ -15,7 +16,7 @@
  * temporary directory, and POLO_CLICKHOUSE_URL set once ClickHouse is up.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -25,10 +26,16 @@ export const API_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../..")
 export const REPO_ROOT = resolve(API_DIR, "../..");
 export const QUERIES_DIR = join(API_DIR, "src/queries");
 
-const DEV_VENV_PYTHON = "/root/.cache/polo-dev-venv/bin/python";
-
 export function python() {
-  return process.env.POLO_PYTHON || (existsSync(DEV_VENV_PYTHON) ? DEV_VENV_PYTHON : "python3");
+  const configured = process.env.POLO_PYTHON;
+  if (!configured) {
+    // A bare `python3` lacks Polo's requirements and fails much later with an import error.
+    throw new Error(
+      "POLO_PYTHON is not set: point it at a Python with Polo's requirements, or run the suite " +
+        "through Pants (`./pants test --tag=integration components/api::`), which sets it",
+    );
+  }
+  return configured;
 }
 
 /** A TCP port nobody listens on right now. */
