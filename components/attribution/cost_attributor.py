@@ -1,5 +1,5 @@
 """cost_daily + that day's resource_snapshots → `cost_attributed_daily` (and, through the
-materialized view, `cost_by_owner_daily`).
+materialized view, `cost_by_owner_daily`; then the day's blocks in `cost_delta_blocks`).
 
 Each cost row takes the owner its resource had on that day. The resource is found by id, or by
 ARN for the services Cost Explorer reports by ARN; the attributed row then carries the
@@ -9,13 +9,16 @@ no resource id, or with one the inventory does not know that day, goes to the ex
 (attributed cost / all cost) shows how much that is.
 
 Rebuilding a day drops the day's partition in both tables, then inserts the day again; the view
-refills the rollup from that insert. Re-running a day therefore never double counts.
+refills the rollup from that insert. Re-running a day therefore never double counts. Last, the
+delta input `cost_delta_blocks` is recomputed for the day's 16-day span (attribution.delta_blocks),
+so it always matches what cost_attributed_daily holds.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from attribution import delta_blocks
 from collectors.common.clickhouse_client import PoloClickHouse
 
 ATTRIBUTED_TABLES = ("cost_attributed_daily", "cost_by_owner_daily")
@@ -63,7 +66,8 @@ SETTINGS join_use_nulls = 0
 
 
 def attribute_day(db: PoloClickHouse, day: date) -> int:
-    """Rebuild `day` in cost_attributed_daily (and its rollup); returns the rows written."""
+    """Rebuild `day` in cost_attributed_daily (its rollup and its delta blocks); returns the rows
+    written to cost_attributed_daily."""
     for table in ATTRIBUTED_TABLES:
         db.command(
             f"cost_attributor.drop_day:{table}",
@@ -71,6 +75,7 @@ def attribute_day(db: PoloClickHouse, day: date) -> int:
             {"day": day.isoformat()},
         )
     db.command("cost_attributor.insert_day", _INSERT_SQL, {"day": day})
+    delta_blocks.refresh_days(db, [day])
     result = db.query(
         "cost_attributor.count_day",
         "SELECT count() FROM cost_attributed_daily WHERE charge_date = {day:Date}",

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from attribution.delta import CostLine, Window, delta_nodes, delta_resources, node_components
+from attribution.delta_blocks import TABLE, refresh_days
 from attribution.fleets import (
     ACCOUNT_A,
     BASE,
@@ -67,7 +68,7 @@ def _node_type(node_id: str) -> str:
 
 
 def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarchy) -> None:
-    for table in ("cost_attributed_daily", "cost_by_owner_daily", "resource_ancestry"):
+    for table in ("cost_attributed_daily", "cost_by_owner_daily", TABLE, "resource_ancestry"):
         db.command("truncate", f"TRUNCATE TABLE {table}")
     rows: list[dict[str, Any]] = []
     for line in lines:
@@ -101,6 +102,7 @@ def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarc
             }
         )
     db.insert_rows("cost_attributed_daily", rows)
+    refresh_days(db, {line.day for line in lines})
     if hierarchy == "physical":
         ancestry = []
         for day in sorted({line.day for line in lines}):

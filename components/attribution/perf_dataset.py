@@ -13,15 +13,16 @@ the days the benchmarked queries read). The shape is realistic where it matters 
   and 1 in 7 instances costs 10 % more; 0.5 % of lines have no quantity.
 
 The tables are exactly the production ones (migrations applied beforehand); the rollup is filled
-by its materialized view, as in production.
+by its materialized view and the delta blocks by attribution.delta_blocks, as in production.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
+from attribution import delta_blocks
 from collectors.common.clickhouse_client import PoloClickHouse
 
 # Per (resource r, day d): the derived facts every statement below shares.
@@ -271,9 +272,14 @@ def generate(
         db.command(f"perf_dataset:{label}", sql, params)
         if progress:
             progress(label, time.perf_counter() - began)
+    began = time.perf_counter()
+    delta_blocks.refresh_days(db, [start + timedelta(days=d) for d in range(days)])
+    if progress:
+        progress(delta_blocks.TABLE, time.perf_counter() - began)
     tables = (
         "cost_attributed_daily",
         "cost_by_owner_daily",
+        delta_blocks.TABLE,
         "resource_snapshots",
         "resource_ancestry",
         "lifecycle_events",

@@ -18,6 +18,8 @@ def test_a_small_generated_dataset_has_the_shape_the_benchmarks_rely_on(
     assert counts["resource_snapshots"] > 2000 * 25
     assert counts["resource_ancestry"] > counts["resource_snapshots"] * 5
     assert counts["cost_by_owner_daily"] > 0 and counts["lifecycle_events"] > 0
+    # Every cost row is in one block per level (0..4), summed with the rows sharing its block.
+    assert counts["cost_attributed_daily"] <= counts["cost_delta_blocks"]
     window = {
         "base_start": START + timedelta(days=16),
         "base_end": START + timedelta(days=23),

@@ -116,6 +116,7 @@ DATA_TABLES = (
     "resource_ancestry",
     "cost_attributed_daily",
     "cost_by_owner_daily",
+    "cost_delta_blocks",
 )
 
 

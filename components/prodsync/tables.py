@@ -4,6 +4,10 @@ Time-partitioned tables (docs/data-model.md) are copied day by day by their date
 dimension tables are copied whole. `cost_by_owner_daily` is never copied: its materialized
 view refills it from the `cost_attributed_daily` rows prod-sync inserts, so a copied day there
 is cleared first and then rebuilt by the view, exactly as the attribution engine rebuilds a day.
+`cost_delta_blocks` (the delta query's input, written by the attribution engine, not by a view) is
+copied like any table, day by day of `block_start`: a copied block is the production block, so
+windows inside the synced range read exactly the production sums. (A block that starts inside the
+range but ends after it also holds production's later days; no window inside the range reads it.)
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ DEFAULT_TABLES: tuple[TableSpec, ...] = (
         day_column="charge_date",
         derived=(("cost_by_owner_daily", "charge_date"),),
     ),
+    TableSpec(name="cost_delta_blocks", day_column="block_start"),
     TableSpec(name="lifecycle_events", day_column="event_time", day_column_is_datetime=True),
     TableSpec(name="resource_events", day_column="event_time", day_column_is_datetime=True),
     TableSpec(name="collector_runs", day_column="started_at", day_column_is_datetime=True),

@@ -77,7 +77,7 @@ def test_applies_every_migration_to_a_fresh_database_then_none(ch_client: Client
     started = time.monotonic()
     applied = apply_migrations(ch_client)
     print(f"applied {len(applied)} migrations in {time.monotonic() - started:.2f} s")
-    assert [m.version for m in applied] == list(range(1, 11))
+    assert [m.version for m in applied] == list(range(1, 12))
     assert recorded(ch_client) == [
         (m.version, m.name, checksum(m.path.read_bytes())) for m in applied
     ]
@@ -91,6 +91,7 @@ def test_applies_every_migration_to_a_fresh_database_then_none(ch_client: Client
         "cost_attributed_daily",
         "cost_by_owner_daily",
         "cost_by_owner_daily_mv",
+        "cost_delta_blocks",
         "collector_runs",
         "resource_latest",
         "data_freshness",
@@ -98,18 +99,18 @@ def test_applies_every_migration_to_a_fresh_database_then_none(ch_client: Client
     } == tables(ch_client)
 
     assert apply_migrations(PoloClickHouse(ch_client)) == []
-    assert len(recorded(ch_client)) == 10
+    assert len(recorded(ch_client)) == 11
 
 
 def test_dry_run_changes_nothing(ch_client: Client, tmp_path: Path) -> None:
     would = apply_migrations(ch_client, dry_run=True)
-    assert [m.version for m in would] == list(range(1, 11))
+    assert [m.version for m in would] == list(range(1, 12))
     assert tables(ch_client) == set()
 
     apply_migrations(ch_client, [copy_migrations(tmp_path / "first3", 3)])
     before = tables(ch_client)
     would = apply_migrations(ch_client, dry_run=True)
-    assert [m.version for m in would] == list(range(4, 11))
+    assert [m.version for m in would] == list(range(4, 12))
     assert tables(ch_client) == before
     assert len(recorded(ch_client)) == 3
 
@@ -117,7 +118,7 @@ def test_dry_run_changes_nothing(ch_client: Client, tmp_path: Path) -> None:
 def test_status_reports_applied_and_pending(ch_client: Client, tmp_path: Path) -> None:
     apply_migrations(ch_client, [copy_migrations(tmp_path / "first3", 3)])
     states = [(s.version, s.state) for s in migration_status(ch_client)]
-    assert states == [(v, "applied" if v <= 3 else "pending") for v in range(1, 11)]
+    assert states == [(v, "applied" if v <= 3 else "pending") for v in range(1, 12)]
     assert all(s.applied_at is not None for s in migration_status(ch_client)[:3])
 
 
@@ -127,24 +128,24 @@ def test_cli_status_apply_rerun_and_dry_run(
     assert main([*cli_target, "--status"]) == 0
     out = capsys.readouterr().out
     assert "001  001_resource_events.sql" in out
-    assert states(out) == ["pending"] * 10
-    assert "10 migrations: 10 pending" in out
+    assert states(out) == ["pending"] * 11
+    assert "11 migrations: 11 pending" in out
 
     assert main([*cli_target, "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "10 of 10 migrations pending" in out and "would apply 010_views.sql" in out
+    assert "11 of 11 migrations pending" in out and "would apply 011_cost_delta_blocks.sql" in out
 
     assert main(cli_target) == 0
     out = capsys.readouterr().out
-    assert out.count("applied 0") == 10  # one progress line per migration
-    assert "applied 10 migrations" in out
+    assert out.count("applied 0") == 11  # one progress line per migration
+    assert "applied 11 migrations" in out
 
     assert main(cli_target) == 0
-    assert "up to date: all 10 migrations already applied" in capsys.readouterr().out
+    assert "up to date: all 11 migrations already applied" in capsys.readouterr().out
 
     assert main([*cli_target, "--status"]) == 0
     out = capsys.readouterr().out
-    assert states(out) == ["applied"] * 10 and "10 migrations: 10 applied" in out
+    assert states(out) == ["applied"] * 11 and "11 migrations: 11 applied" in out
 
 
 def test_cli_status_of_a_database_that_does_not_exist_yet(
@@ -155,7 +156,7 @@ def test_cli_status_of_a_database_that_does_not_exist_yet(
     assert main(["--url", url, "--database", missing, "--status"]) == 0
     assert "(database does not exist yet)" in capsys.readouterr().out
     assert main(["--url", url, "--database", missing, "--dry-run"]) == 0
-    assert "10 of 10 migrations pending" in capsys.readouterr().out
+    assert "11 of 11 migrations pending" in capsys.readouterr().out
     databases = ch_client.query("SELECT name FROM system.databases").result_rows
     assert (missing,) not in databases
 
@@ -166,10 +167,10 @@ def test_cli_creates_the_database(ch_client: Client, capsys: pytest.CaptureFixtu
     try:
         assert main(["--url", url, "--database", fresh]) == 0
         count = ch_client.command(f"SELECT count() FROM {fresh}.schema_migrations")
-        assert count == 10
+        assert count == 11
     finally:
         ch_client.command(f"DROP DATABASE IF EXISTS {fresh} SYNC")
-    assert "applied 10 migrations" in capsys.readouterr().out
+    assert "applied 11 migrations" in capsys.readouterr().out
 
 
 def test_unreachable_server_fails_fast_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -208,15 +209,18 @@ def test_missing_migration_is_refused(
 ) -> None:
     migrations = copy_migrations(tmp_path / "m")
     apply_migrations(ch_client, [migrations])
-    (migrations / "010_views.sql").unlink()
+    (migrations / "011_cost_delta_blocks.sql").unlink()
     with pytest.raises(
-        MigrationIntegrityError, match=r"010_views.sql\) was applied but its file is missing"
+        MigrationIntegrityError,
+        match=r"011_cost_delta_blocks.sql\) was applied but its file is missing",
     ):
         apply_migrations(ch_client, [migrations])
     assert main([*cli_target, "--migrations-dir", str(migrations), "--status"]) == 5
     captured = capsys.readouterr()
-    assert "010  010_views.sql" in captured.out and "missing" in captured.out
-    assert captured.err.startswith("migrate: error: migration 010 (010_views.sql) was applied")
+    assert "011  011_cost_delta_blocks.sql" in captured.out and "missing" in captured.out
+    assert captured.err.startswith(
+        "migrate: error: migration 011 (011_cost_delta_blocks.sql) was applied"
+    )
 
 
 def test_syntax_error_names_file_and_statement_and_records_nothing_of_it(
@@ -267,7 +271,7 @@ def test_second_runner_waits_for_the_lock_and_refuses_naming_the_holder(
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and held.holder.owner in err
     assert "schema_migrations" not in tables(ch_client) or recorded(ch_client) == []
-    assert len(apply_migrations(ch_client)) == 10
+    assert len(apply_migrations(ch_client)) == 11
 
 
 def test_concurrent_runners_apply_each_migration_once(
@@ -291,5 +295,5 @@ def test_concurrent_runners_apply_each_migration_once(
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(results.values(), key=len) == [[], list(range(1, 11))]
-    assert [v for v, _, _ in recorded(ch_client)] == list(range(1, 11))
+    assert sorted(results.values(), key=len) == [[], list(range(1, 12))]
+    assert [v for v, _, _ in recorded(ch_client)] == list(range(1, 12))

@@ -85,6 +85,13 @@ EXPECTED_TABLES = {
         "charge_date",
         None,
     ),
+    "cost_delta_blocks": (
+        "SummingMergeTree((cost_micro, quantity_micro, cost_rows))",
+        "block_start, level, marqo_customer, marqo_cluster, marqo_role, account_id, region, "
+        "resource_hash, usage_hash",
+        "intDiv(toUInt16(block_start), 16)",
+        None,
+    ),
     "collector_runs": (
         "ReplacingMergeTree(finished_at)",
         "collector, account_id, region, started_at, run_id",
@@ -254,6 +261,20 @@ REPRESENTATIVE_ROWS: dict[str, dict[str, Any]] = {
         "effective_cost": Decimal("0.250001"),
         "consumed_quantity": Decimal("3.333333"),
         "pricing_unit": "GB-Mo",
+    },
+    "cost_delta_blocks": {
+        "block_start": DAY,
+        "level": 4,
+        "account_id": "123456789012",
+        "region": "us-east-1",
+        **{k: v for k, v in OWNER.items() if k != "marqo_environment"},
+        "resource_hash": 18_446_744_073_709_551_615,
+        "usage_hash": 1,
+        "resource_key": "vol-0def",
+        "resource_type": "ec2:volume",
+        "cost_micro": 9_223_372_036_854_775_807,
+        "quantity_micro": -(10**30),
+        "cost_rows": 16,
     },
     "collector_runs": {
         "run_id": "run-1",

@@ -20,6 +20,11 @@
 --   transferred_in, transferred_out, resource_count, flagged_resources (continuing resources
 --   whose quantity is unknown, so their change is all usage effect).
 -- Sorted by |delta| descending.
+--
+-- Reads cost_delta_blocks (migration 011): attributed cost summed per aligned block of 1-16 days
+-- x placement x resource x usage type, integer keys, micro-unit money. A window is tiled by its
+-- maximal blocks (those inside it whose parent block is not), which cover each day once. Below a
+-- region the day's closure table places each resource, so one-day blocks are joined with it.
 WITH
     {hierarchy:String} AS h,
     {node_id:String} AS node,
@@ -43,8 +48,12 @@ WITH
         startsWith(node, 'region:'), 'region',
         'below_region'
     ) AS kind,
-    -- The accounts and regions of a physical node at or below a region (its region ancestors),
-    -- so that only those regions' cost rows are looked at.
+    kind IN ('region', 'below_region') AS by_closure,
+    -- Is the block (day number s, level k) one of the tiles of window [w0, w1)?
+    (s, k, w0, w1) -> s >= toUInt16(w0) AND s + bitShiftLeft(1, k) <= toUInt16(w1)
+        AND (k = 4 OR s - s % bitShiftLeft(2, k) < toUInt16(w0)
+             OR s - s % bitShiftLeft(2, k) + bitShiftLeft(2, k) > toUInt16(w1)) AS tile,
+    -- The region ancestors of a physical node at or below a region: only their rows are read.
     if(kind = 'region', [node], (
         SELECT groupUniqArray(ancestor_id)
         FROM resource_ancestry
@@ -52,208 +61,178 @@ WITH
           AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
           AND startsWith(ancestor_id, 'region:') AND descendant_id = node
     )) AS region_nodes,
-    arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes) AS node_accounts,
-    arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes) AS node_regions,
     -- Physical region and below: under which child of the node each resource was, per day.
     mapping AS (
         SELECT snapshot_date AS day, descendant_id AS rid, ancestor_id AS child, ancestor_type AS child_type
         FROM resource_ancestry
-        WHERE kind IN ('region', 'below_region')
-          AND hierarchy = 'physical'
+        WHERE by_closure AND hierarchy = 'physical'
           AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
-          AND ((snapshot_date, ancestor_id) IN (
-                  SELECT snapshot_date, descendant_id
+          AND ((snapshot_date, hierarchy, ancestor_id) IN (
+                  SELECT snapshot_date, hierarchy, descendant_id
                   FROM resource_ancestry
                   WHERE hierarchy = 'physical' AND ancestor_id = node AND depth = 1
                     AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1)))
                OR (ancestor_id = node AND depth = 0))
     ),
-    -- The cost rows of both windows that are under the node, with the child of the node each
-    -- falls under that day.
-    placed AS (
-        -- Logical hierarchy, the physical root and accounts, and leaves: the row's own columns.
-        SELECT *
+    -- One row per line (child x resource x usage type) with its sums per window in micro-units;
+    -- line_a / line_b: the line has cost rows in that window. Rows of a resource outside the node
+    -- (under = 0) make one line per resource: where else it had cost ("transferred").
+    lines AS (
+        SELECT
+            under,
+            multiIf(
+                NOT under, '',
+                kind = 'root', concat(if(h = 'logical', 'customer:', 'account:'), g1),
+                kind = 'customer', multiIf(
+                    g1 != '', concat('cluster:', substring(node, 10), '/', g1),
+                    g2 != '', concat('role:', substring(node, 10), '//', g2),
+                    rkey),
+                kind = 'cluster', if(g1 != '', concat('role:', substring(node, 9), '/', g1), rkey),
+                kind = 'account', concat('region:', substring(node, 9), '/', g1),
+                rkey) AS child,
+            multiIf(
+                kind = 'root', if(h = 'logical', 'customer', 'account'),
+                kind = 'customer' AND g1 != '', 'cluster',
+                kind = 'customer' AND g2 != '', 'role',
+                kind = 'cluster' AND g1 != '', 'role',
+                kind = 'account', 'region',
+                rtype) AS child_type,
+            resource_hash, c_a, c_b, q_a, q_b, line_a, line_b
+        FROM
+        (
+            -- Every tile of both windows. Above a region the child follows from the block's own
+            -- columns (g1, g2); each if() on `kind` is constant, resolved before rows are read.
+            SELECT
+                under, g1, g2, resource_hash, usage,
+                any(rkey) AS rkey,
+                any(resource_type) AS rtype,
+                sum(cost_micro * in_a) AS c_a,
+                sum(cost_micro * in_b) AS c_b,
+                sum(quantity_micro * in_a) AS q_a,
+                sum(quantity_micro * in_b) AS q_b,
+                max(in_a) AS line_a,
+                max(in_b) AS line_b
+            FROM
+            (
+                SELECT
+                    if(by_closure, 0, if(kind = 'root', 1,
+                    if(kind = 'customer', marqo_customer = substring(node, 10),
+                    if(kind = 'cluster', marqo_cluster != ''
+                        AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
+                    if(kind = 'role', marqo_role != ''
+                        AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
+                    if(kind = 'leaf', resource_hash = cityHash64(node) AND resource_key = node,
+                    account_id = substring(node, 9))))))) AS under,
+                    if(kind = 'root', if(h = 'logical', marqo_customer, account_id),
+                    if(kind = 'customer', marqo_cluster,
+                    if(kind = 'cluster', marqo_role, if(kind = 'account', region, '')))) AS g1,
+                    if(kind = 'customer', if(marqo_cluster = '', marqo_role, ''), '') AS g2,
+                    resource_hash,
+                    if(under, usage_hash, 0) AS usage,
+                    -- Children of the root or an account are never resources: no names.
+                    if(kind IN ('root', 'account'), '', resource_key) AS rkey,
+                    resource_type,
+                    cost_micro,
+                    quantity_micro,
+                    tile(toUInt16(block_start), level, a0, a1) AS in_a,
+                    tile(toUInt16(block_start), level, b0, b1) AS in_b
+                FROM cost_delta_blocks
+                WHERE (block_start, level) IN (
+                    SELECT toDate(s), k
+                    FROM (SELECT arrayJoin(range(toUInt16(least(a0, b0)), toUInt16(greatest(a1, b1)))) AS s)
+                    ARRAY JOIN range(5) AS k
+                    WHERE tile(s, k, a0, a1) OR tile(s, k, b0, b1))
+            )
+            GROUP BY under, g1, g2, resource_hash, usage
+        )
+        UNION ALL
+        -- Region and below, the rows under the node: one-day blocks placed by that day's closure
+        -- rows. A region also has cost of its own (unresourced, resources without a snapshot).
+        SELECT
+            1, child, any(child_type), resource_hash,
+            sum(cost_micro * in_a), sum(cost_micro * in_b),
+            sum(quantity_micro * in_a), sum(quantity_micro * in_b),
+            max(in_a), max(in_b)
         FROM
         (
             SELECT
-                charge_date,
-                resource_id,
-                if(resource_id != '', resource_id,
-                   concat('unresourced:', account_id, '/', region, '/', service_name)) AS rkey,
-                usage_type,
-                effective_cost AS cost,
-                consumed_quantity AS qty,
-                multiIf(
-                    kind = 'root' AND h = 'logical', concat('customer:', marqo_customer),
-                    kind = 'customer', multiIf(
-                        marqo_cluster != '', concat('cluster:', marqo_customer, '/', marqo_cluster),
-                        marqo_role != '', concat('role:', marqo_customer, '//', marqo_role),
-                        rkey),
-                    kind = 'cluster', if(marqo_role != '',
-                        concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role), rkey),
-                    kind = 'root', concat('account:', account_id),
-                    kind = 'account', concat('region:', account_id, '/', region),
-                    rkey) AS child,
-                multiIf(
-                    kind = 'root' AND h = 'logical', 'customer',
-                    kind = 'customer' AND marqo_cluster != '', 'cluster',
-                    kind IN ('customer', 'cluster') AND marqo_role != '', 'role',
-                    kind = 'root', 'account',
-                    kind = 'account', 'region',
-                    resource_id = '', 'unresourced',
-                    resource_type) AS child_type
-            FROM cost_attributed_daily
-            WHERE kind NOT IN ('region', 'below_region')
-              AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
-              AND multiIf(
-                    kind = 'root', 1,
-                    kind = 'customer', marqo_customer = substring(node, 10),
-                    kind = 'cluster', marqo_cluster != ''
-                        AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
-                    kind = 'role', marqo_role != ''
-                        AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
-                    kind = 'leaf', if(resource_id != '', resource_id,
-                        concat('unresourced:', account_id, '/', region, '/', service_name)) = node,
-                    account_id = substring(node, 9))
+                b.resource_hash AS resource_hash,
+                b.usage_hash AS usage_hash,
+                b.cost_micro AS cost_micro,
+                b.quantity_micro AS quantity_micro,
+                b.block_start >= a0 AND b.block_start < a1 AS in_a,
+                b.block_start >= b0 AND b.block_start < b1 AS in_b,
+                if(m.child != '', m.child, b.resource_key) AS child,
+                if(m.child != '', m.child_type, b.resource_type) AS child_type
+            FROM cost_delta_blocks AS b
+            LEFT ANY JOIN mapping AS m ON b.block_start = m.day AND b.resource_key = m.rid
+            WHERE by_closure AND b.level = 0
+              AND ((b.block_start >= a0 AND b.block_start < a1) OR (b.block_start >= b0 AND b.block_start < b1))
+              AND has(arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes), b.account_id)
+              AND has(arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes), b.region)
+              AND (kind = 'region' OR m.child != '')
         )
-        UNION ALL
-        -- Physical region and below: the day's closure table places each resource.
-        SELECT
-            c.charge_date,
-            c.resource_id,
-            c.rkey,
-            c.usage_type,
-            c.effective_cost,
-            c.consumed_quantity,
-            if(m.child != '', m.child, c.rkey),
-            if(m.child != '', m.child_type, if(c.resource_id = '', 'unresourced', c.resource_type))
-        FROM
-        (
-            SELECT *,
-                if(resource_id != '', resource_id,
-                   concat('unresourced:', account_id, '/', region, '/', service_name)) AS rkey
-            FROM cost_attributed_daily
-            WHERE kind IN ('region', 'below_region')
-              AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
-              AND has(node_accounts, account_id) AND has(node_regions, region)
-        ) AS c
-        LEFT ANY JOIN mapping AS m ON c.charge_date = m.day AND c.resource_id = m.rid
-        -- Below a region only what the closure table puts under the node; a region also has
-        -- cost of its own (unresourced, resources without a snapshot).
-        WHERE kind = 'region' OR m.child != ''
+        GROUP BY child, resource_hash, usage_hash
     ),
-    -- One row per child x resource x usage type, with the rate effect of the usage type in
-    -- integer micro-dollars: (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B), rounded half away
-    -- from zero, exactly as attribution/delta.py computes it.
-    lines AS (
-        SELECT
-            child, rkey, usage_type,
-            any(child_type) AS child_type,
-            sumIf(cost, in_a) AS c_a,
-            sumIf(cost, in_b) AS c_b,
-            sumIf(qty, in_a) AS q_a,
-            sumIf(qty, in_b) AS q_b,
-            max(in_a) AS line_a,
-            max(in_b) AS line_b
-        FROM
-        (
-            SELECT *,
-                charge_date >= a0 AND charge_date < a1 AS in_a,
-                charge_date >= b0 AND charge_date < b1 AS in_b
-            FROM placed
-        )
-        GROUP BY child, rkey, usage_type
-    ),
+    -- The rate effect of a line, numerator and denominator; aliases, so that they are evaluated
+    -- only where used: inside if(changed, ...), for the lines whose price changed.
+    (toInt256(c_b) * q_a - toInt256(c_a) * q_b) * (toInt256(q_a) + q_b) AS n,
+    2 * toInt256(q_a) * q_b AS d,
+    -- Per child x resource; rate effect per line in integer micro-dollars
+    -- (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B), rounded half away from zero, exactly as
+    -- attribution/delta.py does. anywhere_a / anywhere_b: the resource had cost in that window
+    -- under any child or outside the node.
     resources AS (
-        SELECT
-            child, rkey,
-            any(child_type) AS child_type,
-            sum(c_a) AS ca,
-            sum(c_b) AS cb,
-            max(line_a) AS in_a,
-            max(line_b) AS in_b,
-            sum(if(both_known, intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1), toInt256(0))) AS rate_micro,
-            max(line_a AND line_b AND NOT both_known) AS flagged
+        SELECT *,
+            max(in_a) OVER (PARTITION BY resource_hash) AS anywhere_a,
+            max(in_b) OVER (PARTITION BY resource_hash) AS anywhere_b
         FROM
         (
-            SELECT *,
-                line_a AND line_b AND q_a > 0 AND q_b > 0 AS both_known,
-                (toInt256(c_b * 1000000) * toInt256(q_a * 1000000)
-                    - toInt256(c_a * 1000000) * toInt256(q_b * 1000000))
-                    * (toInt256(q_a * 1000000) + toInt256(q_b * 1000000)) AS n,
-                if(both_known, 2 * toInt256(q_a * 1000000) * toInt256(q_b * 1000000), toInt256(1)) AS d
-            FROM lines
+            SELECT
+                under, child, resource_hash,
+                any(child_type) AS child_type,
+                sum(c_a) AS ca,
+                sum(c_b) AS cb,
+                max(line_a) AS in_a,
+                max(line_b) AS in_b,
+                sum(if(changed, intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1), toInt256(0))) AS rate_micro,
+                max(line_a AND line_b AND NOT known) AS flagged
+            FROM
+            (
+                SELECT *,
+                    line_a AND line_b AND q_a > 0 AND q_b > 0 AS known,
+                    -- The price changed: C_B*Q_A != C_A*Q_B, exact in Int128 while quantities fit
+                    -- in Int64 (costs always do).
+                    known AND (q_a > 9223372036854775807 OR q_b > 9223372036854775807
+                        OR toInt128(c_b) * q_a != toInt128(c_a) * q_b) AS changed
+                FROM lines
+            )
+            GROUP BY under, child, resource_hash
         )
-        GROUP BY child, rkey
-    ),
-    -- Whether the resources under the node in one window only had cost anywhere in the other
-    -- (their owner changed); at the root every resource is under the node, so nothing to look up.
-    presence AS (
-        SELECT
-            resource_id AS rkey,
-            max(charge_date >= a0 AND charge_date < a1) AS anywhere_a,
-            max(charge_date >= b0 AND charge_date < b1) AS anywhere_b
-        FROM cost_attributed_daily
-        WHERE kind != 'root'
-          AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
-          AND resource_id IN (
-                -- Below a region: every resource the closure table puts under the node (a cheap
-                -- superset); elsewhere: those under the node in one window only.
-                SELECT rid
-                FROM mapping
-                WHERE kind = 'below_region'
-                UNION ALL
-                SELECT resource_id
-                FROM placed
-                WHERE kind NOT IN ('root', 'below_region') AND resource_id != ''
-                GROUP BY resource_id
-                HAVING NOT (max(charge_date >= a0 AND charge_date < a1)
-                            AND max(charge_date >= b0 AND charge_date < b1)))
-        GROUP BY resource_id
-    ),
-    -- A resource only in B under a child was transferred in if it had cost in A anywhere: under
-    -- another child of the node (node_a) or outside it (presence); created otherwise. And vice
-    -- versa. Components as codes: 1 created, 2 removed, 3 continuing, 4 transferred in, 5 out.
-    classified AS (
-        SELECT
-            r.child AS child,
-            r.child_type AS child_type,
-            r.ca AS ca,
-            r.cb AS cb,
-            r.rate_micro AS rate_micro,
-            r.flagged AS flagged,
-            multiIf(
-                r.in_a AND r.in_b, 3,
-                r.in_b AND (r.node_a OR p.anywhere_a), 4,
-                r.in_b, 1,
-                r.node_b OR p.anywhere_b, 5,
-                2
-            ) AS component
-        FROM
-        (
-            SELECT *,
-                max(in_a) OVER (PARTITION BY rkey) AS node_a,
-                max(in_b) OVER (PARTITION BY rkey) AS node_b
-            FROM resources
-        ) AS r
-        LEFT ANY JOIN presence AS p ON r.rkey = p.rkey
     )
+-- Components: 3 continuing; only in B under the child: 4 transferred in when it had cost in A
+-- anywhere, else 1 created; only in A: 5 transferred out / 2 removed likewise.
 SELECT
     child AS node_id,
     any(child_type) AS node_type,
-    sum(ca) AS total_a,
-    sum(cb) AS total_b,
+    toDecimal128(sum(ca), 6) / 1000000 AS total_a,
+    toDecimal128(sum(cb), 6) / 1000000 AS total_b,
     total_b - total_a AS delta,
-    sumIf(cb, component = 1) AS created,
-    -sumIf(ca, component = 2) AS removed,
-    sumIf(cb - ca, component = 3) - rate_effect AS usage_effect,
+    toDecimal128(sumIf(cb, component = 1), 6) / 1000000 AS created,
+    -toDecimal128(sumIf(ca, component = 2), 6) / 1000000 AS removed,
+    toDecimal128(sumIf(toInt128(cb) - ca, component = 3), 6) / 1000000 - rate_effect AS usage_effect,
     toDecimal128(sumIf(rate_micro, component = 3), 6) / 1000000 AS rate_effect,
-    sumIf(cb, component = 4) AS transferred_in,
-    -sumIf(ca, component = 5) AS transferred_out,
+    toDecimal128(sumIf(cb, component = 4), 6) / 1000000 AS transferred_in,
+    -toDecimal128(sumIf(ca, component = 5), 6) / 1000000 AS transferred_out,
     count() AS resource_count,
     toUInt64(sum(flagged)) AS flagged_resources
-FROM classified
-WHERE invalid = 0
+FROM
+(
+    SELECT *,
+        multiIf(in_a AND in_b, 3, in_b AND anywhere_a, 4, in_b, 1, anywhere_b, 5, 2) AS component
+    FROM resources
+    WHERE under AND invalid = 0
+)
 GROUP BY child
 ORDER BY abs(delta) DESC, node_id
 SETTINGS join_use_nulls = 0

@@ -1,0 +1,83 @@
+"""cost_attributed_daily → `cost_delta_blocks`: the pre-aggregated input of `delta_nodes`.
+
+The table (migration 011) holds the attributed cost summed per block of 2^level days (level 0..4)
+x placement x resource x usage type, with integer keys and micro-unit money, so that a delta
+window reads a few blocks instead of every day. Every block of a 16-day span lives in the span's
+partition: refreshing a day drops that partition and recomputes the whole span from
+cost_attributed_daily, so the blocks always equal what 007 holds (a day 007 lost is gone here
+too) and refreshing twice changes nothing.
+
+Whatever writes cost_attributed_daily refreshes the days it wrote: the cost attributor after each
+day, the perf dataset and the tests that load 007 directly. prod-sync copies the table like any
+other (tables.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from collectors.common.clickhouse_client import PoloClickHouse
+
+TABLE = "cost_delta_blocks"
+# Blocks of 1, 2, 4, 8 and 16 days; the largest block is one partition (a span).
+MAX_LEVEL = 4
+SPAN_DAYS = 1 << MAX_LEVEL
+_EPOCH = date(1970, 1, 1)
+
+# Every 007 row of the span counts once per level, in the block of that level holding its day.
+# Micro-units are exact: 007's money is
+# Decimal(18, 6) and its quantity Decimal(24, 6).
+_REFRESH_SQL = f"""
+INSERT INTO {TABLE}
+SELECT
+    toDate(day - day % bitShiftLeft(1, level)) AS block_start,
+    level,
+    account_id, region, marqo_customer, marqo_cluster, marqo_role, resource_hash, usage_hash,
+    any(key),
+    max(rtype),
+    sum(cost),
+    sum(quantity),
+    toUInt32(count())
+FROM
+(
+    SELECT
+        toUInt16(charge_date) AS day,
+        account_id, region, marqo_customer, marqo_cluster, marqo_role,
+        if(resource_id != '', resource_id,
+           concat('unresourced:', account_id, '/', region, '/', service_name)) AS key,
+        cityHash64(key) AS resource_hash,
+        cityHash64(usage_type) AS usage_hash,
+        if(resource_id = '', 'unresourced', resource_type) AS rtype,
+        toInt64(toDecimal128(effective_cost, 6) * 1000000) AS cost,
+        toInt128(toDecimal128(consumed_quantity, 6) * 1000000) AS quantity
+    FROM cost_attributed_daily
+    WHERE charge_date >= {{start:Date}} AND charge_date < {{end:Date}}
+)
+ARRAY JOIN range({MAX_LEVEL + 1}) AS level
+GROUP BY block_start, level, account_id, region, marqo_customer, marqo_cluster, marqo_role,
+         resource_hash, usage_hash
+SETTINGS max_partitions_per_insert_block = 1000
+"""
+
+
+def span_start(day: date) -> date:
+    """The first day of the 16-day span (partition) that holds `day`'s blocks."""
+    number = (day - _EPOCH).days
+    return _EPOCH + timedelta(days=number - number % SPAN_DAYS)
+
+
+def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
+    """Recompute the blocks of every span that contains one of `days` from cost_attributed_daily."""
+    for start in sorted({span_start(day) for day in days}):
+        partition = (start - _EPOCH).days // SPAN_DAYS
+        db.command(
+            "delta_blocks.drop_span",
+            f"ALTER TABLE {TABLE} DROP PARTITION {{partition:UInt32}}",
+            {"partition": partition},
+        )
+        db.command(
+            "delta_blocks.refresh_span",
+            _REFRESH_SQL,
+            {"start": start, "end": start + timedelta(days=SPAN_DAYS)},
+        )

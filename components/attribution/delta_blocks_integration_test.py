@@ -1,0 +1,181 @@
+"""cost_delta_blocks always equals what cost_attributed_daily holds, and the windows that
+delta_nodes tiles with its blocks count every day exactly once, whatever their length and
+alignment."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from attribution.cost_attributor import attribute_day
+from attribution.delta_blocks import SPAN_DAYS, TABLE, refresh_days, span_start
+from attribution.queries import run_query
+from collectors.common.clickhouse_client import PoloClickHouse
+
+START = date(2026, 2, 25)
+DAYS = 40
+
+
+def _cost_row(day: date, resource_id: str, customer: str, cost: Decimal) -> dict[str, Any]:
+    return {
+        "charge_date": day,
+        "account_id": "111111111111",
+        "region": "eu-west-1",
+        "service_name": "EC2",
+        "usage_type": "BoxUsage",
+        "resource_id": resource_id,
+        "resource_type": "ec2:instance",
+        "marqo_customer": customer,
+        "marqo_cluster": "",
+        "marqo_role": "",
+        "marqo_environment": "",
+        "owner_rule": "tag:Customer",
+        "is_idle": 0,
+        "billed_cost": cost,
+        "effective_cost": cost,
+        "consumed_quantity": Decimal(24),
+        "pricing_unit": "Hrs",
+    }
+
+
+def _cost(day_index: int) -> Decimal:
+    # A different amount every day, so a day counted twice or missed changes every total.
+    return Decimal(2**day_index % 1009) + Decimal("0.000001") * day_index
+
+
+def _blocks(db: PoloClickHouse) -> list[tuple]:
+    return db.query(
+        "t",
+        f"SELECT block_start, level, marqo_customer, resource_key, sum(cost_micro), "
+        f"sum(quantity_micro), sum(cost_rows) FROM {TABLE} GROUP BY ALL ORDER BY ALL",
+    ).result_rows
+
+
+def test_span_start_is_aligned_on_the_day_number() -> None:
+    start = span_start(date(2026, 3, 18))
+    assert (start - date(1970, 1, 1)).days % SPAN_DAYS == 0
+    assert start <= date(2026, 3, 18) < start + timedelta(days=SPAN_DAYS)
+
+
+def test_blocks_sum_every_level_and_follow_a_dropped_day(db: PoloClickHouse) -> None:
+    days = [START + timedelta(days=i) for i in range(DAYS)]
+    db.insert_rows(
+        "cost_attributed_daily", [_cost_row(d, "i-1", "acme", _cost(i)) for i, d in enumerate(days)]
+    )
+    refresh_days(db, days)
+    totals = db.query(
+        "t", f"SELECT level, sum(cost_micro), sum(cost_rows) FROM {TABLE} GROUP BY level"
+    ).result_rows
+    # Every level covers the whole span(s), so every level sums to the same total.
+    expected = sum(_cost(i) for i in range(DAYS)) * 10**6
+    assert {(level, Decimal(cost), rows) for level, cost, rows in totals} == {
+        (level, expected, DAYS) for level in range(5)
+    }
+    before = _blocks(db)
+    refresh_days(db, days[:3])
+    assert _blocks(db) == before
+
+    dropped = days[20]
+    db.command(
+        "t", "ALTER TABLE cost_attributed_daily DROP PARTITION {d:String}", {"d": str(dropped)}
+    )
+    refresh_days(db, [dropped])
+    kept = db.query("t", f"SELECT level, sum(cost_micro) FROM {TABLE} GROUP BY level").result_rows
+    assert {Decimal(cost) for _, cost in kept} == {expected - _cost(20) * 10**6}
+
+
+def test_attribute_day_refreshes_the_blocks(db: PoloClickHouse) -> None:
+    day = date(2026, 3, 2)
+    db.insert_rows(
+        "resource_snapshots",
+        [
+            {
+                "snapshot_date": day,
+                "account_id": "111111111111",
+                "region": "eu-west-1",
+                "resource_type": "ec2:instance",
+                "resource_id": "i-1",
+                "arn": "",
+                "state": "running",
+                "tags": {},
+                "marqo_customer": "acme",
+                "marqo_cluster": "",
+                "marqo_role": "",
+                "marqo_environment": "",
+                "owner_rule": "tag:Customer",
+                "is_idle": 0,
+                "idle_reason": "",
+                "physical_parent_id": "",
+                "version": 1,
+            }
+        ],
+    )
+    db.insert_rows(
+        "cost_daily",
+        [
+            {
+                "charge_period_start": day,
+                "account_id": "111111111111",
+                "region": "eu-west-1",
+                "service_name": service,
+                "usage_type": "BoxUsage",
+                "resource_id": resource_id,
+                "billed_cost": Decimal(amount),
+                "effective_cost": Decimal(amount),
+                "consumed_quantity": Decimal(24),
+                "pricing_unit": "Hrs",
+                "is_provisional": 0,
+            }
+            for resource_id, service, amount in (("i-1", "EC2", "10"), ("", "Tax", "2"))
+        ],
+    )
+    attribute_day(db, day)
+    attribute_day(db, day)
+    level0 = db.query(
+        "t",
+        f"SELECT marqo_customer, resource_key, resource_type, cost_micro, cost_rows "
+        f"FROM {TABLE} WHERE level = 0 ORDER BY resource_key",
+    ).result_rows
+    assert level0 == [
+        ("acme", "i-1", "ec2:instance", 10_000_000, 1),
+        ("unattributed", "unresourced:111111111111/eu-west-1/Tax", "unresourced", 2_000_000, 1),
+    ]
+
+
+def test_windows_of_any_length_and_alignment_count_each_day_once(db: PoloClickHouse) -> None:
+    # acme's resource moves to globex for days 17..24: ownership stays per day inside a block.
+    rows = [
+        _cost_row(START + timedelta(days=i), "i-1", "globex" if 17 <= i < 25 else "acme", _cost(i))
+        for i in range(DAYS)
+    ]
+    db.insert_rows("cost_attributed_daily", rows)
+    refresh_days(db, [row["charge_date"] for row in rows])
+
+    def window_sum(first: int, length: int) -> dict[str, Decimal]:
+        sums: dict[str, Decimal] = {}
+        for row in rows[first : first + length]:
+            node = f"customer:{row['marqo_customer']}"
+            sums[node] = sums.get(node, Decimal(0)) + row["effective_cost"]
+        return sums
+
+    for length in (1, 2, 3, 5, 7, 8, 13, 16, 17):
+        for base in range(0, DAYS - 2 * length + 1, 3):
+            # Adjacent windows, and overlapping ones (a day in both counts in both).
+            for compare in {base + length, base + length // 2}:
+                result = run_query(
+                    db,
+                    "delta_nodes",
+                    {
+                        "base_start": START + timedelta(days=base),
+                        "base_end": START + timedelta(days=base + length),
+                        "compare_start": START + timedelta(days=compare),
+                        "compare_end": START + timedelta(days=compare + length),
+                        "hierarchy": "logical",
+                        "node_id": "",
+                    },
+                )
+                got_a = {r["node_id"]: r["total_a"] for r in result if r["total_a"]}
+                got_b = {r["node_id"]: r["total_b"] for r in result if r["total_b"]}
+                assert got_a == window_sum(base, length), (length, base, compare)
+                assert got_b == window_sum(compare, length), (length, base, compare)
