@@ -9,8 +9,8 @@ came from the remote cache, and none from a local one.
 
 Nothing here touches the caches of the Polo checkout: the fixture is copied to a temp dir and
 gets its own store, named caches, workdir and sandboxes. The repository root (for `./pants` and
-the CI files) comes from POLO_REPO_ROOT (Pants' `[test] extra_env_vars` sets it, because a test
-sandbox is not the checkout), or else from the directories above this file.
+the CI files) comes from POLO_REPO_ROOT (`./pants` exports it and this target passes it through,
+because a test sandbox is not the checkout), or else from the directories above this file.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def repo_root() -> Path:
             return candidate
     pytest.fail(
         "cannot find the Polo checkout (./pants, .ci/remote-cache.sh) above "
-        f"{HERE}: set POLO_REPO_ROOT (Pants' [test] extra_env_vars does this)"
+        f"{HERE}: set POLO_REPO_ROOT (./pants exports it; this target passes it through)"
     )
 
 
