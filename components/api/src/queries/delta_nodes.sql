@@ -49,7 +49,7 @@ WITH
         'below_region'
     ) AS kind,
     kind IN ('region', 'below_region') AS by_closure,
-    -- Is the block (day number s, level k) one of the tiles of window [w0, w1)?
+    -- Is the aligned block (day number s, level k) one of the tiles of window [w0, w1)?
     (s, k, w0, w1) -> s >= toUInt16(w0) AND s + bitShiftLeft(1, k) <= toUInt16(w1)
         AND (k = 4 OR s - s % bitShiftLeft(2, k) < toUInt16(w0)
              OR s - s % bitShiftLeft(2, k) + bitShiftLeft(2, k) > toUInt16(w1)) AS tile,
@@ -61,6 +61,26 @@ WITH
           AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
           AND startsWith(ancestor_id, 'region:') AND descendant_id = node
     )) AS region_nodes,
+    -- Is a block row under the node? Each term is constant true except for the node's kind. Below a
+    -- region: one-day rows in the node's regions (a superset; the closure table decides).
+    (kind != 'customer' OR marqo_customer = substring(node, 10))
+        AND (kind != 'cluster' OR (startsWith(node, concat('cluster:', marqo_customer, '/'))
+            AND marqo_cluster != '' AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node))
+        AND (kind != 'role' OR (startsWith(node, concat('role:', marqo_customer, '/'))
+            AND marqo_role != ''
+            AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node))
+        AND (kind != 'leaf' OR (resource_hash = cityHash64(node) AND resource_key = node))
+        AND (kind != 'account' OR account_id = substring(node, 9))
+        AND (NOT by_closure OR (level = 0
+            AND has(arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes), account_id)
+            AND has(arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes), region))) AS in_node,
+    -- The blocks that tile the windows (block_start, level).
+    tiles AS (
+        SELECT toDate(s), k
+        FROM (SELECT arrayJoin(range(toUInt16(least(a0, b0)), toUInt16(greatest(a1, b1)))) AS s)
+        ARRAY JOIN range(5) AS k
+        WHERE s % bitShiftLeft(1, k) = 0 AND (tile(s, k, a0, a1) OR tile(s, k, b0, b1))
+    ),
     -- Physical region and below: under which child of the node each resource was, per day.
     mapping AS (
         SELECT snapshot_date AS day, descendant_id AS rid, ancestor_id AS child, ancestor_type AS child_type
@@ -115,14 +135,7 @@ WITH
             FROM
             (
                 SELECT
-                    if(by_closure, 0, if(kind = 'root', 1,
-                    if(kind = 'customer', marqo_customer = substring(node, 10),
-                    if(kind = 'cluster', marqo_cluster != ''
-                        AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
-                    if(kind = 'role', marqo_role != ''
-                        AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
-                    if(kind = 'leaf', resource_hash = cityHash64(node) AND resource_key = node,
-                    account_id = substring(node, 9))))))) AS under,
+                    if(by_closure, 0, in_node) AS under,
                     if(kind = 'root', if(h = 'logical', marqo_customer, account_id),
                     if(kind = 'customer', marqo_cluster,
                     if(kind = 'cluster', marqo_role, if(kind = 'account', region, '')))) AS g1,
@@ -137,11 +150,15 @@ WITH
                     tile(toUInt16(block_start), level, a0, a1) AS in_a,
                     tile(toUInt16(block_start), level, b0, b1) AS in_b
                 FROM cost_delta_blocks
-                WHERE (block_start, level) IN (
-                    SELECT toDate(s), k
-                    FROM (SELECT arrayJoin(range(toUInt16(least(a0, b0)), toUInt16(greatest(a1, b1)))) AS s)
-                    ARRAY JOIN range(5) AS k
-                    WHERE tile(s, k, a0, a1) OR tile(s, k, b0, b1))
+                WHERE (block_start, level) IN tiles
+                  -- Only the node's resources: their rows under the node, and elsewhere.
+                  AND (kind = 'root' OR resource_hash IN (
+                        SELECT resource_hash
+                        FROM cost_delta_blocks
+                        WHERE ((block_start, level) IN tiles
+                               OR (by_closure AND ((block_start >= a0 AND block_start < a1)
+                                                   OR (block_start >= b0 AND block_start < b1))))
+                          AND in_node))
             )
             GROUP BY under, g1, g2, resource_hash, usage
         )
@@ -166,10 +183,9 @@ WITH
                 if(m.child != '', m.child_type, b.resource_type) AS child_type
             FROM cost_delta_blocks AS b
             LEFT ANY JOIN mapping AS m ON b.block_start = m.day AND b.resource_key = m.rid
-            WHERE by_closure AND b.level = 0
+            WHERE by_closure
               AND ((b.block_start >= a0 AND b.block_start < a1) OR (b.block_start >= b0 AND b.block_start < b1))
-              AND has(arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes), b.account_id)
-              AND has(arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes), b.region)
+              AND in_node
               AND (kind = 'region' OR m.child != '')
         )
         GROUP BY child, resource_hash, usage_hash
