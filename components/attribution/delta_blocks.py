@@ -26,8 +26,9 @@ SPAN_DAYS = 1 << MAX_LEVEL
 _EPOCH = date(1970, 1, 1)
 
 # Every 007 row of the span counts once per level, in the block of that level holding its day.
-# Micro-units are exact: 007's money is
-# Decimal(18, 6) and its quantity Decimal(24, 6).
+# Micro-units are exact: 007's money is Decimal(18, 6) and its quantity Decimal(24, 6). max() of
+# the type rather than any(): the same resource may lack a type on some days (no snapshot), and
+# the table's checksum (seed) must not depend on which row was read first.
 _REFRESH_SQL = f"""
 INSERT INTO {TABLE}
 SELECT
