@@ -2,8 +2,9 @@
 
 This is a load test, not a story: rows come from `INSERT ... SELECT ... FROM numbers()` so that
 100 000 resources x 90 days (~10 M attributed cost rows, ~9 M snapshots, ~30 M closure rows)
-load in about half a minute (plus ~45 s for the delta blocks) instead of going through Python (closure rows for the last 30 days:
-the days the benchmarked queries read). The shape is realistic where it matters to the queries:
+load in about half a minute (plus ~45 s for the delta blocks) instead of going through Python
+(closure rows for the last 30 days: the days the benchmarked queries read). The shape is
+realistic where it matters to the queries:
 
 - 10 accounts x 3 regions, a VPC per region, 4 subnets per VPC;
 - 200 customers x 5 clusters x 4 roles; 3 % of resources unattributed;
