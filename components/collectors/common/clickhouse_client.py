@@ -372,11 +372,7 @@ class PoloClickHouse:
             except ClickHouseError as error:
                 if not inserted:
                     raise
-                raise type(error)(
-                    name,
-                    f"{error.message}; {inserted} rows were inserted before this batch",
-                    code=error.code,
-                ) from error
+                raise _after_earlier_batches(name, error, inserted) from error
             except (ValueError, TypeError, ArithmeticError, struct.error) as error:
                 # The driver serializes on our side and lets Python's conversion errors escape.
                 raise ClickHouseQueryError(
@@ -446,11 +442,7 @@ class PoloClickHouse:
         except ClickHouseError as error:
             if not inserted:
                 raise
-            raise type(error)(
-                name,
-                f"{error.message}; {inserted} rows were inserted before this batch",
-                code=error.code,
-            ) from error
+            raise _after_earlier_batches(name, error, inserted) from error
         return rows
 
     def close(self) -> None:
@@ -461,6 +453,15 @@ class PoloClickHouse:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _after_earlier_batches(name: str, error: ClickHouseError, inserted: int) -> ClickHouseError:
+    """A later batch's error, saying how many rows the batches before it inserted."""
+    return type(error)(
+        name,
+        f"{error.message}; {inserted} rows were inserted before this batch",
+        code=error.code,
+    )
 
 
 @lru_cache(maxsize=64)
