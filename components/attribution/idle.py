@@ -8,9 +8,9 @@ any moment of the day:
 - `unassociated_eip`: an Elastic IP in state `unassociated` with no `associated_with` edge;
 - `idle_nat_gateway`: an `available` NAT gateway whose VPC has no running instance, so nothing
   can send traffic through it;
-- `load_balancer_without_targets`: a load balancer that no instance is `behind_load_balancer`.
-  (IP and Lambda targets create no edge, so a load balancer serving only those is flagged too;
-  docs/attribution.md lists this limit.)
+- `load_balancer_without_targets`: a load balancer with no `behind_load_balancer` edge: no
+  registered target of any kind (instance, IP — its network interface or the address — or
+  Lambda function; collectors/relationships).
 """
 
 from __future__ import annotations

@@ -37,3 +37,17 @@ def test_an_edge_during_the_day_keeps_a_detached_volume_from_being_idle() -> Non
     # The volume was detached later that day (state available) but the edge held for part of it.
     resources = [r("vol-1", "ec2:volume", "available")]
     assert idle_reasons(resources, [("attached_to", "vol-1", "i-9")]) == {}
+
+
+def test_ip_and_lambda_targets_keep_their_load_balancers_busy() -> None:
+    resources = [
+        r("lb-ecs", "elasticloadbalancing:loadbalancer", "active"),
+        r("lb-onprem", "elasticloadbalancing:loadbalancer", "active"),
+        r("lb-lambda", "elasticloadbalancing:loadbalancer", "active"),
+    ]
+    edges = [
+        ("behind_load_balancer", "eni-task", "lb-ecs"),
+        ("behind_load_balancer", "192.168.50.7", "lb-onprem"),
+        ("behind_load_balancer", "arn:aws:lambda:eu-west-1:111111111111:function:f", "lb-lambda"),
+    ]
+    assert idle_reasons(resources, edges) == {}

@@ -4,8 +4,11 @@
 - `associated_with`: Elastic IP → ENI; Elastic IP → instance.
 - `in_subnet`: instance, NAT gateway, ENI → subnet.
 - `in_vpc`: subnet → VPC; load balancer → VPC.
-- `behind_load_balancer`: instance → load balancer (instance targets of v2 target groups,
-  instances registered with a classic ELB).
+- `behind_load_balancer`: target → load balancer, for every target registered with a v2 target
+  group the load balancer forwards to: an instance; for an IP target, the network interface of
+  the account that holds the address, else the address itself (`elasticloadbalancing:ip-target`,
+  e.g. on-premises); for a Lambda target, the function (by ARN). Instances registered with a
+  classic ELB.
 
 `collect` returns what is observed now, every edge open from `observed_at`. `reconcile` turns
 that into rows against the edges still open in ClickHouse (docs/collectors.md, "Relationship
@@ -54,6 +57,8 @@ EIP = "ec2:elastic-ip"
 SUBNET = "ec2:subnet"
 VPC = "ec2:vpc"
 LOAD_BALANCER = "elasticloadbalancing:loadbalancer"
+IP_TARGET = "elasticloadbalancing:ip-target"
+LAMBDA_FUNCTION = "lambda:function"
 
 Edge = tuple[RelationshipType, str, str, str, str]  # type, source id/type, target id/type
 
@@ -114,27 +119,46 @@ def _network_edges(
             yield ("associated_with", eip_id, EIP, address["InstanceId"], INSTANCE)
 
 
-def _load_balancer_edges(elbv2: Any, elb: Any, account_id: str, region: str) -> Iterable[Edge]:
+def _load_balancer_edges(
+    elbv2: Any, elb: Any, account_id: str, region: str, enis: Sequence[dict[str, Any]]
+) -> Iterable[Edge]:
     for lb in list_load_balancers_v2(elbv2):
         if lb.get("VpcId"):
             yield ("in_vpc", lb["LoadBalancerArn"], LOAD_BALANCER, lb["VpcId"], VPC)
-    # IP and Lambda targets have no instance to link; only instance targets make edges.
+    eni_by_ip = {
+        address["PrivateIpAddress"]: eni["NetworkInterfaceId"]
+        for eni in enis
+        for address in eni.get("PrivateIpAddresses") or []
+        if address.get("PrivateIpAddress")
+    }
     for group in paginate_items(elbv2, "describe_target_groups", "TargetGroups"):
-        if group.get("TargetType", "instance") != "instance" or not group.get("LoadBalancerArns"):
+        if not group.get("LoadBalancerArns"):
             continue
         health = call_with_retry(
             elbv2.describe_target_health, TargetGroupArn=group["TargetGroupArn"]
         )
         for description in health.get("TargetHealthDescriptions", []):
-            instance_id = description["Target"]["Id"]
+            source_id, source_type = _target(
+                group.get("TargetType", "instance"), description["Target"]["Id"], eni_by_ip
+            )
             for lb_arn in group["LoadBalancerArns"]:
-                yield ("behind_load_balancer", instance_id, INSTANCE, lb_arn, LOAD_BALANCER)
+                yield ("behind_load_balancer", source_id, source_type, lb_arn, LOAD_BALANCER)
     for lb in list_classic_load_balancers(elb):
         lb_arn = load_balancer_arn(region, account_id, lb["LoadBalancerName"])
         if lb.get("VPCId"):
             yield ("in_vpc", lb_arn, LOAD_BALANCER, lb["VPCId"], VPC)
         for instance in lb.get("Instances") or []:
             yield ("behind_load_balancer", instance["InstanceId"], INSTANCE, lb_arn, LOAD_BALANCER)
+
+
+def _target(target_type: str, target_id: str, eni_by_ip: dict[str, str]) -> tuple[str, str]:
+    """The child of a `behind_load_balancer` edge for one registered target."""
+    if target_type == "ip":
+        eni_id = eni_by_ip.get(target_id)
+        return (eni_id, ENI) if eni_id else (target_id, IP_TARGET)
+    if target_type == "lambda":
+        return target_id, LAMBDA_FUNCTION
+    return target_id, INSTANCE
 
 
 def collect(
@@ -155,10 +179,9 @@ def collect(
     edges: list[Edge] = []
     edges += _instance_edges(list_instances(ec2))
     edges += _volume_edges(list_volumes(ec2))
-    edges += _network_edges(
-        list_subnets(ec2), list_nat_gateways(ec2), list_network_interfaces(ec2), list_addresses(ec2)
-    )
-    edges += _load_balancer_edges(elbv2, elb, account_id, region)
+    enis = list_network_interfaces(ec2)
+    edges += _network_edges(list_subnets(ec2), list_nat_gateways(ec2), enis, list_addresses(ec2))
+    edges += _load_balancer_edges(elbv2, elb, account_id, region, enis)
     unique = sorted(set(edges))
     return [
         ResourceRelationship(

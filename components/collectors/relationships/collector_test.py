@@ -79,6 +79,51 @@ def test_throttled_target_health_is_retried(
     assert behind == {fleet.instances["acme_api_1"], fleet.instances["acme_api_2"]}
 
 
+def test_ip_and_lambda_targets_link_their_load_balancers(fleet: RegionFleet) -> None:
+    session = account_session(ACCOUNT, REGION)
+    elbv2 = session.client("elbv2", region_name=REGION)
+    ec2 = session.client("ec2", region_name=REGION)
+    eni = ec2.describe_network_interfaces(NetworkInterfaceIds=[fleet.nat_eni_id])
+    eni_ip = eni["NetworkInterfaces"][0]["PrivateIpAddress"]
+    on_premises_ip = "192.168.50.7"
+    function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:resize-images"
+
+    def load_balancer_forwarding_to(name: str, kind: str, targets: list[dict[str, str]]) -> str:
+        lb = elbv2.create_load_balancer(Name=name, Subnets=fleet.subnet_ids[:2])
+        lb_arn = lb["LoadBalancers"][0]["LoadBalancerArn"]
+        extra = {} if kind == "lambda" else {"Protocol": "HTTP", "Port": 80, "VpcId": fleet.vpc_id}
+        group = elbv2.create_target_group(Name=f"{name}-tg", TargetType=kind, **extra)
+        group_arn = group["TargetGroups"][0]["TargetGroupArn"]
+        elbv2.register_targets(TargetGroupArn=group_arn, Targets=targets)
+        elbv2.create_listener(
+            LoadBalancerArn=lb_arn,
+            Protocol="HTTP",
+            Port=80,
+            DefaultActions=[{"Type": "forward", "TargetGroupArn": group_arn}],
+        )
+        return lb_arn
+
+    ip_lb = load_balancer_forwarding_to(
+        "ip-targets", "ip", [{"Id": eni_ip}, {"Id": on_premises_ip, "AvailabilityZone": "all"}]
+    )
+    lambda_lb = load_balancer_forwarding_to("lambda-targets", "lambda", [{"Id": function_arn}])
+
+    edges = collect(session, ACCOUNT, REGION, observed_at=T1)
+    behind = {
+        (e.source_id, e.source_type, e.target_id)
+        for e in edges
+        if e.relationship_type == "behind_load_balancer" and e.target_id in (ip_lb, lambda_lb)
+    }
+    # The address of one of the account's interfaces links that interface; an address outside
+    # the account links the address itself; a Lambda target its function. Neither load
+    # balancer is then without targets (attribution/idle.py).
+    assert behind == {
+        (fleet.nat_eni_id, "ec2:network-interface", ip_lb),
+        (on_premises_ip, "elasticloadbalancing:ip-target", ip_lb),
+        (function_arn, "lambda:function", lambda_lb),
+    }
+
+
 def edge(
     source: str, target: str, start: datetime, end: datetime = OPEN_VALID_TO
 ) -> ResourceRelationship:
