@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from clickhouse_connect.driver.client import Client
 
+from chlocal.process import running_endpoint, stop
 from collectors.common.clickhouse_client import (
     DEFAULT_BATCH_SIZE,
     ClickHouseQueryError,
@@ -238,3 +239,32 @@ def test_insert_models_keeps_what_was_written_when_the_source_fails_midway(
         db.insert_models("ledger", rows(), batch_size=3)
     # Both full batches were handed over before the source failed: written, not abandoned.
     assert db.query("count", "SELECT count() FROM ledger").result_rows == [(6,)]
+
+
+def test_insert_models_reports_a_database_that_goes_down_midway_and_loses_nothing_sent(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "clickhouse"
+    with running_endpoint(data_dir) as server, connect(server.url, create_database=True) as db:
+        db.command(
+            "create_ledger",
+            "CREATE TABLE ledger (id UInt32, at DateTime64(3, 'UTC'), amount Decimal(18, 6)) "
+            "ENGINE = MergeTree ORDER BY id",
+        )
+
+        def rows() -> Iterator[LedgerRow]:
+            yield from ledger_rows(3)
+            # The server stops (gracefully: the batch in flight completes) before the next one.
+            stop(server.pid)
+            yield from ledger_rows(3, start=3)
+
+        with pytest.raises(
+            ClickHouseUnavailable, match=r"insert:ledger: .*3 rows were inserted before this batch"
+        ):
+            db.insert_models("ledger", rows(), batch_size=3)
+    with running_endpoint(data_dir) as again, connect(again.url) as db:
+        assert db.query("ids", "SELECT id FROM ledger ORDER BY id").result_rows == [
+            (0,),
+            (1,),
+            (2,),
+        ]
