@@ -1,9 +1,9 @@
 """Raw boto3 response shapes → `ResourceEvent`s.
 
-One function per resource type, all with the same keyword arguments: the account and region
-the shape came from, the observation moment (`observed_at`, the event time), the tag resolver,
-the collector run id and the source collector. Each event carries the raw tags (after
-sanitising, below), the owner they resolve to, and the type-specific facts in `attributes`.
+One function per resource type, each taking the raw shape and an `Observation` (the account and
+region the shape came from, the observation moment, the tag resolver and the collector run),
+plus the source collector. Each event carries the raw tags (after sanitising, below), the owner
+they resolve to, and the type-specific facts in `attributes`.
 
 Malformed tags (empty or blank key, key > 128 or value > 256 characters, non-string parts)
 cannot be stored as tags: the tag is left out of `tags`, the event is kept, and the rejected
@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -100,73 +101,93 @@ def _attributes(**values: Any) -> dict[str, str]:
     }
 
 
-def build_event(
-    *,
-    account_id: str,
-    region: str,
-    observed_at: datetime,
-    resolver: TagResolver,
-    run_id: str,
-    source: str,
-    resource_type: str,
-    resource_id: str,
-    arn: str,
-    state: str,
-    raw_tags: RawTags,
-    attributes: dict[str, str],
-    event_type: EventType = "observed",
-    ingested_at: datetime | None = None,
-) -> ResourceEvent:
-    """Assemble a `ResourceEvent`: sanitise tags, resolve the owner, record rejected tags."""
-    tags, rejected = clean_tags(raw_tags)
-    if rejected:
-        attributes = {
-            **attributes,
-            REJECTED_TAGS_ATTRIBUTE: json.dumps(rejected, ensure_ascii=False),
-        }
-        log.warning(
-            "%s %s in %s/%s: %d tag(s) rejected: %s",
-            resource_type,
-            resource_id,
-            account_id,
-            region,
-            len(rejected),
-            "; ".join(f"{r['key']!r}: {r['reason']}" for r in rejected),
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """Where, when and for which run a collector looked: shared by every event it normalises.
+
+    `observed_at` is the event time; `resolver` turns tags into the owner; `run_id` is the
+    collector run that wrote the events."""
+
+    account_id: str
+    region: str
+    observed_at: datetime
+    resolver: TagResolver
+    run_id: str
+
+    @classmethod
+    def for_run(
+        cls,
+        account_id: str,
+        region: str,
+        *,
+        observed_at: datetime | None = None,
+        run_id: str = "",
+        resolver: TagResolver | None = None,
+    ) -> Observation:
+        """The observation of a collector's `collect` call: now and the default aliases unless
+        the runner says otherwise."""
+        return cls(
+            account_id, region, observed_at or datetime.now(UTC), resolver or TagResolver(), run_id
         )
-    owner = resolver.resolve(tags)
-    # One dict through `model_validate`: cheaper per event than ResourceEvent(**kwargs).
-    return ResourceEvent.model_validate(
-        {
-            "event_time": observed_at,
-            "ingested_at": ingested_at or datetime.now(UTC),
-            "event_type": event_type,
-            "account_id": account_id,
-            "region": region,
-            "resource_type": resource_type,
-            "resource_id": resource_id,
-            "arn": arn,
-            "state": state,
-            "tags": tags,
-            "marqo_customer": owner.marqo_customer,
-            "marqo_cluster": owner.marqo_cluster,
-            "marqo_role": owner.marqo_role,
-            "marqo_environment": owner.marqo_environment,
-            "owner_rule": owner.rule,
-            "attributes": attributes,
-            "source": source,
-            "collector_run_id": run_id,
-        }
-    )
+
+    def event(
+        self,
+        *,
+        source: str,
+        resource_type: str,
+        resource_id: str,
+        arn: str,
+        state: str,
+        raw_tags: RawTags,
+        attributes: dict[str, str],
+        event_type: EventType = "observed",
+    ) -> ResourceEvent:
+        """Assemble a `ResourceEvent`: sanitise tags, resolve the owner, record rejected tags."""
+        tags, rejected = clean_tags(raw_tags)
+        if rejected:
+            attributes = {
+                **attributes,
+                REJECTED_TAGS_ATTRIBUTE: json.dumps(rejected, ensure_ascii=False),
+            }
+            log.warning(
+                "%s %s in %s/%s: %d tag(s) rejected: %s",
+                resource_type,
+                resource_id,
+                self.account_id,
+                self.region,
+                len(rejected),
+                "; ".join(f"{r['key']!r}: {r['reason']}" for r in rejected),
+            )
+        owner = self.resolver.resolve(tags)
+        # One dict through `model_validate`: cheaper per event than ResourceEvent(**kwargs).
+        return ResourceEvent.model_validate(
+            {
+                "event_time": self.observed_at,
+                "ingested_at": datetime.now(UTC),
+                "event_type": event_type,
+                "account_id": self.account_id,
+                "region": self.region,
+                "resource_type": resource_type,
+                "resource_id": resource_id,
+                "arn": arn,
+                "state": state,
+                "tags": tags,
+                "marqo_customer": owner.marqo_customer,
+                "marqo_cluster": owner.marqo_cluster,
+                "marqo_role": owner.marqo_role,
+                "marqo_environment": owner.marqo_environment,
+                "owner_rule": owner.rule,
+                "attributes": attributes,
+                "source": source,
+                "collector_run_id": self.run_id,
+            }
+        )
 
 
 def normalise_instance(
     raw: Mapping[str, Any],
+    at: Observation,
     *,
-    account_id: str,
-    region: str,
-    observed_at: datetime,
-    resolver: TagResolver,
-    run_id: str,
     source: str = "config_ec2",
 ) -> ResourceEvent:
     """An `ec2:DescribeInstances` instance."""
@@ -190,16 +211,11 @@ def normalise_instance(
         ],
         network_interface_ids=[n["NetworkInterfaceId"] for n in raw.get("NetworkInterfaces") or []],
     )
-    return build_event(
-        account_id=account_id,
-        region=region,
-        observed_at=observed_at,
-        resolver=resolver,
-        run_id=run_id,
+    return at.event(
         source=source,
         resource_type="ec2:instance",
         resource_id=instance_id,
-        arn=ec2_arn(region, account_id, "instance", instance_id),
+        arn=ec2_arn(at.region, at.account_id, "instance", instance_id),
         state=(raw.get("State") or {}).get("Name", ""),
         raw_tags=raw.get("Tags"),
         attributes=attributes,
@@ -208,12 +224,8 @@ def normalise_instance(
 
 def normalise_volume(
     raw: Mapping[str, Any],
+    at: Observation,
     *,
-    account_id: str,
-    region: str,
-    observed_at: datetime,
-    resolver: TagResolver,
-    run_id: str,
     source: str = "config_ebs",
 ) -> ResourceEvent:
     """An `ec2:DescribeVolumes` volume."""
@@ -231,16 +243,11 @@ def normalise_volume(
         multi_attach=raw.get("MultiAttachEnabled"),
         attached_instance_ids=[a["InstanceId"] for a in attachments if a.get("InstanceId")],
     )
-    return build_event(
-        account_id=account_id,
-        region=region,
-        observed_at=observed_at,
-        resolver=resolver,
-        run_id=run_id,
+    return at.event(
         source=source,
         resource_type="ec2:volume",
         resource_id=volume_id,
-        arn=ec2_arn(region, account_id, "volume", volume_id),
+        arn=ec2_arn(at.region, at.account_id, "volume", volume_id),
         state=raw.get("State", ""),
         raw_tags=raw.get("Tags"),
         attributes=attributes,
@@ -249,12 +256,8 @@ def normalise_volume(
 
 def normalise_snapshot(
     raw: Mapping[str, Any],
+    at: Observation,
     *,
-    account_id: str,
-    region: str,
-    observed_at: datetime,
-    resolver: TagResolver,
-    run_id: str,
     source: str = "config_ebs",
 ) -> ResourceEvent:
     """An `ec2:DescribeSnapshots` snapshot (owned by `account_id`)."""
@@ -268,16 +271,11 @@ def normalise_snapshot(
         progress=raw.get("Progress"),
         description=raw.get("Description"),
     )
-    return build_event(
-        account_id=account_id,
-        region=region,
-        observed_at=observed_at,
-        resolver=resolver,
-        run_id=run_id,
+    return at.event(
         source=source,
         resource_type="ec2:snapshot",
         resource_id=snapshot_id,
-        arn=ec2_arn(region, account_id, "snapshot", snapshot_id),
+        arn=ec2_arn(at.region, at.account_id, "snapshot", snapshot_id),
         state=raw.get("State", ""),
         raw_tags=raw.get("Tags"),
         attributes=attributes,
@@ -286,12 +284,8 @@ def normalise_snapshot(
 
 def normalise_nat_gateway(
     raw: Mapping[str, Any],
+    at: Observation,
     *,
-    account_id: str,
-    region: str,
-    observed_at: datetime,
-    resolver: TagResolver,
-    run_id: str,
     source: str = "config_network",
 ) -> ResourceEvent:
     """An `ec2:DescribeNatGateways` NAT gateway."""
@@ -308,16 +302,11 @@ def normalise_nat_gateway(
             a["NetworkInterfaceId"] for a in addresses if a.get("NetworkInterfaceId")
         ],
     )
-    return build_event(
-        account_id=account_id,
-        region=region,
-        observed_at=observed_at,
-        resolver=resolver,
-        run_id=run_id,
+    return at.event(
         source=source,
         resource_type="ec2:natgateway",
         resource_id=nat_id,
-        arn=ec2_arn(region, account_id, "natgateway", nat_id),
+        arn=ec2_arn(at.region, at.account_id, "natgateway", nat_id),
         state=raw.get("State", ""),
         raw_tags=raw.get("Tags"),
         attributes=attributes,
@@ -331,12 +320,8 @@ def address_id(raw: Mapping[str, Any]) -> str:
 
 def normalise_address(
     raw: Mapping[str, Any],
+    at: Observation,
     *,
-    account_id: str,
-    region: str,
-    observed_at: datetime,
-    resolver: TagResolver,
-    run_id: str,
     source: str = "config_network",
 ) -> ResourceEvent:
     """An `ec2:DescribeAddresses` Elastic IP; state is `associated` or `unassociated`."""
@@ -353,16 +338,11 @@ def normalise_address(
         private_ip=raw.get("PrivateIpAddress"),
         public_ipv4_pool=raw.get("PublicIpv4Pool"),
     )
-    return build_event(
-        account_id=account_id,
-        region=region,
-        observed_at=observed_at,
-        resolver=resolver,
-        run_id=run_id,
+    return at.event(
         source=source,
         resource_type="ec2:elastic-ip",
         resource_id=eip_id,
-        arn=ec2_arn(region, account_id, "elastic-ip", eip_id),
+        arn=ec2_arn(at.region, at.account_id, "elastic-ip", eip_id),
         state="associated" if associated else "unassociated",
         raw_tags=raw.get("Tags"),
         attributes=attributes,
@@ -371,12 +351,8 @@ def normalise_address(
 
 def normalise_network_interface(
     raw: Mapping[str, Any],
+    at: Observation,
     *,
-    account_id: str,
-    region: str,
-    observed_at: datetime,
-    resolver: TagResolver,
-    run_id: str,
     source: str = "config_network",
 ) -> ResourceEvent:
     """An `ec2:DescribeNetworkInterfaces` ENI (tags come as `TagSet`)."""
@@ -394,16 +370,11 @@ def normalise_network_interface(
         attached_instance_id=attachment.get("InstanceId"),
         attachment_status=attachment.get("Status"),
     )
-    return build_event(
-        account_id=account_id,
-        region=region,
-        observed_at=observed_at,
-        resolver=resolver,
-        run_id=run_id,
+    return at.event(
         source=source,
         resource_type="ec2:network-interface",
         resource_id=eni_id,
-        arn=ec2_arn(region, account_id, "network-interface", eni_id),
+        arn=ec2_arn(at.region, at.account_id, "network-interface", eni_id),
         state=raw.get("Status", ""),
         raw_tags=raw.get("TagSet"),
         attributes=attributes,
@@ -412,12 +383,8 @@ def normalise_network_interface(
 
 def normalise_load_balancer_v2(
     raw: Mapping[str, Any],
+    at: Observation,
     *,
-    account_id: str,
-    region: str,
-    observed_at: datetime,
-    resolver: TagResolver,
-    run_id: str,
     tags: RawTags = None,
     source: str = "config_network",
 ) -> ResourceEvent:
@@ -438,12 +405,7 @@ def normalise_load_balancer_v2(
         availability_zones=[z["ZoneName"] for z in raw.get("AvailabilityZones") or []],
         subnet_ids=[z["SubnetId"] for z in raw.get("AvailabilityZones") or [] if z.get("SubnetId")],
     )
-    return build_event(
-        account_id=account_id,
-        region=region,
-        observed_at=observed_at,
-        resolver=resolver,
-        run_id=run_id,
+    return at.event(
         source=source,
         resource_type="elasticloadbalancing:loadbalancer",
         resource_id=arn,
@@ -456,12 +418,8 @@ def normalise_load_balancer_v2(
 
 def normalise_classic_load_balancer(
     raw: Mapping[str, Any],
+    at: Observation,
     *,
-    account_id: str,
-    region: str,
-    observed_at: datetime,
-    resolver: TagResolver,
-    run_id: str,
     tags: RawTags = None,
     source: str = "config_network",
 ) -> ResourceEvent:
@@ -469,7 +427,7 @@ def normalise_classic_load_balancer(
 
     `resource_id` is the ARN `…:loadbalancer/<name>` that AWS bills classic ELBs under.
     """
-    arn = load_balancer_arn(region, account_id, raw["LoadBalancerName"])
+    arn = load_balancer_arn(at.region, at.account_id, raw["LoadBalancerName"])
     attributes = _attributes(
         name=raw["LoadBalancerName"],
         type="classic",
@@ -481,12 +439,7 @@ def normalise_classic_load_balancer(
         subnet_ids=raw.get("Subnets") or [],
         instance_ids=[i["InstanceId"] for i in raw.get("Instances") or []],
     )
-    return build_event(
-        account_id=account_id,
-        region=region,
-        observed_at=observed_at,
-        resolver=resolver,
-        run_id=run_id,
+    return at.event(
         source=source,
         resource_type="elasticloadbalancing:loadbalancer",
         resource_id=arn,
@@ -499,26 +452,17 @@ def normalise_classic_load_balancer(
 
 def normalise_vpc(
     raw: Mapping[str, Any],
+    at: Observation,
     *,
-    account_id: str,
-    region: str,
-    observed_at: datetime,
-    resolver: TagResolver,
-    run_id: str,
     source: str = "config_network",
 ) -> ResourceEvent:
     """An `ec2:DescribeVpcs` VPC."""
     vpc_id = raw["VpcId"]
-    return build_event(
-        account_id=account_id,
-        region=region,
-        observed_at=observed_at,
-        resolver=resolver,
-        run_id=run_id,
+    return at.event(
         source=source,
         resource_type="ec2:vpc",
         resource_id=vpc_id,
-        arn=ec2_arn(region, account_id, "vpc", vpc_id),
+        arn=ec2_arn(at.region, at.account_id, "vpc", vpc_id),
         state=raw.get("State", ""),
         raw_tags=raw.get("Tags"),
         attributes=_attributes(cidr_block=raw.get("CidrBlock"), is_default=raw.get("IsDefault")),
@@ -527,26 +471,17 @@ def normalise_vpc(
 
 def normalise_subnet(
     raw: Mapping[str, Any],
+    at: Observation,
     *,
-    account_id: str,
-    region: str,
-    observed_at: datetime,
-    resolver: TagResolver,
-    run_id: str,
     source: str = "config_network",
 ) -> ResourceEvent:
     """An `ec2:DescribeSubnets` subnet."""
     subnet_id = raw["SubnetId"]
-    return build_event(
-        account_id=account_id,
-        region=region,
-        observed_at=observed_at,
-        resolver=resolver,
-        run_id=run_id,
+    return at.event(
         source=source,
         resource_type="ec2:subnet",
         resource_id=subnet_id,
-        arn=ec2_arn(region, account_id, "subnet", subnet_id),
+        arn=ec2_arn(at.region, at.account_id, "subnet", subnet_id),
         state=raw.get("State", ""),
         raw_tags=raw.get("Tags"),
         attributes=_attributes(
@@ -559,22 +494,13 @@ def normalise_subnet(
 
 def normalise_tagged_resource(
     raw: Mapping[str, Any],
+    at: Observation,
     *,
-    account_id: str,
-    region: str,
-    observed_at: datetime,
-    resolver: TagResolver,
-    run_id: str,
     source: str = "tags",
 ) -> ResourceEvent:
     """A `tag:GetResources` mapping (`ResourceARN` + `Tags`): a `tagged` event of any type."""
     parsed = parse_arn(raw["ResourceARN"])
-    return build_event(
-        account_id=account_id,
-        region=region,
-        observed_at=observed_at,
-        resolver=resolver,
-        run_id=run_id,
+    return at.event(
         source=source,
         resource_type=parsed.polo_resource_type,
         resource_id=resource_id_from_arn(parsed),

@@ -3,12 +3,12 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
 from collectors.common.normaliser import (
     REJECTED_TAGS_ATTRIBUTE,
+    Observation,
     clean_tags,
     normalise_address,
     normalise_classic_load_balancer,
@@ -27,13 +27,7 @@ from collectors.common.tag_resolver import TagResolver
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
 OBSERVED = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
-CONTEXT: dict[str, Any] = {
-    "account_id": ACCOUNT,
-    "region": REGION,
-    "observed_at": OBSERVED,
-    "resolver": TagResolver(),
-    "run_id": "run-1",
-}
+CONTEXT = Observation(ACCOUNT, REGION, OBSERVED, TagResolver(), "run-1")
 LAUNCH = datetime(2026, 10, 1, 8, 30, tzinfo=UTC)
 
 INSTANCE = {
@@ -54,7 +48,7 @@ INSTANCE = {
 
 
 def test_instance() -> None:
-    event = normalise_instance(INSTANCE, **CONTEXT)
+    event = normalise_instance(INSTANCE, CONTEXT)
     assert event.resource_type == "ec2:instance"
     assert event.resource_id == "i-0a1b2c3d4e5f60718"
     assert event.arn == "arn:aws:ec2:eu-west-1:123456789012:instance/i-0a1b2c3d4e5f60718"
@@ -97,13 +91,13 @@ def test_volume_attached_and_detached() -> None:
             "Encrypted": True,
             "Attachments": [{"InstanceId": "i-1", "State": "attached"}],
         },
-        **CONTEXT,
+        CONTEXT,
     )
     assert attached.state == "in-use"
     assert attached.attributes["attached_instance_ids"] == "i-1"
     assert attached.attributes["encrypted"] == "true"
     assert attached.attributes["size_gib"] == "200"
-    detached = normalise_volume({"VolumeId": "vol-2", "State": "available"}, **CONTEXT)
+    detached = normalise_volume({"VolumeId": "vol-2", "State": "available"}, CONTEXT)
     assert "attached_instance_ids" not in detached.attributes
     assert detached.owner_rule == "unattributed"
 
@@ -111,7 +105,7 @@ def test_volume_attached_and_detached() -> None:
 def test_snapshot_nat_address_eni() -> None:
     snapshot = normalise_snapshot(
         {"SnapshotId": "snap-1", "VolumeId": "vol-1", "State": "completed", "VolumeSize": 50},
-        **CONTEXT,
+        CONTEXT,
     )
     assert snapshot.arn == "arn:aws:ec2:eu-west-1:123456789012:snapshot/snap-1"
     nat = normalise_nat_gateway(
@@ -124,18 +118,18 @@ def test_snapshot_nat_address_eni() -> None:
                 {"AllocationId": "eipalloc-1", "NetworkInterfaceId": "eni-9", "PublicIp": "1.2.3.4"}
             ],
         },
-        **CONTEXT,
+        CONTEXT,
     )
     assert nat.resource_type == "ec2:natgateway"
     assert nat.attributes["network_interface_ids"] == "eni-9"
     assert nat.attributes["connectivity_type"] == "public"
     associated = normalise_address(
-        {"AllocationId": "eipalloc-2", "PublicIp": "5.6.7.8", "InstanceId": "i-1"}, **CONTEXT
+        {"AllocationId": "eipalloc-2", "PublicIp": "5.6.7.8", "InstanceId": "i-1"}, CONTEXT
     )
     assert (associated.resource_id, associated.state) == ("eipalloc-2", "associated")
-    free = normalise_address({"AllocationId": "eipalloc-3", "PublicIp": "9.9.9.9"}, **CONTEXT)
+    free = normalise_address({"AllocationId": "eipalloc-3", "PublicIp": "9.9.9.9"}, CONTEXT)
     assert free.state == "unassociated"
-    classic = normalise_address({"PublicIp": "8.8.4.4", "InstanceId": ""}, **CONTEXT)
+    classic = normalise_address({"PublicIp": "8.8.4.4", "InstanceId": ""}, CONTEXT)
     assert (classic.resource_id, classic.state) == ("8.8.4.4", "unassociated")
     eni = normalise_network_interface(
         {
@@ -145,7 +139,7 @@ def test_snapshot_nat_address_eni() -> None:
             "Attachment": {"InstanceId": "i-1", "Status": "attached"},
             "TagSet": [{"Key": "customer_id", "Value": "Globex"}],
         },
-        **CONTEXT,
+        CONTEXT,
     )
     assert eni.attributes["attached_instance_id"] == "i-1"
     assert (eni.marqo_customer, eni.owner_rule) == ("globex", "tag:customer_id")
@@ -161,15 +155,15 @@ def test_load_balancers_use_their_arn_as_id() -> None:
             "State": {"Code": "active"},
             "AvailabilityZones": [{"ZoneName": "eu-west-1a", "SubnetId": "subnet-1"}],
         },
+        CONTEXT,
         tags=[{"Key": "Customer", "Value": "acme"}],
-        **CONTEXT,
     )
     assert (alb.resource_id, alb.arn, alb.state) == (arn, arn, "active")
     assert alb.resource_type == "elasticloadbalancing:loadbalancer"
     assert alb.marqo_customer == "acme"
     classic = normalise_classic_load_balancer(
         {"LoadBalancerName": "legacy", "Instances": [{"InstanceId": "i-2"}, {"InstanceId": "i-1"}]},
-        **CONTEXT,
+        CONTEXT,
     )
     assert classic.resource_id == (
         "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/legacy"
@@ -179,19 +173,19 @@ def test_load_balancers_use_their_arn_as_id() -> None:
 
 
 def test_vpc_subnet_and_tagging_api_mapping() -> None:
-    assert normalise_vpc({"VpcId": "vpc-1", "State": "available"}, **CONTEXT).arn.endswith(
+    assert normalise_vpc({"VpcId": "vpc-1", "State": "available"}, CONTEXT).arn.endswith(
         ":vpc/vpc-1"
     )
-    subnet = normalise_subnet({"SubnetId": "subnet-1", "VpcId": "vpc-1"}, **CONTEXT)
+    subnet = normalise_subnet({"SubnetId": "subnet-1", "VpcId": "vpc-1"}, CONTEXT)
     assert subnet.attributes == {"vpc_id": "vpc-1"}
     bucket = normalise_tagged_resource(
         {"ResourceARN": "arn:aws:s3:::acme-logs", "Tags": [{"Key": "Customer", "Value": "Acme"}]},
-        **CONTEXT,
+        CONTEXT,
     )
     assert (bucket.resource_type, bucket.resource_id) == ("s3", "arn:aws:s3:::acme-logs")
     assert (bucket.event_type, bucket.source) == ("tagged", "tags")
     instance = normalise_tagged_resource(
-        {"ResourceARN": "arn:aws:ec2:eu-west-1:123456789012:instance/i-1", "Tags": []}, **CONTEXT
+        {"ResourceARN": "arn:aws:ec2:eu-west-1:123456789012:instance/i-1", "Tags": []}, CONTEXT
     )
     assert (instance.resource_type, instance.resource_id) == ("ec2:instance", "i-1")
 
@@ -222,7 +216,7 @@ def test_malformed_tags_are_rejected_recorded_and_logged(caplog: pytest.LogCaptu
         ],
     }
     with caplog.at_level(logging.WARNING):
-        event = normalise_instance(raw, **CONTEXT)
+        event = normalise_instance(raw, CONTEXT)
     assert event.tags == {"Customer": "Acme", "Schlüssel": "値" * 256}
     assert event.marqo_customer == "acme"
     rejected = json.loads(event.attributes[REJECTED_TAGS_ATTRIBUTE])

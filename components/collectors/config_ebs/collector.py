@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import boto3
 
 from collectors.common.models import ResourceEvent
-from collectors.common.normaliser import normalise_snapshot, normalise_volume
+from collectors.common.normaliser import Observation, normalise_snapshot, normalise_volume
 from collectors.common.retry import paginate_items
 from collectors.common.tag_resolver import TagResolver
 
@@ -34,17 +34,12 @@ def collect(
     resolver: TagResolver | None = None,
 ) -> list[ResourceEvent]:
     """Volumes (attached or not) and snapshots owned by `account_id`."""
-    observed_at = observed_at or datetime.now(UTC)
-    resolver = resolver or TagResolver()
     ec2 = session.client("ec2", region_name=region)
-    context: dict[str, Any] = {
-        "account_id": account_id,
-        "region": region,
-        "observed_at": observed_at,
-        "resolver": resolver,
-        "run_id": run_id,
-        "source": COLLECTOR,
-    }
-    events = [normalise_volume(volume, **context) for volume in list_volumes(ec2)]
-    events.extend(normalise_snapshot(s, **context) for s in list_snapshots(ec2, account_id))
+    at = Observation.for_run(
+        account_id, region, observed_at=observed_at, run_id=run_id, resolver=resolver
+    )
+    events = [normalise_volume(volume, at, source=COLLECTOR) for volume in list_volumes(ec2)]
+    events.extend(
+        normalise_snapshot(s, at, source=COLLECTOR) for s in list_snapshots(ec2, account_id)
+    )
     return events

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import boto3
 
 from collectors.common.models import ResourceEvent
-from collectors.common.normaliser import normalise_instance
+from collectors.common.normaliser import Observation, normalise_instance
 from collectors.common.retry import paginate_items
 from collectors.common.tag_resolver import TagResolver
 
@@ -33,18 +33,8 @@ def collect(
     run_id: str = "",
     resolver: TagResolver | None = None,
 ) -> list[ResourceEvent]:
-    observed_at = observed_at or datetime.now(UTC)
-    resolver = resolver or TagResolver()
+    at = Observation.for_run(
+        account_id, region, observed_at=observed_at, run_id=run_id, resolver=resolver
+    )
     ec2 = session.client("ec2", region_name=region)
-    return [
-        normalise_instance(
-            instance,
-            account_id=account_id,
-            region=region,
-            observed_at=observed_at,
-            resolver=resolver,
-            run_id=run_id,
-            source=COLLECTOR,
-        )
-        for instance in list_instances(ec2)
-    ]
+    return [normalise_instance(instance, at, source=COLLECTOR) for instance in list_instances(ec2)]

@@ -31,7 +31,7 @@ from clickhouse_connect.driver.client import Client
 from collectors.common.clickhouse_client import PoloClickHouse
 from collectors.common.gc_pause import gc_paused
 from collectors.common.models import ResourceEvent
-from collectors.common.normaliser import normalise_instance
+from collectors.common.normaliser import Observation, normalise_instance
 from collectors.common.runner import insert_events
 from collectors.common.tag_resolver import TagResolver
 from schema.migrate import apply_migrations
@@ -76,15 +76,14 @@ def raw_instance(n: int) -> tuple[str, str, dict[str, Any]]:
 
 def normalise_each(raws: list[tuple[str, str, dict[str, Any]]]) -> Iterator[ResourceEvent]:
     resolver = TagResolver()
+    # One observation per account/region, as each collect call makes one.
+    observations = {
+        (account, region): Observation(account, region, OBSERVED, resolver, "perf")
+        for account in ACCOUNTS
+        for region in REGIONS
+    }
     for account, region, raw in raws:
-        yield normalise_instance(
-            raw,
-            account_id=account,
-            region=region,
-            observed_at=OBSERVED,
-            resolver=resolver,
-            run_id="perf",
-        )
+        yield normalise_instance(raw, observations[(account, region)])
 
 
 def insert(writer: PoloClickHouse, events: Iterable[ResourceEvent]) -> int:

@@ -8,13 +8,14 @@ most 20 load balancers each.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import boto3
 
 from collectors.common.models import ResourceEvent
 from collectors.common.normaliser import (
+    Observation,
     normalise_address,
     normalise_classic_load_balancer,
     normalise_load_balancer_v2,
@@ -92,36 +93,33 @@ def collect(
     run_id: str = "",
     resolver: TagResolver | None = None,
 ) -> list[ResourceEvent]:
-    observed_at = observed_at or datetime.now(UTC)
-    resolver = resolver or TagResolver()
     ec2 = session.client("ec2", region_name=region)
     elbv2 = session.client("elbv2", region_name=region)
     elb = session.client("elb", region_name=region)
-    context: dict[str, Any] = {
-        "account_id": account_id,
-        "region": region,
-        "observed_at": observed_at,
-        "resolver": resolver,
-        "run_id": run_id,
-        "source": COLLECTOR,
-    }
-    events = [normalise_vpc(v, **context) for v in list_vpcs(ec2)]
-    events += [normalise_subnet(s, **context) for s in list_subnets(ec2)]
-    events += [normalise_nat_gateway(n, **context) for n in list_nat_gateways(ec2)]
-    events += [normalise_address(a, **context) for a in list_addresses(ec2)]
-    events += [normalise_network_interface(e, **context) for e in list_network_interfaces(ec2)]
+    at = Observation.for_run(
+        account_id, region, observed_at=observed_at, run_id=run_id, resolver=resolver
+    )
+    events = [normalise_vpc(v, at, source=COLLECTOR) for v in list_vpcs(ec2)]
+    events += [normalise_subnet(s, at, source=COLLECTOR) for s in list_subnets(ec2)]
+    events += [normalise_nat_gateway(n, at, source=COLLECTOR) for n in list_nat_gateways(ec2)]
+    events += [normalise_address(a, at, source=COLLECTOR) for a in list_addresses(ec2)]
+    events += [
+        normalise_network_interface(e, at, source=COLLECTOR) for e in list_network_interfaces(ec2)
+    ]
 
     v2 = list_load_balancers_v2(elbv2)
     v2_tags = load_balancer_v2_tags(elbv2, [lb["LoadBalancerArn"] for lb in v2])
     events += [
-        normalise_load_balancer_v2(lb, tags=v2_tags.get(lb["LoadBalancerArn"]), **context)
+        normalise_load_balancer_v2(
+            lb, at, tags=v2_tags.get(lb["LoadBalancerArn"]), source=COLLECTOR
+        )
         for lb in v2
     ]
     classic = list_classic_load_balancers(elb)
     classic_tags = classic_load_balancer_tags(elb, [lb["LoadBalancerName"] for lb in classic])
     events += [
         normalise_classic_load_balancer(
-            lb, tags=classic_tags.get(lb["LoadBalancerName"]), **context
+            lb, at, tags=classic_tags.get(lb["LoadBalancerName"]), source=COLLECTOR
         )
         for lb in classic
     ]

@@ -8,13 +8,13 @@ and is the cheap way to keep owner tags fresh: one paginated API for every servi
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import boto3
 
 from collectors.common.models import ResourceEvent
-from collectors.common.normaliser import normalise_tagged_resource
+from collectors.common.normaliser import Observation, normalise_tagged_resource
 from collectors.common.retry import paginate_items
 from collectors.common.tag_resolver import TagResolver
 
@@ -38,23 +38,14 @@ def collect(
 ) -> list[ResourceEvent]:
     """One `tagged` event per resource. A mapping Polo cannot represent (an ARN that does not
     parse) is logged with its ARN and skipped; it never fails the other resources."""
-    observed_at = observed_at or datetime.now(UTC)
-    resolver = resolver or TagResolver()
+    at = Observation.for_run(
+        account_id, region, observed_at=observed_at, run_id=run_id, resolver=resolver
+    )
     tagging = session.client("resourcegroupstaggingapi", region_name=region)
     events: list[ResourceEvent] = []
     for mapping in list_tagged_resources(tagging):
         try:
-            events.append(
-                normalise_tagged_resource(
-                    mapping,
-                    account_id=account_id,
-                    region=region,
-                    observed_at=observed_at,
-                    resolver=resolver,
-                    run_id=run_id,
-                    source=COLLECTOR,
-                )
-            )
+            events.append(normalise_tagged_resource(mapping, at, source=COLLECTOR))
         except ValueError as exc:
             log.error("tags %s/%s: skipped resource: %s", account_id, region, exc)
     return events
