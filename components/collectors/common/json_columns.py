@@ -44,7 +44,7 @@ def encode(names: Sequence[str], columns: Sequence[Sequence[Any]]) -> bytes:
         return orjson.dumps(
             dict(zip(names, columns, strict=True)),
             default=_default,
-            option=orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS,
+            option=orjson.OPT_UTC_Z,
         )
     except orjson.JSONEncodeError as error:
         # orjson wraps what `_default` raised in a generic "not JSON serializable": surface ours.
