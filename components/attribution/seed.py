@@ -565,16 +565,17 @@ def resource_events(org: Organisation, resolver: TagResolver) -> list[ResourceEv
             observed_at = datetime.combine(org.day(day), datetime.min.time(), UTC) + timedelta(
                 hours=6
             )
-            kwargs: dict[str, Any] = {
-                "account_id": resource.account,
-                "region": resource.region,
-                "observed_at": observed_at,
-                "resolver": resolver,
-                "run_id": f"seed-{org.config.random_seed}-{day}",
-            }
+            at = normaliser.Observation(
+                resource.account,
+                resource.region,
+                observed_at,
+                resolver,
+                f"seed-{org.config.random_seed}-{day}",
+            )
+            kwargs: dict[str, Any] = {}
             if resource.kind == "lb":
                 kwargs["tags"] = _tags(resource, resource.owner_on(day))
-            event = _NORMALISERS[resource.kind](_raw(resource, day, org), **kwargs)
+            event = _NORMALISERS[resource.kind](_raw(resource, day, org), at, **kwargs)
             # The normaliser stamps ingestion with the wall clock; the seed must not.
             update: dict[str, Any] = {"ingested_at": observed_at}
             if resource.kind == "volume" and day == resource.end - 1:
