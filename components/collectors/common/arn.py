@@ -133,8 +133,26 @@ def parse_arn(value: str) -> Arn:
 def check_arn(value: str) -> str:
     """`value` when it is an ARN `parse_arn` accepts, else `ArnError`; builds no `Arn` (the
     model check of every collected event)."""
+    if value.__class__ is str:
+        parts = value.split(":", 5)
+        # A prefix (`arn:aws:ec2:us-east-1:123456789012:`) already checked, and a resource part
+        # that does not end in a separator, so its id is not empty: all of `_arn_parts`.
+        if len(parts) == 6 and (resource := parts[5]) and resource[-1] not in "/:":
+            prefix = value[: len(value) - len(resource)]
+            if prefix in _CHECKED_PREFIXES:
+                return value
+            _arn_parts(value)
+            if len(_CHECKED_PREFIXES) < _CHECKED_PREFIXES_MAX:
+                _CHECKED_PREFIXES.add(prefix)
+            return value
     _arn_parts(value)
     return value
+
+
+# ARN prefixes (up to the resource part) that passed `_arn_parts`: few per run (one per
+# service, region and account), bounded so that arbitrary input cannot grow it forever.
+_CHECKED_PREFIXES: set[str] = set()
+_CHECKED_PREFIXES_MAX = 4096
 
 
 def _arn_parts(value: str) -> tuple[str, str, str, str, str, str, str]:
@@ -238,9 +256,21 @@ def ec2_arn(region: str, account: str, resource_type: str, resource_id: str) -> 
         )
     if not resource_id:
         raise ArnError(f"empty {resource_type} id")
-    return format_arn(
-        partition_for_region(region), "ec2", region, account, resource_type, resource_id
-    )
+    prefix = _ec2_prefix(region, account)
+    if prefix is None:  # format_arn raises, naming what is wrong
+        return format_arn(
+            partition_for_region(region), "ec2", region, account, resource_type, resource_id
+        )
+    return f"{prefix}{resource_type}/{resource_id}"
+
+
+@lru_cache(maxsize=4096)  # one per account and region: every EC2 resource of a run shares it
+def _ec2_prefix(region: str, account: str) -> str | None:
+    """`arn:<partition>:ec2:<region>:<account>:` when region and account are valid, else None."""
+    partition = _PARTITION_OF.get(region)
+    if partition is None or _prefix_problem(partition, "ec2", region, account):
+        return None
+    return f"arn:{partition}:ec2:{region}:{account}:"
 
 
 def load_balancer_arn(region: str, account: str, name: str, kind: str = "", lb_id: str = "") -> str:

@@ -7,6 +7,7 @@ from collectors.common.arn import (
     KNOWN_REGIONS,
     Arn,
     ArnError,
+    check_arn,
     ec2_arn,
     format_arn,
     iam_role_arn,
@@ -79,6 +80,28 @@ def test_rejects_malformed_arns_with_the_reason(arn: str, message: str) -> None:
         parse_arn(arn)
 
 
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:ec2:us-east-1:123456789012:",
+        "arn:aws:ec2:us-east-1:123456789012:instance/",
+        "arn:aws:ec2:us-east-1:123456789012:instance:",
+        "arn:aws:ec2:us-east-9:123456789012:instance/i-1",
+        "arn:aws:ec2:us-east-1:12345678901:instance/i-1",
+    ],
+)
+def test_check_arn_rejects_what_parse_arn_rejects_after_the_prefix_passed(arn: str) -> None:
+    # check_arn remembers prefixes that passed; a remembered prefix must not let a bad
+    # resource part (or a near-identical bad prefix) through.
+    assert check_arn("arn:aws:ec2:us-east-1:123456789012:instance/i-1").endswith("/i-1")
+    assert check_arn("arn:aws:ec2:us-east-1:123456789012:volume/vol-1").endswith("vol-1")
+    with pytest.raises(ArnError) as checked:
+        check_arn(arn)
+    with pytest.raises(ArnError) as parsed:
+        parse_arn(arn)
+    assert str(checked.value) == str(parsed.value)
+
+
 def test_partition_follows_region() -> None:
     assert partition_for_region("eu-central-1") == "aws"
     assert partition_for_region("cn-northwest-1") == "aws-cn"
@@ -114,6 +137,12 @@ def test_builders_reject_bad_parts() -> None:
         load_balancer_arn("us-east-1", "123456789012", "web", "xyz", "1")
     with pytest.raises(ArnError, match="not 12 digits"):
         format_arn("aws", "ec2", "us-east-1", "1", "instance", "i-1")
+    # ec2_arn remembers the prefix of a good account and region, never of a bad one.
+    for _ in range(2):
+        with pytest.raises(ArnError, match="'1' is not 12 digits"):
+            ec2_arn("us-east-1", "1", "instance", "i-1")
+        with pytest.raises(ArnError, match="unknown AWS region 'mars-1'"):
+            ec2_arn("mars-1", "123456789012", "instance", "i-1")
 
 
 def test_resource_ids_short_for_ec2_full_arn_otherwise() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from operator import attrgetter
+from operator import itemgetter
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -74,13 +74,15 @@ def tag_problem(key: str, value: str) -> str | None:
 
 
 def _check_tags(tags: dict[str, str]) -> dict[str, str]:
-    if not tags or (
-        min(map(len, tags)) > 0
-        and max(map(len, tags)) <= TAG_KEY_MAX_CHARS
-        and max(map(len, tags.values())) <= TAG_VALUE_MAX_CHARS
-        and not any(map(str.isspace, tags))
-    ):
-        return tags  # every tag valid, checked in C-level passes: the hot path of every event
+    # One plain loop: for a handful of tags it beats four C-level min/max/any passes
+    # (0.35 vs 1.06 µs per event; docs/collectors.md, "Performance").
+    for key, value in tags.items():
+        if not (0 < len(key) <= TAG_KEY_MAX_CHARS and len(value) <= TAG_VALUE_MAX_CHARS) or (
+            key.isspace()
+        ):
+            break
+    else:
+        return tags
     problems = [f"{k!r}: {p}" for k, v in tags.items() if (p := tag_problem(k, v))]
     if problems:
         raise ValueError("invalid tags (" + "; ".join(problems) + ")")
@@ -122,8 +124,11 @@ def to_columns(rows: Sequence[_Row]) -> tuple[list[str], list[list[Any]]]:
     names = model.column_names()
     if not all(isinstance(row, model) for row in rows):
         raise TypeError("to_columns needs rows of one model type")
-    # One C-level pass per row and a transpose instead of a `getattr` per cell.
-    return names, [list(column) for column in zip(*map(attrgetter(*names), rows), strict=True)]
+    # One C-level pass per row over its validated values (`__dict__`, by name: a plain dict
+    # lookup, where `getattr` walks the class first) and a transpose.
+    get = itemgetter(*names)
+    values = map(get, map(vars, rows)) if len(names) > 1 else ((get(vars(r)),) for r in rows)
+    return names, [list(column) for column in zip(*values, strict=True)]
 
 
 class ResourceEvent(_Row):

@@ -11,6 +11,7 @@ from collectors.common.models import (
     CollectorRun,
     ResourceEvent,
     ResourceRelationship,
+    _Row,
     to_columns,
 )
 
@@ -157,6 +158,13 @@ def test_to_columns_transposes_rows_of_one_type() -> None:
     )  # fmt: skip
     with pytest.raises(TypeError, match="one model type"):
         to_columns([rows[0], run])  # type: ignore[list-item]
+
+
+def test_to_columns_of_a_one_field_model() -> None:
+    class Single(_Row):
+        name: str
+
+    assert to_columns([Single(name="a"), Single(name="b")]) == (["name"], [["a", "b"]])
 
 
 def test_to_row_equals_model_dump() -> None:

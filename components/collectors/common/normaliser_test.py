@@ -238,3 +238,27 @@ def test_malformed_tags_are_rejected_recorded_and_logged(caplog: pytest.LogCaptu
 def test_missing_tags_and_mapping_tags() -> None:
     assert clean_tags(None) == ({}, [])
     assert clean_tags({"a": "b", "c": None}) == ({"a": "b", "c": ""}, [])
+
+
+def test_tags_missing_a_value_or_with_a_null_value_keep_an_empty_value() -> None:
+    tags, rejected = clean_tags(
+        [{"Key": "a"}, {"Key": "b", "Value": None}, {"Key": "c", "Value": "x"}]
+    )
+    assert (tags, rejected) == ({"a": "", "b": "", "c": "x"}, [])
+    tags, rejected = clean_tags([{"Value": "no key"}, {"Key": "ok", "Value": "v"}])
+    assert tags == {"ok": "v"}
+    assert rejected == [
+        {"key": "None", "value": "no key", "reason": "key and value must be strings"}
+    ]
+
+
+def test_one_observation_ingests_its_events_at_one_millisecond_moment() -> None:
+    observation = Observation(ACCOUNT, REGION, OBSERVED, TagResolver(), "run-1")
+    first = normalise_instance(INSTANCE, observation)
+    second = normalise_volume({"VolumeId": "vol-1", "State": "available"}, observation)
+    assert first.ingested_at == second.ingested_at == observation.ingested_at
+    assert observation.ingested_at.tzinfo is UTC
+    assert observation.ingested_at.microsecond % 1000 == 0
+    later = Observation.for_run(ACCOUNT, REGION, observed_at=OBSERVED)
+    # A later observation of the same moment is the newer version (ReplacingMergeTree).
+    assert normalise_instance(INSTANCE, later).ingested_at >= first.ingested_at

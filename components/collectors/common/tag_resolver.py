@@ -91,16 +91,27 @@ class TagResolver:
         self._normalised = {f: tuple(normalise_key(k) for k in ks) for f, ks in merged.items()}
         self._alias_keys = frozenset(k for ks in self._normalised.values() for k in ks)
         # Fleets repeat a few owner tag sets across thousands of resources: remember the
-        # answers, keyed by the owner-relevant tags only (a `Name` tag is unique per resource).
-        self._cache: dict[frozenset[tuple[str, str]], Owner] = {}
+        # answers, keyed by the owner-relevant tags only (a `Name` tag is unique per resource),
+        # and whether each raw key seen is an alias at all (a dict lookup per tag per event).
+        self._cache: dict[tuple[tuple[str, str], ...], Owner] = {}
+        self._is_alias: dict[str, bool] = {}
 
     def resolve(self, tags: Mapping[str, str]) -> Owner:
         if not tags:
             return UNATTRIBUTED
-        relevant = {k: v for k, v in tags.items() if normalise_key(k) in self._alias_keys}
+        is_alias = self._is_alias
+        try:
+            relevant = {k: v for k, v in tags.items() if is_alias[k]}
+        except KeyError:
+            if len(is_alias) >= CACHE_SIZE:
+                is_alias.clear()
+            for raw_key in tags:
+                is_alias[raw_key] = normalise_key(raw_key) in self._alias_keys
+            relevant = {k: v for k, v in tags.items() if is_alias[k]}
         if not relevant:
             return UNATTRIBUTED
-        key = frozenset(relevant.items())
+        # In the tags' order: the same tags in another order only cost one more resolution.
+        key = tuple(relevant.items())
         owner = self._cache.get(key)
         if owner is None:
             if len(self._cache) >= CACHE_SIZE:

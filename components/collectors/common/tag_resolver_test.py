@@ -77,6 +77,17 @@ def test_no_owner_tags_is_unattributed_but_other_fields_still_resolve() -> None:
     assert owner.marqo_role == "db"
 
 
+def test_answers_do_not_depend_on_tag_order_or_on_earlier_tags() -> None:
+    resolver = TagResolver()
+    first = resolver.resolve({"Name": "web-1", "Customer": "Acme", "Role": "api"})
+    again = resolver.resolve({"Role": "api", "Customer": "Acme", "Name": "web-2"})
+    assert first == again == Owner(marqo_customer="acme", marqo_role="api", rule="tag:Customer")
+    # A key first seen as irrelevant on one resource is still only irrelevant: a later
+    # resource with an owner tag spelled another way still resolves.
+    assert resolver.resolve({"Name": "x"}) == UNATTRIBUTED
+    assert resolver.resolve({"Name": "x", " CUSTOMER ": "Globex"}).marqo_customer == "globex"
+
+
 def test_configured_aliases_replace_only_their_field() -> None:
     resolver = TagResolver({"marqo_customer": ["tenant"], "role": ["component"]})
     owner = resolver.resolve(
