@@ -111,13 +111,16 @@ def _attr_value(value: Any) -> str:
 def _attributes(**values: Any) -> dict[str, str]:
     """Attribute map without empty values (None, '', empty collections); zeros and False stay.
 
-    One comprehension, strings passed through as they are: it runs for every attribute of
-    every resource (docs/collectors.md, "Performance")."""
-    return {
-        key: value if value.__class__ is str else _attr_value(value)
-        for key, value in values.items()
-        if value or isinstance(value, int | float | Decimal)
-    }
+    Strings, most values, pass straight through: this runs for every attribute of every
+    resource (docs/collectors.md, "Performance")."""
+    kept: dict[str, str] = {}
+    for key, value in values.items():
+        if value.__class__ is str:
+            if value:
+                kept[key] = value
+        elif value is not None and (value or isinstance(value, int | float | Decimal)):
+            kept[key] = _attr_value(value)
+    return kept
 
 
 @dataclass(frozen=True, slots=True)

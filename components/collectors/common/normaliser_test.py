@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 
@@ -262,3 +263,33 @@ def test_one_observation_ingests_its_events_at_one_millisecond_moment() -> None:
     later = Observation.for_run(ACCOUNT, REGION, observed_at=OBSERVED)
     # A later observation of the same moment is the newer version (ReplacingMergeTree).
     assert normalise_instance(INSTANCE, later).ingested_at >= first.ingested_at
+
+
+def test_attributes_keep_zeros_and_false_and_drop_empty_values() -> None:
+    volume = normalise_volume(
+        {
+            "VolumeId": "vol-3",
+            "State": "available",
+            "Size": 0,
+            "Iops": None,
+            "Throughput": Decimal("0"),
+            "Encrypted": False,
+            "MultiAttachEnabled": True,
+            "VolumeType": "",
+            "SnapshotId": "snap-1",
+            "CreateTime": datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2))),
+            "Attachments": [{"InstanceId": "i-2"}, {"InstanceId": "i-1"}],
+        },
+        CONTEXT,
+    )
+    assert volume.attributes == {
+        "size_gib": "0",
+        "throughput": "0",
+        "encrypted": "false",
+        "multi_attach": "true",
+        "snapshot_id": "snap-1",
+        "create_time": "2026-01-02T01:04:05+00:00",
+        "attached_instance_ids": "i-1,i-2",
+    }
+    empty = normalise_volume({"VolumeId": "vol-4", "Attachments": []}, CONTEXT)
+    assert empty.attributes == {}
