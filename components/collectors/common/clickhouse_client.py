@@ -8,7 +8,7 @@ Every Polo component reaches ClickHouse through `connect()`: embedded chDB on di
 - transient failures (connection refused or reset, timeouts, overload codes) are retried with
   exponential backoff and jitter, and nothing else is: a syntax error fails at once;
 - inserts are sent in batches of `DEFAULT_BATCH_SIZE` rows, values untouched (Decimal stays
-  Decimal end to end); validated models can stream in as `JSONColumns` (`insert_models`), the
+  Decimal end to end); validated models can stream in as JSON rows (`insert_models`), the
   next batch being built while the previous one is written;
 - datetimes come back timezone-aware in UTC (`tz_mode="aware"`), as Polo sends them;
 - errors are `ClickHouseError`s with a one-line message, not a stack of driver internals (the
@@ -42,9 +42,8 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from collectors.common import json_columns
+from collectors.common import json_rows
 from collectors.common.gc_pause import gc_paused
-from collectors.common.models import to_columns
 
 DEFAULT_BATCH_SIZE = 1000
 # Rows per statement of `insert_models`: large enough that per-INSERT costs (a new part, a
@@ -390,7 +389,7 @@ class PoloClickHouse:
         """Stream validated rows of one model (`models._Row`) into `table`; returns the count.
 
         `rows` may be any iterable, a generator included: it is consumed `batch_size` rows at
-        a time, each batch is encoded as one `JSONColumns` statement (json_columns.py) and
+        a time, each batch is encoded as one `JSONEachRow` statement (json_rows.py) and
         written by a background thread while the caller's thread encodes (and, for a
         generator, builds) the next, so at most two batches are in memory. The model's fields
         are the columns, so no per-row key check is needed; a model with a float field is
@@ -411,26 +410,30 @@ class PoloClickHouse:
         pending: tuple[Future[None], int] | None = None
         with gc_paused(), ThreadPoolExecutor(1, thread_name_prefix=name) as sender:
             for batch in batches:
-                _refuse_float_fields(table, type(batch[0]))
-                names, columns = to_columns(batch)
-                body = json_columns.encode(names, columns)
+                model = type(batch[0])
+                _refuse_float_fields(table, model)
+                if len(set(map(type, batch))) > 1:
+                    raise TypeError(f"{name}: insert_models needs rows of one model type")
+                # A validated model's `__dict__` is its field values by name: the row as it stands.
+                body = json_rows.encode(list(map(vars, batch)))
                 if pending is not None:
                     inserted += self._written(name, *pending, inserted)
-                write = sender.submit(self._send_json_columns, name, table, names, body)
+                names = list(model.model_fields)
+                write = sender.submit(self._send_rows, name, table, names, body)
                 pending = (write, len(batch))
             if pending is not None:
                 inserted += self._written(name, *pending, inserted)
         return inserted
 
-    def _send_json_columns(self, name: str, table: str, names: list[str], body: bytes) -> None:
+    def _send_rows(self, name: str, table: str, names: list[str], body: bytes) -> None:
         self._run(
             name,
             lambda: self.client.raw_insert(
                 table,
                 names,
                 body,
-                settings=json_columns.INSERT_SETTINGS,
-                fmt=json_columns.INSERT_FORMAT,
+                settings=json_rows.INSERT_SETTINGS,
+                fmt=json_rows.INSERT_FORMAT,
             ),
         )
 

@@ -228,6 +228,16 @@ def test_insert_models_refuses_a_model_with_float_fields_before_sending(
     assert db.query("count", "SELECT count() FROM ledger").result_rows == [(0,)]
 
 
+def test_insert_models_refuses_a_batch_mixing_models(db: PoloClickHouse) -> None:
+    class OtherRow(_Row):
+        id: int
+
+    mixed = [*ledger_rows(2), OtherRow(id=9)]
+    with pytest.raises(TypeError, match="insert:ledger: insert_models needs rows of one model"):
+        db.insert_models("ledger", mixed)
+    assert db.query("count", "SELECT count() FROM ledger").result_rows == [(0,)]
+
+
 def test_insert_models_keeps_what_was_written_when_the_source_fails_midway(
     db: PoloClickHouse,
 ) -> None:

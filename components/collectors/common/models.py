@@ -10,9 +10,7 @@ ClickHouse compares equal to the one that was written.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from datetime import UTC, datetime
-from operator import itemgetter
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -112,23 +110,6 @@ class _Row(BaseModel):
     @classmethod
     def column_names(cls) -> list[str]:
         return list(cls.model_fields)
-
-
-def to_columns(rows: Sequence[_Row]) -> tuple[list[str], list[list[Any]]]:
-    """Column names and column-oriented values of same-typed rows, for bulk inserts
-    (`client.insert(table, columns, column_names=names, column_oriented=True)`): no per-row
-    dict is built, which matters at 100 k rows."""
-    if not rows:
-        return [], []
-    model = type(rows[0])
-    names = model.column_names()
-    if not all(isinstance(row, model) for row in rows):
-        raise TypeError("to_columns needs rows of one model type")
-    # One C-level pass per row over its validated values (`__dict__`, by name: a plain dict
-    # lookup, where `getattr` walks the class first) and a transpose.
-    get = itemgetter(*names)
-    values = map(get, map(vars, rows)) if len(names) > 1 else ((get(vars(r)),) for r in rows)
-    return names, [list(column) for column in zip(*values, strict=True)]
 
 
 class ResourceEvent(_Row):

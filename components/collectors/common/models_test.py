@@ -11,8 +11,6 @@ from collectors.common.models import (
     CollectorRun,
     ResourceEvent,
     ResourceRelationship,
-    _Row,
-    to_columns,
 )
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -143,28 +141,6 @@ def test_collector_run_error_needs_a_message() -> None:
         CollectorRun(**{**run, "finished_at": T0 - timedelta(seconds=1)})
     with pytest.raises(ValidationError, match="greater than or equal to 0"):
         CollectorRun(**{**run, "rows_written": -1})
-
-
-def test_to_columns_transposes_rows_of_one_type() -> None:
-    rows = [event(resource_id="i-1"), event(resource_id="i-2", tags={"a": "b"})]
-    names, columns = to_columns(rows)
-    assert names == RESOURCE_EVENTS_COLUMNS
-    assert columns[names.index("resource_id")] == ["i-1", "i-2"]
-    assert columns[names.index("tags")] == [{}, {"a": "b"}]
-    assert to_columns([]) == ([], [])
-    run = CollectorRun(
-        run_id="r", collector="c", account_id="123456789012", region="us-east-1",
-        started_at=T0, finished_at=T0, status="ok",
-    )  # fmt: skip
-    with pytest.raises(TypeError, match="one model type"):
-        to_columns([rows[0], run])  # type: ignore[list-item]
-
-
-def test_to_columns_of_a_one_field_model() -> None:
-    class Single(_Row):
-        name: str
-
-    assert to_columns([Single(name="a"), Single(name="b")]) == (["name"], [["a", "b"]])
 
 
 def test_to_row_equals_model_dump() -> None:

@@ -66,7 +66,7 @@ def insert_events(
     region: str,
     observed_at: datetime,
 ) -> int:
-    """Default persistence: append the events to `resource_events` (streamed as JSONColumns
+    """Default persistence: append the events to `resource_events` (streamed as JSON row
     batches, docs/collectors.md "Performance")."""
     return writer.insert_models("resource_events", events)
 

@@ -3,7 +3,8 @@
 Target: >= 50 000 events/s on 2 cores for 100 000 `ec2:instance` events, through the code
 a collector run uses: raw `DescribeInstances` shapes → `normalise_instance` (strict
 `ResourceEvent` validation) → the runner's `insert_events` (`PoloClickHouse.insert_models`,
-JSONColumns batches) into `resource_events`, with the cyclic GC paused as the runner pauses it.
+`JSONEachRow` batches) into `resource_events`, with the cyclic GC paused as the runner
+pauses it.
 
 Two ways of running the same code, median of 3 rounds each:
 - one after the other: normalise all 100 k, then insert them (one account/region alone);
