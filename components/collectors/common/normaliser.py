@@ -93,19 +93,18 @@ def _valid_tags(raw: Iterable[Mapping[str, Any]] | Mapping[str, Any]) -> dict[st
 
 
 def _attr_value(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(UTC).isoformat()
+    # Most common first: id lists (volumes, interfaces, zones), then times.
     if isinstance(value, list | tuple | set | frozenset):
         if len(value) == 1:  # most resources have one volume, one interface, one zone
             (only,) = value
             return only if only.__class__ is str else str(only)
         return ",".join(sorted(map(str, value)))
-    return str(value)
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
 
 
 def _attributes(**values: Any) -> dict[str, str]:
