@@ -4,6 +4,13 @@ The API Worker serves the same files; Python runs them for tests, the seed's sel
 benchmarks. Values are always bound by ClickHouse through the files' `{name:Type}` placeholders,
 never formatted into the SQL. Before anything is sent, the given parameters must match the
 placeholders exactly: a missing or unknown parameter is a `QueryParameterError` naming it.
+
+A named query may be answered by several files that declare the same placeholders and return the
+same columns: `delta_nodes` has one per kind of node (root, owner, account, closure), picked from
+`hierarchy` and `node_id` exactly as the API Worker picks them (`src/queries/registry.ts`), so
+that ClickHouse parses and analyses only the SQL the node needs. Full-line comments (the files'
+documentation headers) are removed before the text is sent: the driver and the server would
+otherwise tokenise them on every call.
 """
 
 from __future__ import annotations
@@ -32,6 +39,16 @@ QUERY_NAMES: tuple[str, ...] = (
     "freshness",
 )
 
+# Named query -> the files (stems in QUERIES_DIR) that answer it, when it is not just `<name>.sql`.
+QUERY_FILES: dict[str, tuple[str, ...]] = {
+    "delta_nodes": (
+        "delta_nodes_root",
+        "delta_nodes_owner",
+        "delta_nodes_account",
+        "delta_nodes_closure",
+    ),
+}
+
 # `{name:Type}`; a type may contain parentheses and quotes (e.g. DateTime64(3, 'UTC')).
 _PLACEHOLDER = re.compile(r"\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):(?P<type>[^{}]+)\}")
 
@@ -40,12 +57,60 @@ class QueryParameterError(ValueError):
     """The parameters given do not match the query's placeholders."""
 
 
-@cache
-def load_query(name: str) -> str:
-    """The SQL text of a named query."""
+def query_files(name: str) -> tuple[str, ...]:
+    """The files (stems) that answer a named query."""
     if name not in QUERY_NAMES:
         raise KeyError(f"unknown named query {name!r}; known: {', '.join(QUERY_NAMES)}")
+    return QUERY_FILES.get(name, (name,))
+
+
+def delta_nodes_file(hierarchy: str, node_id: str) -> str:
+    """The `delta_nodes` file for a node: the same rule as `deltaNodesFile` in registry.ts.
+
+    Each file refuses a node of another kind, so a disagreement fails loudly. An unknown hierarchy
+    goes anywhere: every file rejects it with the same message.
+    """
+    if node_id == "":
+        return "delta_nodes_root"
+    if hierarchy == "logical" or node_id.startswith("unresourced:"):
+        return "delta_nodes_owner"
+    if node_id.startswith("account:"):
+        return "delta_nodes_account"
+    return "delta_nodes_closure"
+
+
+def query_file(name: str, parameters: Mapping[str, Any]) -> str:
+    """The file that answers `name` for these parameters."""
+    files = query_files(name)
+    if name == "delta_nodes":
+        return delta_nodes_file(
+            str(parameters.get("hierarchy", "")), str(parameters.get("node_id", ""))
+        )
+    return files[0]
+
+
+@cache
+def load_query(name: str) -> str:
+    """The SQL text of a named query, or of one of its files (e.g. `delta_nodes_root`)."""
+    known = {file for query in QUERY_NAMES for file in query_files(query)}
+    if name not in known:
+        raise KeyError(f"unknown named query {name!r}; known: {', '.join(sorted(known))}")
     return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def strip_comment_lines(sql: str) -> str:
+    """`sql` without its full-line `--` comments and blank lines (what is sent to ClickHouse).
+
+    Only whole lines are removed, so a `--` inside a string literal or after code is untouched.
+    """
+    return "\n".join(
+        line for line in sql.splitlines() if line.strip() and not line.lstrip().startswith("--")
+    )
+
+
+@cache
+def _sendable(file: str) -> str:
+    return strip_comment_lines(load_query(file))
 
 
 def placeholders(sql: str) -> dict[str, str]:
@@ -64,9 +129,9 @@ def run_query(
     db: PoloClickHouse, name: str, parameters: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """Run a named query; returns its rows as dicts (column name → value)."""
-    sql = load_query(name)
-    expected = placeholders(sql)
     given = dict(parameters or {})
+    sql = _sendable(query_file(name, given))
+    expected = placeholders(sql)
     missing = sorted(set(expected) - set(given))
     unknown = sorted(set(given) - set(expected))
     if missing or unknown:

@@ -6,8 +6,12 @@ from attribution.queries import (
     QUERIES_DIR,
     QUERY_NAMES,
     QueryParameterError,
+    delta_nodes_file,
     load_query,
     placeholders,
+    query_file,
+    query_files,
+    strip_comment_lines,
 )
 
 # The parameters of every named query, as the cross-team contract names them.
@@ -53,26 +57,72 @@ CONTRACT = {
 }
 
 
+# Every file with the named query it answers.
+FILES = [(name, file) for name in QUERY_NAMES for file in query_files(name)]
+
+
 def test_every_named_query_file_exists_and_nothing_else() -> None:
-    assert {p.stem for p in QUERIES_DIR.glob("*.sql")} == set(QUERY_NAMES) == set(CONTRACT)
+    assert set(QUERY_NAMES) == set(CONTRACT)
+    assert {p.stem for p in QUERIES_DIR.glob("*.sql")} == {file for _, file in FILES}
 
 
-@pytest.mark.parametrize("name", QUERY_NAMES)
-def test_placeholders_match_the_contract_and_are_documented_in_the_header(name: str) -> None:
-    sql = load_query(name)
-    found = placeholders(sql)
+@pytest.mark.parametrize(("name", "file"), FILES)
+def test_placeholders_match_the_contract_and_are_documented_in_the_header(
+    name: str, file: str
+) -> None:
+    sql = load_query(file)
+    found = placeholders(strip_comment_lines(sql))
+    assert found == placeholders(sql), f"{file}: a placeholder is only in a comment"
     assert set(found) == CONTRACT[name]
     header = "\n".join(line for line in sql.splitlines() if line.startswith("--"))
     for param, type_ in found.items():
-        assert f"{param} " in header, f"{name}: parameter {param} is not described in the header"
-        assert type_ in header, f"{name}: the type {type_} of {param} is not in the header"
+        assert f"{param} " in header, f"{file}: parameter {param} is not described in the header"
+        assert type_ in header, f"{file}: the type {type_} of {param} is not in the header"
     assert "Columns" in header
+
+
+def test_the_files_of_one_query_declare_the_same_placeholder_types() -> None:
+    for name in QUERY_NAMES:
+        types = {file: placeholders(load_query(file)) for file in query_files(name)}
+        assert len({tuple(sorted(t.items())) for t in types.values()}) == 1, types
 
 
 def test_sort_column_is_an_identifier_and_money_is_never_float() -> None:
     assert placeholders(load_query("resources"))["sort"] == "Identifier"
-    for name in QUERY_NAMES:
-        assert "Float" not in load_query(name), name
+    for _, file in FILES:
+        assert "Float" not in load_query(file), file
+
+
+@pytest.mark.parametrize(
+    ("hierarchy", "node_id", "file"),
+    [
+        ("logical", "", "delta_nodes_root"),
+        ("physical", "", "delta_nodes_root"),
+        ("spatial", "", "delta_nodes_root"),
+        ("logical", "customer:acme", "delta_nodes_owner"),
+        ("logical", "cluster:acme/k1", "delta_nodes_owner"),
+        ("logical", "role:acme//api", "delta_nodes_owner"),
+        ("logical", "i-0abc", "delta_nodes_owner"),
+        ("logical", "account:123456789012", "delta_nodes_owner"),
+        ("physical", "unresourced:123456789012/global/Tax", "delta_nodes_owner"),
+        ("physical", "account:123456789012", "delta_nodes_account"),
+        ("physical", "region:123456789012/eu-west-1", "delta_nodes_closure"),
+        ("physical", "vpc-1", "delta_nodes_closure"),
+        ("physical", "i-0abc", "delta_nodes_closure"),
+    ],
+)
+def test_delta_nodes_picks_its_file_from_the_hierarchy_and_the_node(
+    hierarchy: str, node_id: str, file: str
+) -> None:
+    assert delta_nodes_file(hierarchy, node_id) == file
+    params = {"hierarchy": hierarchy, "node_id": node_id}
+    assert query_file("delta_nodes", params) == file
+    assert query_file("delta_resources", params) == "delta_resources"
+
+
+def test_only_whole_comment_lines_are_stripped_before_sending() -> None:
+    sql = "-- header {a:Date}\n\nSELECT '--x', {b:UInt8} -- trailing\n  -- indented\nFROM t"
+    assert strip_comment_lines(sql) == "SELECT '--x', {b:UInt8} -- trailing\nFROM t"
 
 
 def test_placeholders_parse_types_with_parentheses_and_reject_conflicts() -> None:
@@ -85,3 +135,5 @@ def test_placeholders_parse_types_with_parentheses_and_reject_conflicts() -> Non
 def test_unknown_query_names_are_refused() -> None:
     with pytest.raises(KeyError, match="unknown named query 'drop_everything'"):
         load_query("drop_everything")
+    with pytest.raises(KeyError, match="unknown named query 'delta_nodes_root'"):
+        query_files("delta_nodes_root")

@@ -5,7 +5,7 @@
 import { configFromEnv, ping, queryCsv, queryJson, type ClickHouseConfig } from "./clickhouse";
 import { ApiError, jsonResponse } from "./errors";
 import { todayUtc, uintParam, type Resolved } from "./params";
-import { bindParams, LOOKUPS, QUERIES, type QueryName, type QuerySpec } from "./queries/registry";
+import { bindParams, LOOKUPS, QUERIES, sqlFor, type QueryName, type QuerySpec } from "./queries/registry";
 import type { RouteContext } from "./router";
 import type { Env } from "./env";
 
@@ -141,7 +141,7 @@ export function queryHandler(endpoint: QueryEndpoint) {
     const params = bindParams(spec, url.searchParams, todayUtc(), endpoint.csv ? ["format"] : []);
     const config = configFromEnv(env);
     if (format === "csv") {
-      const body = await queryCsv(config, { name: spec.name, sql: spec.sql, params });
+      const body = await queryCsv(config, { name: spec.name, sql: sqlFor(spec, params), params });
       return new Response(body, {
         headers: {
           "content-type": "text/csv; charset=utf-8",
@@ -151,7 +151,7 @@ export function queryHandler(endpoint: QueryEndpoint) {
     }
     // A paged query fetches one row more than asked, to tell the caller whether a next page exists.
     const bound: Resolved = endpoint.paged ? { ...params, limit: Number(params.limit) + 1 } : params;
-    const result = await queryJson(config, { name: spec.name, sql: spec.sql, params: bound });
+    const result = await queryJson(config, { name: spec.name, sql: sqlFor(spec, params), params: bound });
     const empty = endpoint.isEmpty ? endpoint.isEmpty(result.rows) : result.rows.length === 0;
     if (endpoint.nodeScoped && empty) await assertNodeExists(config, params);
     let rows = result.rows;

@@ -27,7 +27,10 @@ import costsByCustomerSql from "./costs_by_customer.sql";
 import coverageSql from "./coverage.sql";
 import dailyTrendSql from "./daily_trend.sql";
 import deltaEventsSql from "./delta_events.sql";
-import deltaNodesSql from "./delta_nodes.sql";
+import deltaNodesAccountSql from "./delta_nodes_account.sql";
+import deltaNodesClosureSql from "./delta_nodes_closure.sql";
+import deltaNodesOwnerSql from "./delta_nodes_owner.sql";
+import deltaNodesRootSql from "./delta_nodes_root.sql";
 import deltaResourcesSql from "./delta_resources.sql";
 import freshnessSql from "./freshness.sql";
 import hierarchyTreeSql from "./hierarchy_tree.sql";
@@ -50,7 +53,13 @@ export type QueryName =
 
 export interface QuerySpec {
   name: QueryName;
+  /** The SQL text (for a query with `files`, the one whose header documents the query). */
   sql: string;
+  /**
+   * A query answered by several files (same placeholders, same columns): `pick` names the file for
+   * the bound parameters, so ClickHouse parses and analyses only the SQL the request needs.
+   */
+  files?: { sql: Readonly<Record<string, string>>; pick: (params: Resolved) => string };
   /**
    * Parameters in resolution order: a default may read parameters listed before it
    * (so `end` precedes `start`, whose default is `end` minus 30 days).
@@ -117,6 +126,43 @@ function daysOf(start: string, endDate: string): number {
   return Math.max(1, daysBetween(start, endDate));
 }
 
+/**
+ * The `delta_nodes` file for a node: the root, a logical node or an unresourced pseudo-resource
+ * (owner columns place it), a physical account, or a physical node at or below a region (the
+ * closure table places it). The same rule as `delta_nodes_file` in attribution/queries.py; each
+ * file refuses a node of another kind.
+ */
+export function deltaNodesFile(hierarchy: string, nodeId: string): string {
+  if (nodeId === "") return "delta_nodes_root";
+  if (hierarchy === "logical" || nodeId.startsWith("unresourced:")) return "delta_nodes_owner";
+  if (nodeId.startsWith("account:")) return "delta_nodes_account";
+  return "delta_nodes_closure";
+}
+
+/** Full-line `--` comments and blank lines removed: what is sent to ClickHouse for a picked file. */
+export function stripCommentLines(sql: string): string {
+  return sql
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !line.trimStart().startsWith("--"))
+    .join("\n");
+}
+
+const sendable = new Map<string, string>();
+
+/** The SQL to send for a query and its bound parameters. */
+export function sqlFor(spec: QuerySpec, params: Resolved): string {
+  if (!spec.files) return spec.sql;
+  const file = spec.files.pick(params);
+  const text = spec.files.sql[file];
+  if (text === undefined) throw new Error(`${spec.name}: no SQL file named ${file}`);
+  let stripped = sendable.get(file);
+  if (stripped === undefined) {
+    stripped = stripCommentLines(text);
+    sendable.set(file, stripped);
+  }
+  return stripped;
+}
+
 export const QUERIES: Record<QueryName, QuerySpec> = {
   costs_by_customer: {
     name: "costs_by_customer",
@@ -136,7 +182,22 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
     params: { ...window(), customer: customer() },
     windows: [["start", "end"]],
   },
-  delta_nodes: { name: "delta_nodes", sql: deltaNodesSql, params: deltaParams(), windows: deltaWindows, equalWindows: true },
+  delta_nodes: {
+    name: "delta_nodes",
+    sql: deltaNodesRootSql,
+    files: {
+      sql: {
+        delta_nodes_root: deltaNodesRootSql,
+        delta_nodes_owner: deltaNodesOwnerSql,
+        delta_nodes_account: deltaNodesAccountSql,
+        delta_nodes_closure: deltaNodesClosureSql,
+      },
+      pick: (params) => deltaNodesFile(String(params.hierarchy), String(params.node_id)),
+    },
+    params: deltaParams(),
+    windows: deltaWindows,
+    equalWindows: true,
+  },
   delta_resources: {
     name: "delta_resources",
     sql: deltaResourcesSql,

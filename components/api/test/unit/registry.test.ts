@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LOOKUPS, QUERIES, type QueryName } from "../../src/queries/registry";
+import { deltaNodesFile, LOOKUPS, QUERIES, sqlFor, stripCommentLines, type QueryName } from "../../src/queries/registry";
 
 /** `{name:Type}` placeholders ClickHouse will bind, outside comments. */
 function placeholders(sql: string): Map<string, string> {
@@ -42,6 +42,44 @@ describe("query registry", () => {
     const declared = Object.fromEntries(placeholders(spec.sql));
     const registered = Object.fromEntries(Object.entries(spec.params).map(([param, p]) => [param, p.chType]));
     expect(declared).toEqual(registered);
+  });
+
+  it.each(names.filter((name) => QUERIES[name].files))("%s: every file declares exactly the registry's parameters", (name) => {
+    const spec = QUERIES[name];
+    const registered = Object.fromEntries(Object.entries(spec.params).map(([param, p]) => [param, p.chType]));
+    for (const [file, sql] of Object.entries(spec.files?.sql ?? {})) {
+      expect(sql.trim().length, `${file} is empty`).toBeGreaterThan(0);
+      expect(Object.fromEntries(placeholders(sql)), file).toEqual(registered);
+    }
+  });
+
+  it.each([
+    ["logical", "", "delta_nodes_root"],
+    ["physical", "", "delta_nodes_root"],
+    ["logical", "customer:acme", "delta_nodes_owner"],
+    ["logical", "cluster:acme/k1", "delta_nodes_owner"],
+    ["logical", "role:acme//api", "delta_nodes_owner"],
+    ["logical", "i-0abc", "delta_nodes_owner"],
+    ["logical", "account:123456789012", "delta_nodes_owner"],
+    ["physical", "unresourced:123456789012/global/Tax", "delta_nodes_owner"],
+    ["physical", "account:123456789012", "delta_nodes_account"],
+    ["physical", "region:123456789012/eu-west-1", "delta_nodes_closure"],
+    ["physical", "vpc-1", "delta_nodes_closure"],
+    ["physical", "i-0abc", "delta_nodes_closure"],
+  ])("delta_nodes in the %s hierarchy at %j is answered by %s", (hierarchy, nodeId, file) => {
+    expect(deltaNodesFile(hierarchy, nodeId)).toBe(file);
+    const spec = QUERIES.delta_nodes;
+    const sent = sqlFor(spec, { hierarchy, node_id: nodeId });
+    expect(sent).toBe(stripCommentLines(spec.files?.sql[file] ?? ""));
+    expect(sent).not.toMatch(/^\s*--/m);
+  });
+
+  it("queries answered by one file are sent as they are", () => {
+    expect(sqlFor(QUERIES.delta_resources, { hierarchy: "logical", node_id: "" })).toBe(QUERIES.delta_resources.sql);
+  });
+
+  it("strips whole comment lines only", () => {
+    expect(stripCommentLines("-- head\n\nSELECT '--x' -- tail\n  -- indented\nFROM t")).toBe("SELECT '--x' -- tail\nFROM t");
   });
 
   it("node_exists lookup declares exactly its registry parameters", () => {

@@ -1,5 +1,7 @@
--- delta_nodes: why did the cost under a node change between two windows? One row per child of
--- the node, each with its totals and the exact decomposition of its delta (docs/attribution.md).
+-- delta_nodes at or below a physical region ('region:<account>/<region>', a VPC, subnet or
+-- resource): one of the four files of the named query delta_nodes (docs/attribution.md); the API
+-- and attribution.queries pick the file from hierarchy and node_id (root / owner / account /
+-- closure).
 --
 -- Parameters
 --   base_start    Date    first day of the base window A (inclusive)
@@ -23,8 +25,11 @@
 --
 -- Reads cost_delta_blocks (migration 011): attributed cost summed per aligned block of 1-16 days
 -- x placement x resource x usage type, integer keys, micro-unit money. A window is tiled by its
--- maximal blocks (those inside it whose parent block is not), which cover each day once. Below a
--- region the day's closure table places each resource, so one-day blocks are joined with it.
+-- maximal blocks (those inside it whose parent block is not), which cover each day once.
+--
+-- Below a region the day's closure table places each resource, so one-day blocks are joined with
+-- it. Only the node's resources are read: their rows under the node and, one line per resource,
+-- their rows elsewhere (where else they had cost: "transferred").
 WITH
     {hierarchy:String} AS h,
     {node_id:String} AS node,
@@ -37,55 +42,37 @@ WITH
              + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
              + throwIf(dateDiff('day', a0, a1) != dateDiff('day', b0, b1),
                        'base and compare windows must have the same number of days')
+             + throwIf(h != 'physical' OR node = '' OR startsWith(node, 'account:')
+                           OR startsWith(node, 'unresourced:'),
+                       'delta_nodes_closure answers a physical node at or below a region only')
     ) AS invalid,
-    multiIf(
-        node = '', 'root',
-        h = 'logical' AND startsWith(node, 'customer:'), 'customer',
-        h = 'logical' AND startsWith(node, 'cluster:'), 'cluster',
-        h = 'logical' AND startsWith(node, 'role:'), 'role',
-        h = 'logical' OR startsWith(node, 'unresourced:'), 'leaf',
-        startsWith(node, 'account:'), 'account',
-        startsWith(node, 'region:'), 'region',
-        'below_region'
-    ) AS kind,
-    kind IN ('region', 'below_region') AS by_closure,
-    -- Is the aligned block (day number s, level k) one of the tiles of window [w0, w1)?
+    startsWith(node, 'region:') AS is_region,
     (s, k, w0, w1) -> s >= toUInt16(w0) AND s + bitShiftLeft(1, k) <= toUInt16(w1)
         AND (k = 4 OR s - s % bitShiftLeft(2, k) < toUInt16(w0)
              OR s - s % bitShiftLeft(2, k) + bitShiftLeft(2, k) > toUInt16(w1)) AS tile,
-    -- The region ancestors of a physical node at or below a region: only their rows are read.
-    if(kind = 'region', [node], (
+    -- The region ancestors of the node: only their one-day rows can be under it.
+    if(is_region, [node], (
         SELECT groupUniqArray(ancestor_id)
         FROM resource_ancestry
-        WHERE kind = 'below_region' AND hierarchy = 'physical'
+        WHERE hierarchy = 'physical'
           AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
           AND startsWith(ancestor_id, 'region:') AND descendant_id = node
     )) AS region_nodes,
-    -- Is a block row under the node? Each term is constant true except for the node's kind. Below a
-    -- region: one-day rows in the node's regions (a superset; the closure table decides).
-    (kind != 'customer' OR marqo_customer = substring(node, 10))
-        AND (kind != 'cluster' OR (startsWith(node, concat('cluster:', marqo_customer, '/'))
-            AND marqo_cluster != '' AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node))
-        AND (kind != 'role' OR (startsWith(node, concat('role:', marqo_customer, '/'))
-            AND marqo_role != ''
-            AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node))
-        AND (kind != 'leaf' OR (resource_hash = cityHash64(node) AND resource_key = node))
-        AND (kind != 'account' OR account_id = substring(node, 9))
-        AND (NOT by_closure OR (level = 0
-            AND has(arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes), account_id)
-            AND has(arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes), region))) AS in_node,
-    -- The blocks that tile the windows (block_start, level).
+    -- One-day rows in the node's regions: a superset of its rows (the closure table decides).
+    level = 0
+        AND has(arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes), account_id)
+        AND has(arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes), region) AS in_node,
     tiles AS (
         SELECT toDate(s), k
         FROM (SELECT arrayJoin(range(toUInt16(least(a0, b0)), toUInt16(greatest(a1, b1)))) AS s)
         ARRAY JOIN range(5) AS k
         WHERE s % bitShiftLeft(1, k) = 0 AND (tile(s, k, a0, a1) OR tile(s, k, b0, b1))
     ),
-    -- Physical region and below: under which child of the node each resource was, per day.
+    -- Under which child of the node each resource was, per day.
     mapping AS (
         SELECT snapshot_date AS day, descendant_id AS rid, ancestor_id AS child, ancestor_type AS child_type
         FROM resource_ancestry
-        WHERE by_closure AND hierarchy = 'physical'
+        WHERE hierarchy = 'physical'
           AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
           AND ((snapshot_date, hierarchy, ancestor_id) IN (
                   SELECT snapshot_date, hierarchy, descendant_id
@@ -98,73 +85,34 @@ WITH
     -- line_a / line_b: the line has cost rows in that window. Rows of a resource outside the node
     -- (under = 0) make one line per resource: where else it had cost ("transferred").
     lines AS (
+        -- Every tile of both windows of the node's resources, as rows outside the node: whether
+        -- a row is under the node is only known per day, below.
         SELECT
-            under,
-            multiIf(
-                NOT under, '',
-                kind = 'root', concat(if(h = 'logical', 'customer:', 'account:'), g1),
-                kind = 'customer', multiIf(
-                    g1 != '', concat('cluster:', substring(node, 10), '/', g1),
-                    g2 != '', concat('role:', substring(node, 10), '//', g2),
-                    rkey),
-                kind = 'cluster', if(g1 != '', concat('role:', substring(node, 9), '/', g1), rkey),
-                kind = 'account', concat('region:', substring(node, 9), '/', g1),
-                rkey) AS child,
-            multiIf(
-                kind = 'root', if(h = 'logical', 'customer', 'account'),
-                kind = 'customer' AND g1 != '', 'cluster',
-                kind = 'customer' AND g2 != '', 'role',
-                kind = 'cluster' AND g1 != '', 'role',
-                kind = 'account', 'region',
-                rtype) AS child_type,
-            resource_hash, c_a, c_b, q_a, q_b, line_a, line_b
+            0 AS under, '' AS child, '' AS child_type, resource_hash,
+            sum(cost_micro * in_a) AS c_a,
+            sum(cost_micro * in_b) AS c_b,
+            toInt128(0) AS q_a,
+            toInt128(0) AS q_b,
+            max(in_a) AS line_a,
+            max(in_b) AS line_b
         FROM
         (
-            -- Every tile of both windows. Above a region the child follows from the block's own
-            -- columns (g1, g2); each if() on `kind` is constant, resolved before rows are read.
             SELECT
-                under, g1, g2, resource_hash, usage,
-                any(rkey) AS rkey,
-                any(resource_type) AS rtype,
-                sum(cost_micro * in_a) AS c_a,
-                sum(cost_micro * in_b) AS c_b,
-                sum(quantity_micro * in_a) AS q_a,
-                sum(quantity_micro * in_b) AS q_b,
-                max(in_a) AS line_a,
-                max(in_b) AS line_b
-            FROM
-            (
-                SELECT
-                    if(by_closure, 0, in_node) AS under,
-                    if(kind = 'root', if(h = 'logical', marqo_customer, account_id),
-                    if(kind = 'customer', marqo_cluster,
-                    if(kind = 'cluster', marqo_role, if(kind = 'account', region, '')))) AS g1,
-                    if(kind = 'customer', if(marqo_cluster = '', marqo_role, ''), '') AS g2,
-                    resource_hash,
-                    if(under, usage_hash, 0) AS usage,
-                    -- Children of the root or an account are never resources: no names.
-                    if(kind IN ('root', 'account'), '', resource_key) AS rkey,
-                    resource_type,
-                    cost_micro,
-                    quantity_micro,
-                    tile(toUInt16(block_start), level, a0, a1) AS in_a,
-                    tile(toUInt16(block_start), level, b0, b1) AS in_b
-                FROM cost_delta_blocks
-                WHERE (block_start, level) IN tiles
-                  -- Only the node's resources: their rows under the node, and elsewhere.
-                  AND (kind = 'root' OR resource_hash IN (
-                        SELECT resource_hash
-                        FROM cost_delta_blocks
-                        WHERE ((block_start, level) IN tiles
-                               OR (by_closure AND ((block_start >= a0 AND block_start < a1)
-                                                   OR (block_start >= b0 AND block_start < b1))))
-                          AND in_node))
-            )
-            GROUP BY under, g1, g2, resource_hash, usage
+                resource_hash, cost_micro,
+                tile(toUInt16(block_start), level, a0, a1) AS in_a,
+                tile(toUInt16(block_start), level, b0, b1) AS in_b
+            FROM cost_delta_blocks
+            WHERE (block_start, level) IN tiles
+              AND resource_hash IN (
+                    SELECT resource_hash
+                    FROM cost_delta_blocks
+                    WHERE ((block_start >= a0 AND block_start < a1) OR (block_start >= b0 AND block_start < b1))
+                      AND in_node)
         )
+        GROUP BY resource_hash
         UNION ALL
-        -- Region and below, the rows under the node: one-day blocks placed by that day's closure
-        -- rows. A region also has cost of its own (unresourced, resources without a snapshot).
+        -- The rows under the node: one-day blocks placed by that day's closure rows. A region also
+        -- has cost of its own (unresourced, resources without a snapshot).
         SELECT
             1, child, any(child_type), resource_hash,
             sum(cost_micro * in_a), sum(cost_micro * in_b),
@@ -183,21 +131,14 @@ WITH
                 if(m.child != '', m.child_type, b.resource_type) AS child_type
             FROM cost_delta_blocks AS b
             LEFT ANY JOIN mapping AS m ON b.block_start = m.day AND b.resource_key = m.rid
-            WHERE by_closure
-              AND ((b.block_start >= a0 AND b.block_start < a1) OR (b.block_start >= b0 AND b.block_start < b1))
+            WHERE ((b.block_start >= a0 AND b.block_start < a1) OR (b.block_start >= b0 AND b.block_start < b1))
               AND in_node
-              AND (kind = 'region' OR m.child != '')
+              AND (is_region OR m.child != '')
         )
         GROUP BY child, resource_hash, usage_hash
     ),
-    -- The rate effect of a line, numerator and denominator; aliases, so that they are evaluated
-    -- only where used: inside if(changed, ...), for the lines whose price changed.
     (toInt256(c_b) * q_a - toInt256(c_a) * q_b) * (toInt256(q_a) + q_b) AS n,
     2 * toInt256(q_a) * q_b AS d,
-    -- Per child x resource; rate effect per line in integer micro-dollars
-    -- (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B), rounded half away from zero, exactly as
-    -- attribution/delta.py does. anywhere_a / anywhere_b: the resource had cost in that window
-    -- under any child or outside the node.
     resources AS (
         SELECT *,
             max(in_a) OVER (PARTITION BY resource_hash) AS anywhere_a,
@@ -217,8 +158,6 @@ WITH
             (
                 SELECT *,
                     line_a AND line_b AND q_a > 0 AND q_b > 0 AS known,
-                    -- The price changed: C_B*Q_A != C_A*Q_B, exact in Int128 while quantities fit
-                    -- in Int64 (costs always do).
                     known AND (q_a > 9223372036854775807 OR q_b > 9223372036854775807
                         OR toInt128(c_b) * q_a != toInt128(c_a) * q_b) AS changed
                 FROM lines

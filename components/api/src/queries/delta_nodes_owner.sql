@@ -1,0 +1,154 @@
+-- delta_nodes below the root of the logical hierarchy (a customer, cluster, role or resource), or
+-- a physical pseudo-resource 'unresourced:...': one of the four files of the named query
+-- delta_nodes (docs/attribution.md); the API and attribution.queries pick the file from hierarchy
+-- and node_id (root / owner / account / closure).
+--
+-- Parameters
+--   base_start    Date    first day of the base window A (inclusive)
+--   base_end      Date    end of window A (exclusive)
+--   compare_start Date    first day of the compare window B (inclusive)
+--   compare_end   Date    end of window B (exclusive)
+--   hierarchy     String  'logical' (customer > cluster > role > resource) or
+--                         'physical' (account > region > VPC > subnet > resource > attached)
+--   node_id       String  the node whose children are returned; '' is the root (customers or
+--                         accounts). A node that has cost of its own (a resource with attached
+--                         resources, a logical leaf) also returns itself as one row.
+-- Windows must have the same number of days; otherwise the query fails with
+-- "base and compare windows must have the same number of days" (FUNCTION_THROW_IF_VALUE_IS_NON_ZERO).
+--
+-- Columns (money Decimal, effective cost; every row: created + removed + usage_effect +
+-- rate_effect + transferred_in + transferred_out = delta = total_b - total_a, exactly)
+--   node_id, node_type, total_a, total_b, delta, created, removed, usage_effect, rate_effect,
+--   transferred_in, transferred_out, resource_count, flagged_resources (continuing resources
+--   whose quantity is unknown, so their change is all usage effect).
+-- Sorted by |delta| descending.
+--
+-- Reads cost_delta_blocks (migration 011): attributed cost summed per aligned block of 1-16 days
+-- x placement x resource x usage type, integer keys, micro-unit money. A window is tiled by its
+-- maximal blocks (those inside it whose parent block is not), which cover each day once.
+--
+-- Only the node's resources are read: their rows under the node (placed by the rows' own owner
+-- columns) and, one line per resource, their rows elsewhere (where else they had cost:
+-- "transferred").
+WITH
+    {hierarchy:String} AS h,
+    {node_id:String} AS node,
+    {base_start:Date} AS a0,
+    {base_end:Date} AS a1,
+    {compare_start:Date} AS b0,
+    {compare_end:Date} AS b1,
+    (
+        SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
+             + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
+             + throwIf(dateDiff('day', a0, a1) != dateDiff('day', b0, b1),
+                       'base and compare windows must have the same number of days')
+             + throwIf(node = '' OR (h = 'physical' AND NOT startsWith(node, 'unresourced:')),
+                       'delta_nodes_owner answers a logical node or an unresourced pseudo-resource')
+    ) AS invalid,
+    -- 1 customer, 2 cluster, 3 role, 4 a resource (the node itself is the only child).
+    multiIf(h = 'physical', 4, startsWith(node, 'customer:'), 1, startsWith(node, 'cluster:'), 2,
+            startsWith(node, 'role:'), 3, 4) AS kind,
+    -- The customer of a cluster or role node is a prefix of what follows 'cluster:' / 'role:' that
+    -- ends before a '/': between the first segment and the whole rest (lexicographically), a range
+    -- the ordering key can use. The exact test is in_node.
+    substring(node, position(node, ':') + 1) AS rest,
+    (s, k, w0, w1) -> s >= toUInt16(w0) AND s + bitShiftLeft(1, k) <= toUInt16(w1)
+        AND (k = 4 OR s - s % bitShiftLeft(2, k) < toUInt16(w0)
+             OR s - s % bitShiftLeft(2, k) + bitShiftLeft(2, k) > toUInt16(w1)) AS tile,
+    tiles AS (
+        SELECT toDate(s), k
+        FROM (SELECT arrayJoin(range(toUInt16(least(a0, b0)), toUInt16(greatest(a1, b1)))) AS s)
+        ARRAY JOIN range(5) AS k
+        WHERE s % bitShiftLeft(1, k) = 0 AND (tile(s, k, a0, a1) OR tile(s, k, b0, b1))
+    ),
+    multiIf(
+        kind = 1, marqo_customer = rest,
+        kind = 2, marqo_cluster != '' AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
+        kind = 3, marqo_role != '' AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
+        resource_hash = cityHash64(node) AND resource_key = node) AS in_node
+-- Components: 3 continuing; only in B under the child: 4 transferred in when it had cost in A
+-- anywhere else, else 1 created; only in A: 5 transferred out / 2 removed likewise.
+SELECT
+    child AS node_id,
+    any(child_type) AS node_type,
+    toDecimal128(sum(ca), 6) / 1000000 AS total_a,
+    toDecimal128(sum(cb), 6) / 1000000 AS total_b,
+    total_b - total_a AS delta,
+    toDecimal128(sumIf(cb, component = 1), 6) / 1000000 AS created,
+    -toDecimal128(sumIf(ca, component = 2), 6) / 1000000 AS removed,
+    toDecimal128(sumIf(toInt128(cb) - ca, component = 3), 6) / 1000000 - rate_effect AS usage_effect,
+    toDecimal128(sumIf(rate_micro, component = 3), 6) / 1000000 AS rate_effect,
+    toDecimal128(sumIf(cb, component = 4), 6) / 1000000 AS transferred_in,
+    -toDecimal128(sumIf(ca, component = 5), 6) / 1000000 AS transferred_out,
+    count() AS resource_count,
+    toUInt64(sum(flagged)) AS flagged_resources
+FROM
+(
+    SELECT under, child, child_type, ca, cb, rate_micro, flagged,
+        multiIf(in_a AND in_b, 3, in_b AND max(in_a) OVER w, 4, in_b, 1, max(in_b) OVER w, 5, 2) AS component
+    FROM
+    (
+        -- Per child x resource. Rate effect per line in integer micro-units:
+        -- (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B), rounded half away from zero, exactly as
+        -- attribution/delta.py does; the Int256 division runs only for lines whose price changed.
+        SELECT under, child, resource_hash,
+            any(child_type) AS child_type,
+            sum(c_a) AS ca,
+            sum(c_b) AS cb,
+            max(line_a) AS in_a,
+            max(line_b) AS in_b,
+            sum(if(changed, intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1), toInt256(0))) AS rate_micro,
+            max(line_a AND line_b AND (q_a <= 0 OR q_b <= 0)) AS flagged
+        FROM
+        (
+            -- One row per line (child x resource x usage type), sums per window in micro-units;
+            -- the rows of a resource outside the node (under = 0) make one line per resource.
+            SELECT under, child, resource_hash, usage,
+                any(child_type) AS child_type,
+                sum(cost_micro * in_a) AS c_a,
+                sum(cost_micro * in_b) AS c_b,
+                sum(quantity_micro * in_a) AS q_a,
+                sum(quantity_micro * in_b) AS q_b,
+                max(in_a) AS line_a,
+                max(in_b) AS line_b,
+                -- The price changed: C_B*Q_A != C_A*Q_B, exact in Int128 while quantities fit in
+                -- Int64 (costs always do).
+                line_a AND line_b AND q_a > 0 AND q_b > 0 AND (q_a > 9223372036854775807
+                    OR q_b > 9223372036854775807 OR toInt128(c_b) * q_a != toInt128(c_a) * q_b) AS changed,
+                (toInt256(c_b) * q_a - toInt256(c_a) * q_b) * (toInt256(q_a) + q_b) AS n,
+                2 * toInt256(q_a) * q_b AS d
+            FROM
+            (
+                SELECT
+                    in_node AS under,
+                    multiIf(
+                        NOT under, '',
+                        kind = 1 AND marqo_cluster != '', concat('cluster:', rest, '/', marqo_cluster),
+                        kind = 1 AND marqo_role != '', concat('role:', rest, '//', marqo_role),
+                        kind = 2 AND marqo_role != '', concat('role:', rest, '/', marqo_role),
+                        resource_key) AS child,
+                    multiIf(kind = 1 AND marqo_cluster != '', 'cluster',
+                            kind <= 2 AND marqo_role != '', 'role', resource_type) AS child_type,
+                    resource_hash,
+                    if(under, usage_hash, 0) AS usage,
+                    cost_micro, quantity_micro,
+                    tile(toUInt16(block_start), level, a0, a1) AS in_a,
+                    tile(toUInt16(block_start), level, b0, b1) AS in_b
+                FROM cost_delta_blocks
+                WHERE (block_start, level) IN tiles
+                  AND resource_hash IN (
+                        SELECT resource_hash
+                        FROM cost_delta_blocks
+                        WHERE (block_start, level) IN tiles
+                          AND (kind = 4 OR (marqo_customer >= splitByChar('/', rest)[1] AND marqo_customer <= rest))
+                          AND in_node)
+            )
+            GROUP BY under, child, resource_hash, usage
+        )
+        GROUP BY under, child, resource_hash
+    )
+    WINDOW w AS (PARTITION BY resource_hash)
+)
+WHERE under AND invalid = 0
+GROUP BY child
+ORDER BY abs(delta) DESC, node_id

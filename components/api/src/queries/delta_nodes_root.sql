@@ -1,0 +1,119 @@
+-- delta_nodes at the root (node_id = ''): why did the cost of each customer (logical) or account
+-- (physical) change between two windows? One of the four files of the named query delta_nodes
+-- (docs/attribution.md): the API and attribution.queries pick the file from hierarchy and node_id
+-- (root / owner / account / closure), so each request parses and analyses only its own SQL.
+--
+-- Parameters
+--   base_start    Date    first day of the base window A (inclusive)
+--   base_end      Date    end of window A (exclusive)
+--   compare_start Date    first day of the compare window B (inclusive)
+--   compare_end   Date    end of window B (exclusive)
+--   hierarchy     String  'logical' (customer > cluster > role > resource) or
+--                         'physical' (account > region > VPC > subnet > resource > attached)
+--   node_id       String  the node whose children are returned; '' is the root (customers or
+--                         accounts). A node that has cost of its own (a resource with attached
+--                         resources, a logical leaf) also returns itself as one row.
+-- Windows must have the same number of days; otherwise the query fails with
+-- "base and compare windows must have the same number of days" (FUNCTION_THROW_IF_VALUE_IS_NON_ZERO).
+--
+-- Columns (money Decimal, effective cost; every row: created + removed + usage_effect +
+-- rate_effect + transferred_in + transferred_out = delta = total_b - total_a, exactly)
+--   node_id, node_type, total_a, total_b, delta, created, removed, usage_effect, rate_effect,
+--   transferred_in, transferred_out, resource_count, flagged_resources (continuing resources
+--   whose quantity is unknown, so their change is all usage effect).
+-- Sorted by |delta| descending.
+--
+-- Reads cost_delta_blocks (migration 011): attributed cost summed per aligned block of 1-16 days
+-- x placement x resource x usage type, integer keys, micro-unit money. A window is tiled by its
+-- maximal blocks (those inside it whose parent block is not), which cover each day once.
+--
+-- At the root every row of the windows is under the node: the child is the row's customer or
+-- account, and "cost elsewhere" (transferred) means under another child.
+WITH
+    {hierarchy:String} AS h,
+    {base_start:Date} AS a0,
+    {base_end:Date} AS a1,
+    {compare_start:Date} AS b0,
+    {compare_end:Date} AS b1,
+    (
+        SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
+             + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
+             + throwIf(dateDiff('day', a0, a1) != dateDiff('day', b0, b1),
+                       'base and compare windows must have the same number of days')
+             + throwIf({node_id:String} != '', 'delta_nodes_root answers the root (node_id = \'\') only')
+    ) AS invalid,
+    -- Is the aligned block (day number s, level k) one of the tiles of window [w0, w1)?
+    (s, k, w0, w1) -> s >= toUInt16(w0) AND s + bitShiftLeft(1, k) <= toUInt16(w1)
+        AND (k = 4 OR s - s % bitShiftLeft(2, k) < toUInt16(w0)
+             OR s - s % bitShiftLeft(2, k) + bitShiftLeft(2, k) > toUInt16(w1)) AS tile
+-- Components: 3 continuing; only in B under the child: 4 transferred in when it had cost in A
+-- under another child, else 1 created; only in A: 5 transferred out / 2 removed likewise.
+SELECT
+    concat(if(h = 'logical', 'customer:', 'account:'), child) AS node_id,
+    if(h = 'logical', 'customer', 'account') AS node_type,
+    toDecimal128(sum(ca), 6) / 1000000 AS total_a,
+    toDecimal128(sum(cb), 6) / 1000000 AS total_b,
+    total_b - total_a AS delta,
+    toDecimal128(sumIf(cb, component = 1), 6) / 1000000 AS created,
+    -toDecimal128(sumIf(ca, component = 2), 6) / 1000000 AS removed,
+    toDecimal128(sumIf(toInt128(cb) - ca, component = 3), 6) / 1000000 - rate_effect AS usage_effect,
+    toDecimal128(sumIf(rate_micro, component = 3), 6) / 1000000 AS rate_effect,
+    toDecimal128(sumIf(cb, component = 4), 6) / 1000000 AS transferred_in,
+    -toDecimal128(sumIf(ca, component = 5), 6) / 1000000 AS transferred_out,
+    count() AS resource_count,
+    toUInt64(sum(flagged)) AS flagged_resources
+FROM
+(
+    SELECT child, ca, cb, rate_micro, flagged,
+        multiIf(in_a AND in_b, 3, in_b AND max(in_a) OVER w, 4, in_b, 1, max(in_b) OVER w, 5, 2) AS component
+    FROM
+    (
+        -- Per child x resource. Rate effect per line in integer micro-units:
+        -- (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B), rounded half away from zero, exactly as
+        -- attribution/delta.py does; the Int256 division runs only for lines whose price changed.
+        SELECT child, resource_hash,
+            sum(c_a) AS ca,
+            sum(c_b) AS cb,
+            max(line_a) AS in_a,
+            max(line_b) AS in_b,
+            sum(if(changed, intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1), toInt256(0))) AS rate_micro,
+            max(line_a AND line_b AND (q_a <= 0 OR q_b <= 0)) AS flagged
+        FROM
+        (
+            -- One row per line (child x resource x usage type), sums per window in micro-units.
+            SELECT child, resource_hash, usage_hash,
+                sum(cost_micro * in_a) AS c_a,
+                sum(cost_micro * in_b) AS c_b,
+                sum(quantity_micro * in_a) AS q_a,
+                sum(quantity_micro * in_b) AS q_b,
+                max(in_a) AS line_a,
+                max(in_b) AS line_b,
+                -- The price changed: C_B*Q_A != C_A*Q_B, exact in Int128 while quantities fit in
+                -- Int64 (costs always do).
+                line_a AND line_b AND q_a > 0 AND q_b > 0 AND (q_a > 9223372036854775807
+                    OR q_b > 9223372036854775807 OR toInt128(c_b) * q_a != toInt128(c_a) * q_b) AS changed,
+                (toInt256(c_b) * q_a - toInt256(c_a) * q_b) * (toInt256(q_a) + q_b) AS n,
+                2 * toInt256(q_a) * q_b AS d
+            FROM
+            (
+                SELECT
+                    if(h = 'logical', marqo_customer, account_id) AS child,
+                    resource_hash, usage_hash, cost_micro, quantity_micro,
+                    tile(toUInt16(block_start), level, a0, a1) AS in_a,
+                    tile(toUInt16(block_start), level, b0, b1) AS in_b
+                FROM cost_delta_blocks
+                WHERE (block_start, level) IN (
+                    SELECT toDate(s), k
+                    FROM (SELECT arrayJoin(range(toUInt16(least(a0, b0)), toUInt16(greatest(a1, b1)))) AS s)
+                    ARRAY JOIN range(5) AS k
+                    WHERE s % bitShiftLeft(1, k) = 0 AND (tile(s, k, a0, a1) OR tile(s, k, b0, b1)))
+            )
+            GROUP BY child, resource_hash, usage_hash
+        )
+        GROUP BY child, resource_hash
+    )
+    WINDOW w AS (PARTITION BY resource_hash)
+)
+WHERE invalid = 0
+GROUP BY child
+ORDER BY abs(delta) DESC, node_id
