@@ -59,9 +59,9 @@ WITH
           AND startsWith(ancestor_id, 'region:') AND descendant_id = node
     )) AS region_nodes,
     -- One-day rows in the node's regions: a superset of its rows (the closure table decides).
-    level = 0
-        AND has(arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes), account_id)
-        AND has(arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes), region) AS in_node,
+    arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes) AS region_accounts,
+    arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes) AS region_names,
+    level = 0 AND account_id IN region_accounts AND region IN region_names AS in_node,
     tiles AS (
         SELECT toDate(s), k
         FROM (SELECT arrayJoin(range(toUInt16(least(a0, b0)), toUInt16(greatest(a1, b1)))) AS s)
@@ -158,8 +158,8 @@ WITH
             (
                 SELECT *,
                     line_a AND line_b AND q_a > 0 AND q_b > 0 AS known,
-                    known AND (q_a > 9223372036854775807 OR q_b > 9223372036854775807
-                        OR toInt128(c_b) * q_a != toInt128(c_a) * q_b) AS changed
+                    known AND (c_a != c_b OR q_a != q_b) AND (q_a > 9223372036854775807
+                        OR q_b > 9223372036854775807 OR toInt128(c_b) * q_a != toInt128(c_a) * q_b) AS changed
                 FROM lines
             )
             GROUP BY under, child, resource_hash

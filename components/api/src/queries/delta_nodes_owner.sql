@@ -112,9 +112,10 @@ FROM
                 max(in_a) AS line_a,
                 max(in_b) AS line_b,
                 -- The price changed: C_B*Q_A != C_A*Q_B, exact in Int128 while quantities fit in
-                -- Int64 (costs always do).
-                line_a AND line_b AND q_a > 0 AND q_b > 0 AND (q_a > 9223372036854775807
-                    OR q_b > 9223372036854775807 OR toInt128(c_b) * q_a != toInt128(c_a) * q_b) AS changed,
+                -- Int64 (costs always do); the products only for lines whose sums differ.
+                line_a AND line_b AND q_a > 0 AND q_b > 0 AND (c_a != c_b OR q_a != q_b)
+                    AND (q_a > 9223372036854775807 OR q_b > 9223372036854775807
+                         OR toInt128(c_b) * q_a != toInt128(c_a) * q_b) AS changed,
                 (toInt256(c_b) * q_a - toInt256(c_a) * q_b) * (toInt256(q_a) + q_b) AS n,
                 2 * toInt256(q_a) * q_b AS d
             FROM
