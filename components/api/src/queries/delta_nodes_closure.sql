@@ -47,26 +47,29 @@ WITH
                        'delta_nodes_closure answers a physical node at or below a region only')
     ) AS invalid,
     startsWith(node, 'region:') AS is_region,
+    -- A region node 'region:<account>/<region>': its rows are the rows of that account and region.
+    splitByChar('/', substring(node, 8)) AS place,
     (s, k, w0, w1) -> s >= toUInt16(w0) AND s + bitShiftLeft(1, k) <= toUInt16(w1)
         AND (k = 4 OR s - s % bitShiftLeft(2, k) < toUInt16(w0)
              OR s - s % bitShiftLeft(2, k) + bitShiftLeft(2, k) > toUInt16(w1)) AS tile,
-    -- The region ancestors of the node: only their one-day rows can be under it.
-    if(is_region, [node], (
-        SELECT groupUniqArray(ancestor_id)
-        FROM resource_ancestry
-        WHERE hierarchy = 'physical'
-          AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
-          AND startsWith(ancestor_id, 'region:') AND descendant_id = node
-    )) AS region_nodes,
-    -- One-day rows in the node's regions: a superset of its rows (the closure table decides).
-    arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes) AS region_accounts,
-    arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes) AS region_names,
-    level = 0 AND account_id IN region_accounts AND region IN region_names AS in_node,
     tiles AS (
         SELECT toDate(s), k
         FROM (SELECT arrayJoin(range(toUInt16(least(a0, b0)), toUInt16(greatest(a1, b1)))) AS s)
         ARRAY JOIN range(5) AS k
         WHERE s % bitShiftLeft(1, k) = 0 AND (tile(s, k, a0, a1) OR tile(s, k, b0, b1))
+    ),
+    -- The node's resources: a region's are its rows (with or without closure rows: unresourced
+    -- cost, resources without a snapshot); below a region, the node's descendants in the closure
+    -- table on the windows' days.
+    node_resources AS (
+        SELECT resource_hash
+        FROM cost_delta_blocks
+        WHERE is_region AND (block_start, level) IN tiles AND account_id = place[1] AND region = place[2]
+        UNION ALL
+        SELECT cityHash64(descendant_id)
+        FROM resource_ancestry
+        WHERE NOT is_region AND hierarchy = 'physical' AND ancestor_id = node
+          AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
     ),
     -- Under which child of the node each resource was, per day.
     mapping AS (
@@ -80,93 +83,9 @@ WITH
                   WHERE hierarchy = 'physical' AND ancestor_id = node AND depth = 1
                     AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1)))
                OR (ancestor_id = node AND depth = 0))
-    ),
-    -- One row per line (child x resource x usage type) with its sums per window in micro-units;
-    -- line_a / line_b: the line has cost rows in that window. Rows of a resource outside the node
-    -- (under = 0) make one line per resource: where else it had cost ("transferred").
-    lines AS (
-        -- Every tile of both windows of the node's resources, as rows outside the node: whether
-        -- a row is under the node is only known per day, below.
-        SELECT
-            0 AS under, '' AS child, '' AS child_type, resource_hash,
-            sum(cost_micro * in_a) AS c_a,
-            sum(cost_micro * in_b) AS c_b,
-            toInt128(0) AS q_a,
-            toInt128(0) AS q_b,
-            max(in_a) AS line_a,
-            max(in_b) AS line_b
-        FROM
-        (
-            SELECT
-                resource_hash, cost_micro,
-                tile(toUInt16(block_start), level, a0, a1) AS in_a,
-                tile(toUInt16(block_start), level, b0, b1) AS in_b
-            FROM cost_delta_blocks
-            WHERE (block_start, level) IN tiles
-              AND resource_hash IN (
-                    SELECT resource_hash
-                    FROM cost_delta_blocks
-                    WHERE ((block_start >= a0 AND block_start < a1) OR (block_start >= b0 AND block_start < b1))
-                      AND in_node)
-        )
-        GROUP BY resource_hash
-        UNION ALL
-        -- The rows under the node: one-day blocks placed by that day's closure rows. A region also
-        -- has cost of its own (unresourced, resources without a snapshot).
-        SELECT
-            1, child, any(child_type), resource_hash,
-            sum(cost_micro * in_a), sum(cost_micro * in_b),
-            sum(quantity_micro * in_a), sum(quantity_micro * in_b),
-            max(in_a), max(in_b)
-        FROM
-        (
-            SELECT
-                b.resource_hash AS resource_hash,
-                b.usage_hash AS usage_hash,
-                b.cost_micro AS cost_micro,
-                b.quantity_micro AS quantity_micro,
-                b.block_start >= a0 AND b.block_start < a1 AS in_a,
-                b.block_start >= b0 AND b.block_start < b1 AS in_b,
-                if(m.child != '', m.child, b.resource_key) AS child,
-                if(m.child != '', m.child_type, b.resource_type) AS child_type
-            FROM cost_delta_blocks AS b
-            LEFT ANY JOIN mapping AS m ON b.block_start = m.day AND b.resource_key = m.rid
-            WHERE ((b.block_start >= a0 AND b.block_start < a1) OR (b.block_start >= b0 AND b.block_start < b1))
-              AND in_node
-              AND (is_region OR m.child != '')
-        )
-        GROUP BY child, resource_hash, usage_hash
-    ),
-    (toInt256(c_b) * q_a - toInt256(c_a) * q_b) * (toInt256(q_a) + q_b) AS n,
-    2 * toInt256(q_a) * q_b AS d,
-    resources AS (
-        SELECT *,
-            max(in_a) OVER (PARTITION BY resource_hash) AS anywhere_a,
-            max(in_b) OVER (PARTITION BY resource_hash) AS anywhere_b
-        FROM
-        (
-            SELECT
-                under, child, resource_hash,
-                any(child_type) AS child_type,
-                sum(c_a) AS ca,
-                sum(c_b) AS cb,
-                max(line_a) AS in_a,
-                max(line_b) AS in_b,
-                sum(if(changed, intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1), toInt256(0))) AS rate_micro,
-                max(line_a AND line_b AND NOT known) AS flagged
-            FROM
-            (
-                SELECT *,
-                    line_a AND line_b AND q_a > 0 AND q_b > 0 AS known,
-                    known AND (c_a != c_b OR q_a != q_b) AND (q_a > 9223372036854775807
-                        OR q_b > 9223372036854775807 OR toInt128(c_b) * q_a != toInt128(c_a) * q_b) AS changed
-                FROM lines
-            )
-            GROUP BY under, child, resource_hash
-        )
     )
 -- Components: 3 continuing; only in B under the child: 4 transferred in when it had cost in A
--- anywhere, else 1 created; only in A: 5 transferred out / 2 removed likewise.
+-- anywhere else, else 1 created; only in A: 5 transferred out / 2 removed likewise.
 SELECT
     child AS node_id,
     any(child_type) AS node_type,
@@ -183,11 +102,75 @@ SELECT
     toUInt64(sum(flagged)) AS flagged_resources
 FROM
 (
-    SELECT *,
-        multiIf(in_a AND in_b, 3, in_b AND anywhere_a, 4, in_b, 1, anywhere_b, 5, 2) AS component
-    FROM resources
-    WHERE under AND invalid = 0
+    SELECT under, child, child_type, ca, cb, rate_micro, flagged,
+        multiIf(in_a AND in_b, 3, in_b AND max(in_a) OVER w, 4, in_b, 1, max(in_b) OVER w, 5, 2) AS component
+    FROM
+    (
+        -- Per child x resource. Rate effect per line in integer micro-units:
+        -- (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B), rounded half away from zero, exactly as
+        -- attribution/delta.py does; the Int256 division runs only for lines whose price changed.
+        SELECT under, child, resource_hash,
+            any(child_type) AS child_type,
+            sum(c_a) AS ca,
+            sum(c_b) AS cb,
+            max(line_a) AS in_a,
+            max(line_b) AS in_b,
+            sum(if(changed, intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1), toInt256(0))) AS rate_micro,
+            max(line_a AND line_b AND (q_a <= 0 OR q_b <= 0)) AS flagged
+        FROM
+        (
+            -- One row per line (child x resource x usage type), sums per window in micro-units;
+            -- the rows of a resource outside the node (under = 0) make one line per resource.
+            SELECT under, child, resource_hash, usage,
+                any(child_type) AS child_type,
+                sum(cost_micro * in_a) AS c_a,
+                sum(cost_micro * in_b) AS c_b,
+                sum(quantity_micro * in_a) AS q_a,
+                sum(quantity_micro * in_b) AS q_b,
+                max(in_a) AS line_a,
+                max(in_b) AS line_b,
+                -- The price changed: C_B*Q_A != C_A*Q_B, exact in Int128 while quantities fit in
+                -- Int64 (costs always do); the products only for lines whose sums differ.
+                line_a AND line_b AND q_a > 0 AND q_b > 0 AND (c_a != c_b OR q_a != q_b)
+                    AND (q_a > 9223372036854775807 OR q_b > 9223372036854775807
+                         OR toInt128(c_b) * q_a != toInt128(c_a) * q_b) AS changed,
+                (toInt256(c_b) * q_a - toInt256(c_a) * q_b) * (toInt256(q_a) + q_b) AS n,
+                2 * toInt256(q_a) * q_b AS d
+            FROM
+            (
+                -- Every tile of both windows of the node's resources, as rows outside the node
+                -- (under = 0, one line per resource): where it had cost at all. Whether a row is
+                -- under the node is only known per day, below.
+                SELECT
+                    0 AS under, '' AS child, '' AS child_type, resource_hash, toUInt64(0) AS usage,
+                    cost_micro, toInt128(0) AS quantity_micro,
+                    tile(toUInt16(block_start), level, a0, a1) AS in_a,
+                    tile(toUInt16(block_start), level, b0, b1) AS in_b
+                FROM cost_delta_blocks
+                WHERE (block_start, level) IN tiles AND resource_hash IN node_resources
+                UNION ALL
+                -- The rows under the node: one-day blocks placed by that day's closure rows. A
+                -- region also has cost of its own (unresourced, resources without a snapshot).
+                SELECT
+                    1, if(m.child != '', m.child, b.resource_key), if(m.child != '', m.child_type, b.resource_type),
+                    b.resource_hash, b.usage_hash, b.cost_micro, b.quantity_micro,
+                    b.block_start >= a0 AND b.block_start < a1,
+                    b.block_start >= b0 AND b.block_start < b1
+                FROM cost_delta_blocks AS b
+                LEFT ANY JOIN mapping AS m ON b.block_start = m.day AND b.resource_key = m.rid
+                WHERE b.level = 0
+                  AND ((b.block_start >= a0 AND b.block_start < a1) OR (b.block_start >= b0 AND b.block_start < b1))
+                  AND b.resource_hash IN node_resources
+                  AND (NOT is_region OR (b.account_id = place[1] AND b.region = place[2]))
+                  AND (is_region OR m.child != '')
+            )
+            GROUP BY under, child, resource_hash, usage
+        )
+        GROUP BY under, child, resource_hash
+    )
+    WINDOW w AS (PARTITION BY resource_hash)
 )
+WHERE under AND invalid = 0
 GROUP BY child
 ORDER BY abs(delta) DESC, node_id
 SETTINGS join_use_nulls = 0
