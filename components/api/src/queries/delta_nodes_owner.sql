@@ -61,11 +61,13 @@ WITH
         ARRAY JOIN range(5) AS k
         WHERE s % bitShiftLeft(1, k) = 0 AND (tile(s, k, a0, a1) OR tile(s, k, b0, b1))
     ),
-    multiIf(
-        kind = 1, marqo_customer = rest,
-        kind = 2, marqo_cluster != '' AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
-        kind = 3, marqo_role != '' AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
-        resource_hash = cityHash64(node) AND resource_key = node) AS in_node
+    -- Is a block row under the node? Each term is constant true except for the node's kind.
+    (kind != 1 OR marqo_customer = rest)
+        AND (kind != 2 OR (marqo_cluster != ''
+                           AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node))
+        AND (kind != 3 OR (marqo_role != ''
+                           AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node))
+        AND (kind != 4 OR (resource_hash = cityHash64(node) AND resource_key = node)) AS in_node
 -- Components: 3 continuing; only in B under the child: 4 transferred in when it had cost in A
 -- anywhere else, else 1 created; only in A: 5 transferred out / 2 removed likewise.
 SELECT
