@@ -59,8 +59,8 @@ WITH
 -- Components: 3 continuing; only in B under the child: 4 transferred in when it had cost in A
 -- anywhere else, else 1 created; only in A: 5 transferred out / 2 removed likewise.
 SELECT
-    child AS node_id,
-    any(child_type) AS node_type,
+    concat('region:', account, '/', child) AS node_id,
+    'region' AS node_type,
     toDecimal128(sum(ca), 6) / 1000000 AS total_a,
     toDecimal128(sum(cb), 6) / 1000000 AS total_b,
     total_b - total_a AS delta,
@@ -74,7 +74,7 @@ SELECT
     toUInt64(sum(flagged)) AS flagged_resources
 FROM
 (
-    SELECT under, child, child_type, ca, cb, rate_micro, flagged,
+    SELECT under, child, ca, cb, rate_micro, flagged,
         multiIf(in_a AND in_b, 3, in_b AND max(in_a) OVER w, 4, in_b, 1, max(in_b) OVER w, 5, 2) AS component
     FROM
     (
@@ -82,7 +82,6 @@ FROM
         -- (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B), rounded half away from zero, exactly as
         -- attribution/delta.py does; the Int256 division runs only for lines whose price changed.
         SELECT under, child, resource_hash,
-            any(child_type) AS child_type,
             sum(c_a) AS ca,
             sum(c_b) AS cb,
             max(line_a) AS in_a,
@@ -94,7 +93,6 @@ FROM
             -- One row per line (child x resource x usage type), sums per window in micro-units;
             -- the rows of a resource outside the node (under = 0) make one line per resource.
             SELECT under, child, resource_hash, usage,
-                any(child_type) AS child_type,
                 sum(cost_micro * in_a) AS c_a,
                 sum(cost_micro * in_b) AS c_b,
                 sum(quantity_micro * in_a) AS q_a,
@@ -112,8 +110,8 @@ FROM
             (
                 SELECT
                     in_node AS under,
-                    if(under, concat('region:', account, '/', region), '') AS child,
-                    'region' AS child_type,
+                    -- The region's name; the node id is made from it for the few result rows.
+                    if(under, region, '') AS child,
                     resource_hash,
                     if(under, usage_hash, 0) AS usage,
                     cost_micro, quantity_micro,
