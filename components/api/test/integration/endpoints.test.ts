@@ -53,7 +53,7 @@ describe("every endpoint on the seeded dataset", () => {
       expect(body.meta.query, label).toBe(query);
       if (nonEmpty) expect(body.data.length, `${label}: ${path}?${qs} returned no rows`).toBeGreaterThan(0);
 
-      const direct = await clickhouseJson(clickhouseUrl, namedQuery(query), body.params);
+      const direct = await clickhouseJson(clickhouseUrl, namedQuery(query, body.params), body.params);
       expect(body.data, label).toEqual(direct.data);
       expect(body.meta.columns, label).toEqual(direct.meta);
 

@@ -42,7 +42,7 @@ describe("scripts/deploy.mjs", () => {
     const result = deploy(["--dry-run", "--env", "staging"], { CLOUDFLARE_API_TOKEN: undefined });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/bundle size: [\d.]+ KiB \(gzip [\d.]+ KiB/);
-    expect(result.stdout).toMatch(/12 SQL text modules \(named queries and lookups\)/);
+    expect(result.stdout).toMatch(/15 SQL text modules \(named queries and lookups\)/);
     expect(existsSync(join(API_DIR, "dist/staging/index.js"))).toBe(true);
   });
 

@@ -35,11 +35,20 @@ export async function discover(clickhouseUrl) {
      FROM lifecycle_events GROUP BY resource_id ORDER BY count() DESC, resource_id LIMIT 1`,
   );
   const row = events.data[0];
+  // The account and region with the most cost: the physical nodes delta/nodes is asked about.
+  const place = await clickhouseJson(
+    clickhouseUrl,
+    `SELECT account_id, region FROM cost_attributed_daily WHERE region NOT IN ('', 'global')
+     GROUP BY account_id, region ORDER BY sum(effective_cost) DESC, account_id, region LIMIT 1`,
+  );
+  const top = place.data[0] ?? { account_id: "", region: "" };
   return {
     start,
     end,
     asOf,
     customer,
+    account: String(top.account_id),
+    region: String(top.region),
     resourceWithEvents: row ? row.resource_id : "",
     eventsStart: row ? row.first : start,
     eventsEnd: row ? addDays([row.last, addDays(row.first, 365)].sort()[0], 1) : end,
@@ -65,6 +74,18 @@ export function endpointCases(s) {
     ["delta/nodes (root)", "/api/delta/nodes", "delta_nodes", delta("")],
     ["delta/nodes (customer)", "/api/delta/nodes", "delta_nodes", delta(customerNode)],
     ["delta/nodes (physical)", "/api/delta/nodes", "delta_nodes", `${delta("")}&hierarchy=physical`],
+    [
+      "delta/nodes (account)",
+      "/api/delta/nodes",
+      "delta_nodes",
+      `${delta(`account:${s.account}`)}&hierarchy=physical`,
+    ],
+    [
+      "delta/nodes (region)",
+      "/api/delta/nodes",
+      "delta_nodes",
+      `${delta(`region:${s.account}/${s.region}`)}&hierarchy=physical`,
+    ],
     ["delta/resources", "/api/delta/resources", "delta_resources", delta(customerNode)],
     [
       "delta/events",

@@ -183,7 +183,21 @@ export async function clickhouseJson(clickhouseUrl, sql, params = {}) {
   return JSON.parse(text);
 }
 
-/** The text of a named query, as the Worker bundles it. */
-export function namedQuery(name) {
-  return readFileSync(join(QUERIES_DIR, `${name}.sql`), "utf8");
+/**
+ * The text of a named query, as the Worker bundles it, for the parameters it was bound with:
+ * `delta_nodes` is answered by one file per kind of node (the rule of `deltaNodesFile` in
+ * src/queries/registry.ts and `delta_nodes_file` in attribution/queries.py, restated here so that
+ * the test does not run the Worker's own routing).
+ */
+export function namedQuery(name, params = {}) {
+  let file = name;
+  if (name === "delta_nodes") {
+    const hierarchy = String(params.hierarchy ?? "");
+    const node = String(params.node_id ?? "");
+    if (node === "") file = "delta_nodes_root";
+    else if (hierarchy === "logical" || node.startsWith("unresourced:")) file = "delta_nodes_owner";
+    else if (node.startsWith("account:")) file = "delta_nodes_account";
+    else file = "delta_nodes_closure";
+  }
+  return readFileSync(join(QUERIES_DIR, `${file}.sql`), "utf8");
 }
