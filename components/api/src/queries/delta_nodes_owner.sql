@@ -139,12 +139,17 @@ FROM
                     tile(toUInt16(block_start), level, b0, b1) AS in_b
                 FROM cost_delta_blocks
                 WHERE (block_start, level) IN tiles
-                  AND resource_hash IN (
-                        SELECT resource_hash
-                        FROM cost_delta_blocks
-                        WHERE (block_start, level) IN tiles
-                          AND (kind = 4 OR (marqo_customer >= splitByChar('/', rest)[1] AND marqo_customer <= rest))
-                          AND in_node)
+                  -- The node's resources: those with rows under it on the windows' days (a block
+                  -- starting in the span of the windows at any level covers all of them; extra
+                  -- resources only add lines outside the node). A resource node is its own.
+                  AND (resource_hash IN (
+                          SELECT resource_hash
+                          FROM cost_delta_blocks
+                          WHERE block_start >= least(a0, b0) AND block_start < greatest(a1, b1)
+                            AND kind != 4
+                            AND marqo_customer >= splitByChar('/', rest)[1] AND marqo_customer <= rest
+                            AND in_node)
+                       OR (kind = 4 AND resource_hash = cityHash64(node)))
             )
             GROUP BY under, child, resource_hash, usage
         )
