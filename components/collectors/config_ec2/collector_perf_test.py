@@ -113,7 +113,9 @@ def clock() -> tuple[float, float]:
 
 
 @pytest.mark.benchmark(group="collectors")
-def test_normalise_and_insert_100k_events(benchmark: Any, ch_client: Client) -> None:
+def test_normalise_and_insert_100k_events(
+    benchmark: Any, ch_client: Client, capsys: pytest.CaptureFixture[str]
+) -> None:
     apply_migrations(ch_client)
     writer = PoloClickHouse(ch_client)
     raws = [raw_instance(n) for n in range(EVENTS)]
@@ -143,14 +145,18 @@ def test_normalise_and_insert_100k_events(benchmark: Any, ch_client: Client) -> 
 
     benchmark.pedantic(run, rounds=ROUNDS, iterations=1)
     load = Path("/proc/loadavg").read_text().split()[:3]
-    print(
-        f"\n{EVENTS:,} ec2:instance events, median of {ROUNDS} rounds, events/s "
-        f"(target >= {TARGET_EVENTS_PER_SECOND:,}/s end to end on 2 cores)"
-    )
-    print(f"{'stage':<20} {'wall':>9} {'per CPU s':>9}")
-    for stage in times.wall:
-        print(f"{stage:<20} {times.rate(stage, 'wall'):>9,.0f} {times.rate(stage, 'cpu'):>9,.0f}")
-    print(f"load average {' '.join(load)} on {len(os.sched_getaffinity(0))} cores")
+    # Shown under `pants test` too, which captures output (--test-output=all prints it).
+    with capsys.disabled():
+        print(
+            f"\n{EVENTS:,} ec2:instance events, median of {ROUNDS} rounds, events/s "
+            f"(target >= {TARGET_EVENTS_PER_SECOND:,}/s end to end on 2 cores)"
+        )
+        print(f"{'stage':<20} {'wall':>9} {'per CPU s':>9}")
+        for stage in times.wall:
+            print(
+                f"{stage:<20} {times.rate(stage, 'wall'):>9,.0f} {times.rate(stage, 'cpu'):>9,.0f}"
+            )
+        print(f"load average {' '.join(load)} on {len(os.sched_getaffinity(0))} cores")
     distinct = ch_client.command("SELECT uniqExact(resource_id) FROM resource_events")
     assert distinct == EVENTS
     rows = ch_client.command("SELECT count() FROM resource_events FINAL")
