@@ -135,24 +135,20 @@ def check_arn(value: str) -> str:
     model check of every collected event)."""
     if value.__class__ is str:
         parts = value.split(":", 5)
-        # A prefix (`arn:aws:ec2:us-east-1:123456789012:`) already checked, and a resource part
-        # that does not end in a separator, so its id is not empty: all of `_arn_parts`.
+        # A known-good prefix (`arn:aws:ec2:us-east-1:123456789012:`) and a resource part that
+        # does not end in a separator, so its id is not empty: all that `_arn_parts` checks.
         if len(parts) == 6 and (resource := parts[5]) and resource[-1] not in "/:":
-            prefix = value[: len(value) - len(resource)]
-            if prefix in _CHECKED_PREFIXES:
+            if _good_prefix(value[: len(value) - len(resource)]):
                 return value
-            _arn_parts(value)
-            if len(_CHECKED_PREFIXES) < _CHECKED_PREFIXES_MAX:
-                _CHECKED_PREFIXES.add(prefix)
-            return value
-    _arn_parts(value)
+    _arn_parts(value)  # raises with the reason
     return value
 
 
-# ARN prefixes (up to the resource part) that passed `_arn_parts`: few per run (one per
-# service, region and account), bounded so that arbitrary input cannot grow it forever.
-_CHECKED_PREFIXES: set[str] = set()
-_CHECKED_PREFIXES_MAX = 4096
+@lru_cache(maxsize=4096)  # few per run: one per service, region and account
+def _good_prefix(prefix: str) -> bool:
+    """Is `arn:<partition>:<service>:<region>:<account>:` a prefix `_arn_parts` accepts?"""
+    parts = prefix.split(":")
+    return len(parts) == 6 and parts[0] == "arn" and _prefix_problem(*parts[1:5]) is None
 
 
 def _arn_parts(value: str) -> tuple[str, str, str, str, str, str, str]:
