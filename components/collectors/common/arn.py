@@ -137,9 +137,13 @@ def check_arn(value: str) -> str:
         parts = value.split(":", 5)
         # A known-good prefix (`arn:aws:ec2:us-east-1:123456789012:`) and a resource part that
         # does not end in a separator, so its id is not empty: all that `_arn_parts` checks.
-        if len(parts) == 6 and (resource := parts[5]) and resource[-1] not in "/:":
-            if _good_prefix(value[: len(value) - len(resource)]):
-                return value
+        if (
+            len(parts) == 6
+            and (resource := parts[5])
+            and resource[-1] not in "/:"
+            and _good_prefix(value[: len(value) - len(resource)])
+        ):
+            return value
     _arn_parts(value)  # raises with the reason
     return value
 
