@@ -7,6 +7,9 @@ partition: refreshing a day drops that partition and recomputes the whole span f
 cost_attributed_daily, so the blocks always equal what 007 holds (a day 007 lost is gone here
 too) and refreshing twice changes nothing.
 
+Refreshing days also rebuilds the week-over-week pairs that hold them (attribution.delta_weeks,
+migration 012), which are read from the blocks.
+
 Whatever writes cost_attributed_daily refreshes the days it wrote: the cost attributor after each
 day, the perf dataset and the tests that load 007 directly. prod-sync copies the table like any
 other (tables.py).
@@ -17,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from attribution import delta_weeks
 from collectors.common.clickhouse_client import PoloClickHouse
 
 TABLE = "cost_delta_blocks"
@@ -69,7 +73,9 @@ def span_start(day: date) -> date:
 
 
 def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
-    """Recompute the blocks of every span that contains one of `days` from cost_attributed_daily."""
+    """Recompute the blocks of every span that contains one of `days` from cost_attributed_daily,
+    then the week-over-week pairs that hold one of `days` from the blocks (delta_weeks)."""
+    days = set(days)
     for start in sorted({span_start(day) for day in days}):
         partition = (start - _EPOCH).days // SPAN_DAYS
         db.command(
@@ -82,3 +88,4 @@ def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
             _REFRESH_SQL,
             {"start": start, "end": start + timedelta(days=SPAN_DAYS)},
         )
+    delta_weeks.refresh_days(db, days)

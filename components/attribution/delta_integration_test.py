@@ -9,15 +9,18 @@ every node's queries; the Decimal-only property tests (delta_test.py) explore ma
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from attribution.delta import CostLine, Window, delta_nodes, delta_resources, node_components
 from attribution.delta_blocks import TABLE, refresh_days
+from attribution.delta_weeks import TABLE as WEEKS
+from attribution.delta_weeks import WEEK_DAYS
 from attribution.fleets import (
     ACCOUNT_A,
     BASE,
@@ -29,7 +32,7 @@ from attribution.fleets import (
 )
 from attribution.hierarchy_builder import closure_rows
 from attribution.nodes import STRUCTURAL_TYPES, UNRESOURCED
-from attribution.queries import QueryParameterError, run_query
+from attribution.queries import QueryParameterError, load_query, query_file, run_query
 from collectors.common.clickhouse_client import ClickHouseQueryError, PoloClickHouse
 
 COMPONENTS = (
@@ -68,7 +71,8 @@ def _node_type(node_id: str) -> str:
 
 
 def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarchy) -> None:
-    for table in ("cost_attributed_daily", "cost_by_owner_daily", TABLE, "resource_ancestry"):
+    tables = ("cost_attributed_daily", "cost_by_owner_daily", TABLE, WEEKS, "resource_ancestry")
+    for table in tables:
         db.command("truncate", f"TRUNCATE TABLE {table}")
     rows: list[dict[str, Any]] = []
     for line in lines:
@@ -194,6 +198,48 @@ def test_transferring_a_resource_changes_no_total_in_sql(
     ]
     load_fleet(db, moved, "logical")
     assert root_totals() == before
+
+
+WEEK_BASE = Window(start=BASE.start, end=BASE.start + timedelta(days=WEEK_DAYS))
+WEEK_COMPARE = Window(start=WEEK_BASE.end, end=WEEK_BASE.end + timedelta(days=WEEK_DAYS))
+
+
+def _over_two_weeks(lines: list[CostLine]) -> list[CostLine]:
+    """The fleet's days spread over two adjacent weeks: base days stay, compare days move to the
+    start of the second week."""
+    moved = WEEK_COMPARE.start - COMPARE.start
+    return [
+        line.model_copy(update={"day": line.day + moved}) if line.day in COMPARE else line
+        for line in lines
+    ]
+
+
+@EXAMPLES
+@pytest.mark.parametrize("hierarchy", ["logical", "physical"])
+@given(data=st.data())
+def test_the_root_over_two_adjacent_weeks_matches_the_reference(
+    db: PoloClickHouse, hierarchy: Hierarchy, data: st.DataObject
+) -> None:
+    weeks = _over_two_weeks(data.draw(fleets(max_resources=6, hierarchy=hierarchy)))
+    load_fleet(db, weeks, hierarchy)
+    root = params("", hierarchy, WEEK_BASE, WEEK_COMPARE)
+    assert query_file("delta_nodes", root) == "delta_nodes_root_week"
+    extra = ("resource_count", "flagged_resources")
+    assert sorted(
+        _as_tuple(r, "node_id", extra) for r in run_query(db, "delta_nodes", root)
+    ) == sorted(
+        _as_tuple(r, "node_id", extra) for r in delta_nodes(weeks, WEEK_BASE, WEEK_COMPARE, "")
+    )
+
+
+def test_the_week_over_week_file_refuses_other_windows_and_nodes(db: PoloClickHouse) -> None:
+    def week_file(parameters: dict) -> None:
+        db.query("t", load_query("delta_nodes_root_week"), parameters)
+
+    with pytest.raises(ClickHouseQueryError, match="two adjacent 7-day windows only"):
+        week_file(params("", "logical"))
+    with pytest.raises(ClickHouseQueryError, match="answers the root"):
+        week_file(params("customer:acme", "logical", WEEK_BASE, WEEK_COMPARE))
 
 
 def test_windows_of_unequal_length_are_rejected_by_the_sql(db: PoloClickHouse) -> None:

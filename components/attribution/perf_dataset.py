@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from attribution import delta_blocks
+from attribution import delta_blocks, delta_weeks
 from collectors.common.clickhouse_client import PoloClickHouse
 
 # Per (resource r, day d): the derived facts every statement below shares.
@@ -281,6 +281,7 @@ def generate(
         "cost_attributed_daily",
         "cost_by_owner_daily",
         delta_blocks.TABLE,
+        delta_weeks.TABLE,
         "resource_snapshots",
         "resource_ancestry",
         "lifecycle_events",

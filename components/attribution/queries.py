@@ -6,8 +6,9 @@ never formatted into the SQL. Before anything is sent, the given parameters must
 placeholders exactly: a missing or unknown parameter is a `QueryParameterError` naming it.
 
 A named query may be answered by several files that declare the same placeholders and return the
-same columns: `delta_nodes` has one per kind of node (root, owner, account, closure), picked from
-`hierarchy` and `node_id` exactly as the API Worker picks them (`src/queries/registry.ts`), so
+same columns: `delta_nodes` has one per kind of node (root, owner, account, closure) and one more
+for the root over two adjacent weeks, picked from `hierarchy`, `node_id` and the windows exactly
+as the API Worker picks them (`src/queries/registry.ts`), so
 that ClickHouse parses and analyses only the SQL the node needs. Full-line comments (the files'
 documentation headers) are removed before the text is sent: the driver and the server would
 otherwise tokenise them on every call.
@@ -17,10 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from attribution.delta_weeks import WEEK_DAYS
 from collectors.common.clickhouse_client import PoloClickHouse
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "api" / "src" / "queries"
@@ -43,6 +46,7 @@ QUERY_NAMES: tuple[str, ...] = (
 QUERY_FILES: dict[str, tuple[str, ...]] = {
     "delta_nodes": (
         "delta_nodes_root",
+        "delta_nodes_root_week",
         "delta_nodes_owner",
         "delta_nodes_account",
         "delta_nodes_closure",
@@ -64,14 +68,34 @@ def query_files(name: str) -> tuple[str, ...]:
     return QUERY_FILES.get(name, (name,))
 
 
-def delta_nodes_file(hierarchy: str, node_id: str) -> str:
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _is_week_over_week(parameters: Mapping[str, Any]) -> bool:
+    """Two adjacent 7-day windows: the API's default comparison, answered from the pairs."""
+    try:
+        a0, a1, b0, b1 = (
+            _day(parameters[key])
+            for key in ("base_start", "base_end", "compare_start", "compare_end")
+        )
+    except (KeyError, ValueError):
+        return False
+    week = timedelta(days=WEEK_DAYS)
+    return a1 == b0 and a1 - a0 == week and b1 - b0 == week
+
+
+def delta_nodes_file(parameters: Mapping[str, Any]) -> str:
     """The `delta_nodes` file for a node: the same rule as `deltaNodesFile` in registry.ts.
 
-    Each file refuses a node of another kind, so a disagreement fails loudly. An unknown hierarchy
-    goes anywhere: every file rejects it with the same message.
+    The root reads the week-over-week pairs when the windows are two adjacent weeks, the blocks
+    otherwise. Each file refuses a node or windows of another kind, so a disagreement fails
+    loudly. An unknown hierarchy goes anywhere: every file rejects it with the same message.
     """
+    hierarchy = str(parameters.get("hierarchy", ""))
+    node_id = str(parameters.get("node_id", ""))
     if node_id == "":
-        return "delta_nodes_root"
+        return "delta_nodes_root_week" if _is_week_over_week(parameters) else "delta_nodes_root"
     if hierarchy == "logical" or node_id.startswith("unresourced:"):
         return "delta_nodes_owner"
     if node_id.startswith("account:"):
@@ -83,9 +107,7 @@ def query_file(name: str, parameters: Mapping[str, Any]) -> str:
     """The file that answers `name` for these parameters."""
     files = query_files(name)
     if name == "delta_nodes":
-        return delta_nodes_file(
-            str(parameters.get("hierarchy", "")), str(parameters.get("node_id", ""))
-        )
+        return delta_nodes_file(parameters)
     return files[0]
 
 

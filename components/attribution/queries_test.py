@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import pytest
 
 from attribution.queries import (
@@ -93,29 +96,50 @@ def test_sort_column_is_an_identifier_and_money_is_never_float() -> None:
         assert "Float" not in load_query(file), file
 
 
+# Two adjacent weeks (the API's default windows) and two adjacent 3-day windows.
+WEEK = {
+    "base_start": date(2026, 3, 1),
+    "base_end": date(2026, 3, 8),
+    "compare_start": date(2026, 3, 8),
+    "compare_end": date(2026, 3, 15),
+}
+DAYS_3 = {
+    "base_start": date(2026, 3, 5),
+    "base_end": date(2026, 3, 8),
+    "compare_start": date(2026, 3, 8),
+    "compare_end": date(2026, 3, 11),
+}
+
+
 @pytest.mark.parametrize(
-    ("hierarchy", "node_id", "file"),
+    ("hierarchy", "node_id", "windows", "file"),
     [
-        ("logical", "", "delta_nodes_root"),
-        ("physical", "", "delta_nodes_root"),
-        ("spatial", "", "delta_nodes_root"),
-        ("logical", "customer:acme", "delta_nodes_owner"),
-        ("logical", "cluster:acme/k1", "delta_nodes_owner"),
-        ("logical", "role:acme//api", "delta_nodes_owner"),
-        ("logical", "i-0abc", "delta_nodes_owner"),
-        ("logical", "account:123456789012", "delta_nodes_owner"),
-        ("physical", "unresourced:123456789012/global/Tax", "delta_nodes_owner"),
-        ("physical", "account:123456789012", "delta_nodes_account"),
-        ("physical", "region:123456789012/eu-west-1", "delta_nodes_closure"),
-        ("physical", "vpc-1", "delta_nodes_closure"),
-        ("physical", "i-0abc", "delta_nodes_closure"),
+        ("logical", "", WEEK, "delta_nodes_root_week"),
+        ("physical", "", WEEK, "delta_nodes_root_week"),
+        ("spatial", "", WEEK, "delta_nodes_root_week"),
+        ("logical", "", {k: v.isoformat() for k, v in WEEK.items()}, "delta_nodes_root_week"),
+        ("logical", "", DAYS_3, "delta_nodes_root"),
+        ("logical", "", {**WEEK, "base_start": date(2026, 2, 28)}, "delta_nodes_root"),
+        ("logical", "", {**WEEK, "compare_end": date(2026, 3, 16)}, "delta_nodes_root"),
+        ("logical", "", {**WEEK, "base_end": "not a date"}, "delta_nodes_root"),
+        ("logical", "", {}, "delta_nodes_root"),
+        ("logical", "customer:acme", WEEK, "delta_nodes_owner"),
+        ("logical", "cluster:acme/k1", DAYS_3, "delta_nodes_owner"),
+        ("logical", "role:acme//api", WEEK, "delta_nodes_owner"),
+        ("logical", "i-0abc", WEEK, "delta_nodes_owner"),
+        ("logical", "account:123456789012", WEEK, "delta_nodes_owner"),
+        ("physical", "unresourced:123456789012/global/Tax", WEEK, "delta_nodes_owner"),
+        ("physical", "account:123456789012", WEEK, "delta_nodes_account"),
+        ("physical", "region:123456789012/eu-west-1", WEEK, "delta_nodes_closure"),
+        ("physical", "vpc-1", WEEK, "delta_nodes_closure"),
+        ("physical", "i-0abc", DAYS_3, "delta_nodes_closure"),
     ],
 )
-def test_delta_nodes_picks_its_file_from_the_hierarchy_and_the_node(
-    hierarchy: str, node_id: str, file: str
+def test_delta_nodes_picks_its_file_from_the_hierarchy_the_node_and_the_windows(
+    hierarchy: str, node_id: str, windows: dict[str, Any], file: str
 ) -> None:
-    assert delta_nodes_file(hierarchy, node_id) == file
-    params = {"hierarchy": hierarchy, "node_id": node_id}
+    params = {**windows, "hierarchy": hierarchy, "node_id": node_id}
+    assert delta_nodes_file(params) == file
     assert query_file("delta_nodes", params) == file
     assert query_file("delta_resources", params) == "delta_resources"
 

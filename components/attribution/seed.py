@@ -117,6 +117,7 @@ DATA_TABLES = (
     "cost_attributed_daily",
     "cost_by_owner_daily",
     "cost_delta_blocks",
+    "cost_delta_weeks",
 )
 
 

@@ -13,6 +13,7 @@ def test_default_tables_cover_the_data_model_except_the_rollup() -> None:
         "resource_ancestry",
         "cost_attributed_daily",
         "cost_delta_blocks",
+        "cost_delta_weeks",
         "lifecycle_events",
         "resource_events",
         "collector_runs",

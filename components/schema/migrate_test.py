@@ -50,13 +50,24 @@ def test_checksum_is_sha256_and_ignores_line_ending_style() -> None:
 
 def test_shipped_migrations_are_contiguous_and_split_cleanly() -> None:
     migrations = load_migrations()
-    assert [m.version for m in migrations] == list(range(1, 12))
+    assert [m.version for m in migrations] == list(range(1, 13))
     for migration in migrations:
         assert migration.path.parent == DEFAULT_MIGRATIONS_DIR
         assert migration.statements, migration.name
+        emptied = None
         for statement in migration.statements:
-            # Every statement is idempotent, so a migration that failed half-way can be re-run.
-            assert re.match(r"CREATE (TABLE|VIEW|MATERIALIZED VIEW) IF NOT EXISTS ", statement.text)
+            # Every statement is idempotent, so a migration that failed half-way can be re-run:
+            # a CREATE ... IF NOT EXISTS, or a backfill that first empties the table it fills.
+            text = statement.text
+            backfill = re.match(r"INSERT INTO (\w+)\s", text)
+            if backfill:
+                assert backfill.group(1) == emptied, f"{migration.name}: unguarded INSERT"
+                continue
+            truncate = re.match(r"TRUNCATE TABLE (\w+)$", text)
+            emptied = truncate.group(1) if truncate else None
+            assert truncate or re.match(
+                r"CREATE (TABLE|VIEW|MATERIALIZED VIEW) IF NOT EXISTS ", text
+            ), f"{migration.name}: {text[:60]}"
 
 
 def test_migrations_are_ordered_by_number_across_directories(tmp_path: Path) -> None:

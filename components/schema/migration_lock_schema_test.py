@@ -114,4 +114,4 @@ def test_expired_lock_is_taken_over(
 ) -> None:
     MigrationLock(new_client(), ttl_seconds=0.01).acquire()
     time.sleep(0.05)
-    assert len(apply_migrations(ch_client, lock_wait_seconds=1)) == 11
+    assert len(apply_migrations(ch_client, lock_wait_seconds=1)) == 12

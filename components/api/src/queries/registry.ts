@@ -31,6 +31,7 @@ import deltaNodesAccountSql from "./delta_nodes_account.sql";
 import deltaNodesClosureSql from "./delta_nodes_closure.sql";
 import deltaNodesOwnerSql from "./delta_nodes_owner.sql";
 import deltaNodesRootSql from "./delta_nodes_root.sql";
+import deltaNodesRootWeekSql from "./delta_nodes_root_week.sql";
 import deltaResourcesSql from "./delta_resources.sql";
 import freshnessSql from "./freshness.sql";
 import hierarchyTreeSql from "./hierarchy_tree.sql";
@@ -126,14 +127,29 @@ function daysOf(start: string, endDate: string): number {
   return Math.max(1, daysBetween(start, endDate));
 }
 
+/** Windows of the API's default comparison: a week against the week right before it. */
+export const WEEK_DAYS = 7;
+
+function isWeekOverWeek(params: Resolved): boolean {
+  const day = (name: string): string => String(params[name] ?? "");
+  return (
+    day("base_end") === day("compare_start") &&
+    daysBetween(day("base_start"), day("base_end")) === WEEK_DAYS &&
+    daysBetween(day("compare_start"), day("compare_end")) === WEEK_DAYS
+  );
+}
+
 /**
- * The `delta_nodes` file for a node: the root, a logical node or an unresourced pseudo-resource
+ * The `delta_nodes` file for a node: the root (from the week-over-week pairs when the windows are
+ * two adjacent weeks, else from the blocks), a logical node or an unresourced pseudo-resource
  * (owner columns place it), a physical account, or a physical node at or below a region (the
  * closure table places it). The same rule as `delta_nodes_file` in attribution/queries.py; each
- * file refuses a node of another kind.
+ * file refuses a node or windows of another kind.
  */
-export function deltaNodesFile(hierarchy: string, nodeId: string): string {
-  if (nodeId === "") return "delta_nodes_root";
+export function deltaNodesFile(params: Resolved): string {
+  const hierarchy = String(params.hierarchy ?? "");
+  const nodeId = String(params.node_id ?? "");
+  if (nodeId === "") return isWeekOverWeek(params) ? "delta_nodes_root_week" : "delta_nodes_root";
   if (hierarchy === "logical" || nodeId.startsWith("unresourced:")) return "delta_nodes_owner";
   if (nodeId.startsWith("account:")) return "delta_nodes_account";
   return "delta_nodes_closure";
@@ -188,11 +204,12 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
     files: {
       sql: {
         delta_nodes_root: deltaNodesRootSql,
+        delta_nodes_root_week: deltaNodesRootWeekSql,
         delta_nodes_owner: deltaNodesOwnerSql,
         delta_nodes_account: deltaNodesAccountSql,
         delta_nodes_closure: deltaNodesClosureSql,
       },
-      pick: (params) => deltaNodesFile(String(params.hierarchy), String(params.node_id)),
+      pick: deltaNodesFile,
     },
     params: deltaParams(),
     windows: deltaWindows,

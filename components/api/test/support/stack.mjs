@@ -183,6 +183,10 @@ export async function clickhouseJson(clickhouseUrl, sql, params = {}) {
   return JSON.parse(text);
 }
 
+function daysApart(start, end) {
+  return (Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000;
+}
+
 /**
  * The text of a named query, as the Worker bundles it, for the parameters it was bound with:
  * `delta_nodes` is answered by one file per kind of node (the rule of `deltaNodesFile` in
@@ -194,7 +198,11 @@ export function namedQuery(name, params = {}) {
   if (name === "delta_nodes") {
     const hierarchy = String(params.hierarchy ?? "");
     const node = String(params.node_id ?? "");
-    if (node === "") file = "delta_nodes_root";
+    const week =
+      params.base_end === params.compare_start &&
+      daysApart(params.base_start, params.base_end) === 7 &&
+      daysApart(params.compare_start, params.compare_end) === 7;
+    if (node === "") file = week ? "delta_nodes_root_week" : "delta_nodes_root";
     else if (hierarchy === "logical" || node.startsWith("unresourced:")) file = "delta_nodes_owner";
     else if (node.startsWith("account:")) file = "delta_nodes_account";
     else file = "delta_nodes_closure";

@@ -53,23 +53,30 @@ describe("query registry", () => {
     }
   });
 
+  // Two adjacent weeks (the API's default windows) and two adjacent 3-day windows.
+  const week = { base_start: "2026-03-01", base_end: "2026-03-08", compare_start: "2026-03-08", compare_end: "2026-03-15" };
+  const days3 = { base_start: "2026-03-05", base_end: "2026-03-08", compare_start: "2026-03-08", compare_end: "2026-03-11" };
   it.each([
-    ["logical", "", "delta_nodes_root"],
-    ["physical", "", "delta_nodes_root"],
-    ["logical", "customer:acme", "delta_nodes_owner"],
-    ["logical", "cluster:acme/k1", "delta_nodes_owner"],
-    ["logical", "role:acme//api", "delta_nodes_owner"],
-    ["logical", "i-0abc", "delta_nodes_owner"],
-    ["logical", "account:123456789012", "delta_nodes_owner"],
-    ["physical", "unresourced:123456789012/global/Tax", "delta_nodes_owner"],
-    ["physical", "account:123456789012", "delta_nodes_account"],
-    ["physical", "region:123456789012/eu-west-1", "delta_nodes_closure"],
-    ["physical", "vpc-1", "delta_nodes_closure"],
-    ["physical", "i-0abc", "delta_nodes_closure"],
-  ])("delta_nodes in the %s hierarchy at %j is answered by %s", (hierarchy, nodeId, file) => {
-    expect(deltaNodesFile(hierarchy, nodeId)).toBe(file);
+    ["logical", "", week, "delta_nodes_root_week"],
+    ["physical", "", week, "delta_nodes_root_week"],
+    ["logical", "", days3, "delta_nodes_root"],
+    ["logical", "", { ...week, base_start: "2026-02-28", base_end: "2026-03-07" }, "delta_nodes_root"],
+    ["logical", "", { ...week, compare_end: "2026-03-16" }, "delta_nodes_root"],
+    ["logical", "customer:acme", week, "delta_nodes_owner"],
+    ["logical", "cluster:acme/k1", days3, "delta_nodes_owner"],
+    ["logical", "role:acme//api", week, "delta_nodes_owner"],
+    ["logical", "i-0abc", week, "delta_nodes_owner"],
+    ["logical", "account:123456789012", week, "delta_nodes_owner"],
+    ["physical", "unresourced:123456789012/global/Tax", week, "delta_nodes_owner"],
+    ["physical", "account:123456789012", week, "delta_nodes_account"],
+    ["physical", "region:123456789012/eu-west-1", week, "delta_nodes_closure"],
+    ["physical", "vpc-1", week, "delta_nodes_closure"],
+    ["physical", "i-0abc", days3, "delta_nodes_closure"],
+  ])("delta_nodes in the %s hierarchy at %j over %j is answered by %s", (hierarchy, nodeId, windows, file) => {
+    const params = { ...windows, hierarchy, node_id: nodeId };
+    expect(deltaNodesFile(params)).toBe(file);
     const spec = QUERIES.delta_nodes;
-    const sent = sqlFor(spec, { hierarchy, node_id: nodeId });
+    const sent = sqlFor(spec, params);
     expect(sent).toBe(stripCommentLines(spec.files?.sql[file] ?? ""));
     expect(sent).not.toMatch(/^\s*--/m);
   });

@@ -1,0 +1,150 @@
+"""cost_delta_weeks always equals the two windows' sums of what cost_attributed_daily holds, and
+migration 012's backfill builds the same pairs as the refresh."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from attribution.delta_blocks import refresh_days
+from attribution.delta_weeks import TABLE, WEEK_DAYS
+from collectors.common.clickhouse_client import PoloClickHouse
+from schema.migrate import load_migrations
+
+START = date(2026, 2, 25)
+DAYS = 30
+MOVE_DAY = 12  # i-move belongs to acme before, to globex from this day on
+NEW_DAY = 20  # i-new has cost from this day on
+
+
+def _row(day: int, resource_id: str, customer: str, cost: Decimal) -> dict[str, Any]:
+    return {
+        "charge_date": START + timedelta(days=day),
+        "account_id": "111111111111",
+        "region": "eu-west-1",
+        "service_name": "EC2" if resource_id else "Tax",
+        "usage_type": "BoxUsage",
+        "resource_id": resource_id,
+        "resource_type": "ec2:instance" if resource_id else "",
+        "marqo_customer": customer,
+        "marqo_cluster": "",
+        "marqo_role": "",
+        "marqo_environment": "",
+        "owner_rule": "tag:Customer",
+        "is_idle": 0,
+        "billed_cost": cost,
+        "effective_cost": cost,
+        "consumed_quantity": Decimal(24) + day,
+        "pricing_unit": "Hrs",
+    }
+
+
+def _fleet() -> list[dict[str, Any]]:
+    rows = []
+    for day in range(DAYS):
+        # A different amount every day, so a day counted twice or missed changes every sum.
+        cost = Decimal(2**day % 1009) + Decimal("0.000001") * day
+        rows.append(_row(day, "i-move", "acme" if day < MOVE_DAY else "globex", cost))
+        rows.append(_row(day, "", "unattributed", cost / 2))
+        if day >= NEW_DAY:
+            rows.append(_row(day, "i-new", "acme", cost * 3))
+    return rows
+
+
+def _expected(rows: list[dict[str, Any]], compare_start: date) -> dict[tuple, tuple]:
+    """(customer, resource key) -> (cost A, quantity A, rows A, cost B, quantity B, rows B,
+    resource had cost in A anywhere, in B anywhere, resource under several customers), money
+    and quantities in micro-units."""
+    a0 = compare_start - timedelta(days=WEEK_DAYS)
+    b1 = compare_start + timedelta(days=WEEK_DAYS)
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
+    anywhere: dict[str, set[int]] = defaultdict(set)
+    owners: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if not a0 <= row["charge_date"] < b1:
+            continue
+        side = 0 if row["charge_date"] < compare_start else 3
+        key = row["resource_id"] or "unresourced:111111111111/eu-west-1/Tax"
+        line = sums[(row["marqo_customer"], key)]
+        line[side] += int(row["effective_cost"] * 10**6)
+        line[side + 1] += int(row["consumed_quantity"] * 10**6)
+        line[side + 2] += 1
+        anywhere[key].add(side)
+        owners[key].add(row["marqo_customer"])
+    return {
+        (customer, key): (
+            *line,
+            int(0 in anywhere[key]),
+            int(3 in anywhere[key]),
+            int(len(owners[key]) > 1),
+        )
+        for (customer, key), line in sums.items()
+    }
+
+
+def _pairs(db: PoloClickHouse) -> dict[date, dict[tuple, tuple]]:
+    found: dict[date, dict[tuple, tuple]] = defaultdict(dict)
+    for row in db.query(
+        "t",
+        f"SELECT compare_start, marqo_customer, resource_key, cost_a, quantity_a, rows_a, "
+        f"cost_b, quantity_b, rows_b, resource_in_a, resource_in_b, split_resource FROM {TABLE}",
+    ).result_rows:
+        found[row[0]][(row[1], row[2])] = tuple(row[3:])
+    return dict(found)
+
+
+def test_each_pair_holds_both_windows_sums_and_where_its_resources_had_cost(
+    db: PoloClickHouse,
+) -> None:
+    rows = _fleet()
+    db.insert_rows("cost_attributed_daily", rows)
+    refresh_days(db, {row["charge_date"] for row in rows})
+    pairs = _pairs(db)
+    # Every pair whose windows hold a day: 6 before the first day to 7 after the last.
+    first = START - timedelta(days=WEEK_DAYS - 1)
+    assert sorted(pairs) == [first + timedelta(days=i) for i in range(DAYS + 2 * WEEK_DAYS - 1)]
+    for compare_start, lines in pairs.items():
+        assert lines == _expected(rows, compare_start), compare_start
+    # The week i-move changed owner: under acme in A only, under globex in B only, it had cost
+    # in both windows (a transfer, not a removal and a creation) and its rows are split.
+    moved = pairs[START + timedelta(days=MOVE_DAY)]
+    assert moved[("acme", "i-move")][2:6] == (WEEK_DAYS, 0, 0, 0)
+    assert moved[("globex", "i-move")][5:] == (WEEK_DAYS, 1, 1, 1)
+    # A week later both windows are after the move: globex alone, nothing split.
+    assert pairs[START + timedelta(days=MOVE_DAY + WEEK_DAYS)][("globex", "i-move")][-1] == 0
+    # The week i-new started: no cost in A anywhere.
+    created = pairs[START + timedelta(days=NEW_DAY)][("acme", "i-new")]
+    assert created[2] == 0 and created[5] == WEEK_DAYS and created[6:] == (0, 1, 0)
+
+
+def test_refreshing_twice_changes_nothing_and_a_dropped_day_is_gone(db: PoloClickHouse) -> None:
+    rows = _fleet()
+    db.insert_rows("cost_attributed_daily", rows)
+    refresh_days(db, {row["charge_date"] for row in rows})
+    before = _pairs(db)
+    refresh_days(db, [START + timedelta(days=5)])
+    assert _pairs(db) == before
+
+    dropped = START + timedelta(days=NEW_DAY)
+    db.command("t", "ALTER TABLE cost_attributed_daily DROP PARTITION {d:Date}", {"d": dropped})
+    refresh_days(db, [dropped])
+    kept = [row for row in rows if row["charge_date"] != dropped]
+    after = _pairs(db)
+    for compare_start, lines in after.items():
+        assert lines == _expected(kept, compare_start), compare_start
+    assert after != before
+
+
+def test_migration_backfills_the_same_pairs_as_the_refresh(db: PoloClickHouse) -> None:
+    rows = _fleet()
+    db.insert_rows("cost_attributed_daily", rows)
+    refresh_days(db, {row["charge_date"] for row in rows})
+    refreshed = _pairs(db)
+    migration = next(m for m in load_migrations() if m.name == "012_cost_delta_weeks.sql")
+    # As on a database whose blocks predate 012, and twice: re-running it counts nothing twice.
+    for _ in range(2):
+        for statement in migration.statements:
+            db.command("migration_012", statement.text)
+        assert _pairs(db) == refreshed
