@@ -106,7 +106,7 @@ def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarc
             }
         )
     db.insert_rows("cost_attributed_daily", rows)
-    refresh_days(db, {line.day for line in lines})
+    # The closure rows first, as the pipeline builds them: the week pairs read each day's paths.
     if hierarchy == "physical":
         ancestry = []
         for day in sorted({line.day for line in lines}):
@@ -117,6 +117,7 @@ def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarc
             }
             ancestry += closure_rows(sorted(paths), day, "physical", 1)
         db.insert_rows("resource_ancestry", ancestry)
+    refresh_days(db, {line.day for line in lines})
 
 
 def params(node: str, hierarchy: str, base: Window = BASE, compare: Window = COMPARE) -> dict:
@@ -135,10 +136,16 @@ def _as_tuple(row: Any, key: str, extra: Sequence[str]) -> tuple:
     return (get(key), *(Decimal(get(c)) for c in COMPONENTS), *(int(get(e)) for e in extra))
 
 
-def check_against_reference(db: PoloClickHouse, lines: list[CostLine], hierarchy: str) -> None:
+def check_against_reference(
+    db: PoloClickHouse,
+    lines: list[CostLine],
+    hierarchy: str,
+    base: Window = BASE,
+    compare: Window = COMPARE,
+) -> None:
     for node in sorted(all_nodes(lines)):
-        sql_nodes = run_query(db, "delta_nodes", params(node, hierarchy))
-        ref_nodes = delta_nodes(lines, BASE, COMPARE, node)
+        sql_nodes = run_query(db, "delta_nodes", params(node, hierarchy, base, compare))
+        ref_nodes = delta_nodes(lines, base, compare, node)
         extra = ("resource_count", "flagged_resources")
         assert sorted(_as_tuple(r, "node_id", extra) for r in sql_nodes) == sorted(
             _as_tuple(r, "node_id", extra) for r in ref_nodes
@@ -147,8 +154,8 @@ def check_against_reference(db: PoloClickHouse, lines: list[CostLine], hierarchy
             parts = sum((row[c] for c in COMPONENTS[2:]), Decimal(0))
             assert parts == row["delta"] == row["total_b"] - row["total_a"]
 
-        sql_resources = run_query(db, "delta_resources", params(node, hierarchy))
-        ref_resources = delta_resources(lines, BASE, COMPARE, node)
+        sql_resources = run_query(db, "delta_resources", params(node, hierarchy, base, compare))
+        ref_resources = delta_resources(lines, base, compare, node)
         assert sorted(_as_tuple(r, "resource_id", ("flagged",)) for r in sql_resources) == sorted(
             _as_tuple(r, "resource_key", ("flagged",)) for r in ref_resources
         ), f"delta_resources differs at node {node!r}"
@@ -156,7 +163,7 @@ def check_against_reference(db: PoloClickHouse, lines: list[CostLine], hierarchy
         assert {r["resource_id"]: r["component"] for r in sql_resources} == by_key
 
         # Children add up to the node: compare with the node's own decomposition.
-        own = node_components(lines, BASE, COMPARE, node)
+        own = node_components(lines, base, compare, node)
         assert sum((r["delta"] for r in sql_nodes), Decimal(0)) == own.delta
 
 
@@ -217,29 +224,25 @@ def _over_two_weeks(lines: list[CostLine]) -> list[CostLine]:
 @EXAMPLES
 @pytest.mark.parametrize("hierarchy", ["logical", "physical"])
 @given(data=st.data())
-def test_the_root_over_two_adjacent_weeks_matches_the_reference(
+def test_two_adjacent_weeks_match_the_reference_at_every_node(
     db: PoloClickHouse, hierarchy: Hierarchy, data: st.DataObject
 ) -> None:
     weeks = _over_two_weeks(data.draw(fleets(max_resources=6, hierarchy=hierarchy)))
     load_fleet(db, weeks, hierarchy)
-    root = params("", hierarchy, WEEK_BASE, WEEK_COMPARE)
-    assert query_file("delta_nodes", root) == "delta_nodes_root_week"
-    extra = ("resource_count", "flagged_resources")
-    assert sorted(
-        _as_tuple(r, "node_id", extra) for r in run_query(db, "delta_nodes", root)
-    ) == sorted(
-        _as_tuple(r, "node_id", extra) for r in delta_nodes(weeks, WEEK_BASE, WEEK_COMPARE, "")
-    )
+    for node in all_nodes(weeks):
+        picked = query_file("delta_nodes", params(node, hierarchy, WEEK_BASE, WEEK_COMPARE))
+        assert picked == "delta_nodes_week"
+    check_against_reference(db, weeks, hierarchy, WEEK_BASE, WEEK_COMPARE)
 
 
-def test_the_week_over_week_file_refuses_other_windows_and_nodes(db: PoloClickHouse) -> None:
-    def week_file(parameters: dict) -> None:
-        db.query("t", load_query("delta_nodes_root_week"), parameters)
-
-    with pytest.raises(ClickHouseQueryError, match="two adjacent 7-day windows only"):
-        week_file(params("", "logical"))
-    with pytest.raises(ClickHouseQueryError, match="answers the root"):
-        week_file(params("customer:acme", "logical", WEEK_BASE, WEEK_COMPARE))
+def test_the_week_over_week_file_refuses_other_windows(db: PoloClickHouse) -> None:
+    week_file = load_query("delta_nodes_week")
+    for node, hierarchy in (("", "logical"), ("customer:acme", "logical"), ("vpc-1", "physical")):
+        with pytest.raises(ClickHouseQueryError, match="two adjacent 7-day windows only"):
+            db.query("t", week_file, params(node, hierarchy))
+    overlapping = Window(start=WEEK_BASE.start + timedelta(days=1), end=WEEK_COMPARE.end)
+    with pytest.raises(ClickHouseQueryError, match="same number of days"):
+        db.query("t", week_file, params("", "logical", overlapping, WEEK_COMPARE))
 
 
 def test_windows_of_unequal_length_are_rejected_by_the_sql(db: PoloClickHouse) -> None:

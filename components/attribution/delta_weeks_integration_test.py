@@ -10,13 +10,15 @@ from typing import Any
 
 from attribution.delta_blocks import refresh_days
 from attribution.delta_weeks import TABLE, WEEK_DAYS
+from attribution.hierarchy_builder import AncestryRow, closure_rows
 from collectors.common.clickhouse_client import PoloClickHouse
 from schema.migrate import load_migrations
 
 START = date(2026, 2, 25)
 DAYS = 30
-MOVE_DAY = 12  # i-move belongs to acme before, to globex from this day on
+MOVE_DAY = 12  # i-move belongs to acme in vpc-1 before, to globex in vpc-2 from this day on
 NEW_DAY = 20  # i-new has cost from this day on
+MOVED = START + timedelta(days=MOVE_DAY)
 
 
 def _row(day: int, resource_id: str, customer: str, cost: Decimal) -> dict[str, Any]:
@@ -53,34 +55,55 @@ def _fleet() -> list[dict[str, Any]]:
     return rows
 
 
+def _ancestry() -> list[AncestryRow]:
+    """i-move's physical path: vpc-1 / subnet-1 before MOVE_DAY, vpc-2 / subnet-2 from then on.
+    i-new and the unresourced cost have no closure rows."""
+    rows = []
+    for day in range(DAYS):
+        vpc, subnet = ("vpc-1", "subnet-1") if day < MOVE_DAY else ("vpc-2", "subnet-2")
+        path = ("account:111111111111", "region:111111111111/eu-west-1", vpc, subnet, "i-move")
+        types = ("account", "region", "ec2:vpc", "ec2:subnet", "ec2:instance")
+        rows += closure_rows([(path, types)], START + timedelta(days=day), "physical", 1)
+    return rows
+
+
+def _load(db: PoloClickHouse, rows: list[dict[str, Any]]) -> None:
+    db.insert_rows("cost_attributed_daily", rows)
+    db.insert_rows("resource_ancestry", _ancestry())
+    refresh_days(db, {row["charge_date"] for row in rows})
+
+
 def _expected(rows: list[dict[str, Any]], compare_start: date) -> dict[tuple, tuple]:
-    """(customer, resource key) -> (cost A, quantity A, rows A, cost B, quantity B, rows B,
-    resource had cost in A anywhere, in B anywhere, resource under several customers), money
+    """(customer, resource key, physical path) -> (cost A, quantity A, rows A, cost B, quantity B,
+    rows B, resource had cost in A anywhere, in B anywhere, resource in several places), money
     and quantities in micro-units."""
     a0 = compare_start - timedelta(days=WEEK_DAYS)
     b1 = compare_start + timedelta(days=WEEK_DAYS)
     sums: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
     anywhere: dict[str, set[int]] = defaultdict(set)
-    owners: dict[str, set[str]] = defaultdict(set)
+    places: dict[str, set[tuple]] = defaultdict(set)
     for row in rows:
         if not a0 <= row["charge_date"] < b1:
             continue
         side = 0 if row["charge_date"] < compare_start else 3
         key = row["resource_id"] or "unresourced:111111111111/eu-west-1/Tax"
-        line = sums[(row["marqo_customer"], key)]
+        path: tuple[str, ...] = ()
+        if key == "i-move":
+            path = ("vpc-1", "subnet-1") if row["charge_date"] < MOVED else ("vpc-2", "subnet-2")
+        line = sums[(row["marqo_customer"], key, path)]
         line[side] += int(row["effective_cost"] * 10**6)
         line[side + 1] += int(row["consumed_quantity"] * 10**6)
         line[side + 2] += 1
         anywhere[key].add(side)
-        owners[key].add(row["marqo_customer"])
+        places[key].add((row["marqo_customer"], path))
     return {
-        (customer, key): (
+        (customer, key, path): (
             *line,
             int(0 in anywhere[key]),
             int(3 in anywhere[key]),
-            int(len(owners[key]) > 1),
+            int(len(places[key]) > 1),
         )
-        for (customer, key), line in sums.items()
+        for (customer, key, path), line in sums.items()
     }
 
 
@@ -88,10 +111,11 @@ def _pairs(db: PoloClickHouse) -> dict[date, dict[tuple, tuple]]:
     found: dict[date, dict[tuple, tuple]] = defaultdict(dict)
     for row in db.query(
         "t",
-        f"SELECT compare_start, marqo_customer, resource_key, cost_a, quantity_a, rows_a, "
-        f"cost_b, quantity_b, rows_b, resource_in_a, resource_in_b, split_resource FROM {TABLE}",
+        f"SELECT compare_start, marqo_customer, resource_key, physical_path, cost_a, quantity_a, "
+        f"rows_a, cost_b, quantity_b, rows_b, resource_in_a, resource_in_b, split_resource "
+        f"FROM {TABLE}",
     ).result_rows:
-        found[row[0]][(row[1], row[2])] = tuple(row[3:])
+        found[row[0]][(row[1], row[2], tuple(row[3]))] = tuple(row[4:])
     return dict(found)
 
 
@@ -99,8 +123,7 @@ def test_each_pair_holds_both_windows_sums_and_where_its_resources_had_cost(
     db: PoloClickHouse,
 ) -> None:
     rows = _fleet()
-    db.insert_rows("cost_attributed_daily", rows)
-    refresh_days(db, {row["charge_date"] for row in rows})
+    _load(db, rows)
     pairs = _pairs(db)
     # Every pair whose windows hold a day: 6 before the first day to 7 after the last.
     first = START - timedelta(days=WEEK_DAYS - 1)
@@ -109,20 +132,20 @@ def test_each_pair_holds_both_windows_sums_and_where_its_resources_had_cost(
         assert lines == _expected(rows, compare_start), compare_start
     # The week i-move changed owner: under acme in A only, under globex in B only, it had cost
     # in both windows (a transfer, not a removal and a creation) and its rows are split.
-    moved = pairs[START + timedelta(days=MOVE_DAY)]
-    assert moved[("acme", "i-move")][2:6] == (WEEK_DAYS, 0, 0, 0)
-    assert moved[("globex", "i-move")][5:] == (WEEK_DAYS, 1, 1, 1)
-    # A week later both windows are after the move: globex alone, nothing split.
-    assert pairs[START + timedelta(days=MOVE_DAY + WEEK_DAYS)][("globex", "i-move")][-1] == 0
+    moved = pairs[MOVED]
+    assert moved[("acme", "i-move", ("vpc-1", "subnet-1"))][2:6] == (WEEK_DAYS, 0, 0, 0)
+    assert moved[("globex", "i-move", ("vpc-2", "subnet-2"))][5:] == (WEEK_DAYS, 1, 1, 1)
+    # A week later both windows are after the move: globex and vpc-2 alone, nothing split.
+    later = pairs[MOVED + timedelta(days=WEEK_DAYS)]
+    assert later[("globex", "i-move", ("vpc-2", "subnet-2"))][-1] == 0
     # The week i-new started: no cost in A anywhere.
-    created = pairs[START + timedelta(days=NEW_DAY)][("acme", "i-new")]
+    created = pairs[START + timedelta(days=NEW_DAY)][("acme", "i-new", ())]
     assert created[2] == 0 and created[5] == WEEK_DAYS and created[6:] == (0, 1, 0)
 
 
 def test_refreshing_twice_changes_nothing_and_a_dropped_day_is_gone(db: PoloClickHouse) -> None:
     rows = _fleet()
-    db.insert_rows("cost_attributed_daily", rows)
-    refresh_days(db, {row["charge_date"] for row in rows})
+    _load(db, rows)
     before = _pairs(db)
     refresh_days(db, [START + timedelta(days=5)])
     assert _pairs(db) == before
@@ -139,8 +162,7 @@ def test_refreshing_twice_changes_nothing_and_a_dropped_day_is_gone(db: PoloClic
 
 def test_migration_backfills_the_same_pairs_as_the_refresh(db: PoloClickHouse) -> None:
     rows = _fleet()
-    db.insert_rows("cost_attributed_daily", rows)
-    refresh_days(db, {row["charge_date"] for row in rows})
+    _load(db, rows)
     refreshed = _pairs(db)
     migration = next(m for m in load_migrations() if m.name == "012_cost_delta_weeks.sql")
     # As on a database whose blocks predate 012, and twice: re-running it counts nothing twice.

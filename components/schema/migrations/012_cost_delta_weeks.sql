@@ -1,6 +1,7 @@
--- 012 cost_delta_weeks: week-over-week pairs, pre-joined from cost_delta_blocks (011), so that
--- delta_nodes at the root answers the API's default comparison (the last 7 days against the 7
--- before) without aggregating every resource's blocks on each request.
+-- 012 cost_delta_weeks: week-over-week pairs, pre-joined from cost_delta_blocks (011) and the
+-- closure table (006), so that delta_nodes answers the API's default comparison (the last 7 days
+-- against the 7 before) at any node without aggregating blocks or joining the closure table per
+-- day on each request.
 --
 -- A row is one compare_start x placement x resource x usage type: the sums of window A =
 -- [compare_start - 7, compare_start) and of window B = [compare_start, compare_start + 7), side
@@ -11,8 +12,10 @@
 -- split_resource: the resource has rows under more than one placement in the pair (it moved),
 -- so a reader must sum its rows into lines; every other row is a whole line on its own.
 --
--- Placement is per day as in 011: a resource that changed owner inside the two windows has a
--- row per owner.
+-- Placement is per day as in 011, and includes the physical path below the region that day
+-- (physical_path: the resource's ancestors in resource_ancestry, top down: VPC, subnet, the
+-- resource it is attached to; physical_types their types; empty without closure rows): a
+-- resource that changed owner or place inside the two windows has a row per place.
 --
 -- Engine: plain MergeTree, one partition per compare_start (about 365 a year, like 007). The
 -- attribution engine (attribution/delta_weeks.py) rewrites the 14 pairs whose windows hold a
@@ -28,6 +31,8 @@ CREATE TABLE IF NOT EXISTS cost_delta_weeks
     marqo_customer LowCardinality(String),
     marqo_cluster  LowCardinality(String),
     marqo_role     LowCardinality(String),
+    physical_path  Array(String),
+    physical_types Array(LowCardinality(String)),
     resource_hash  UInt64,
     usage_hash     UInt64,
     resource_key   String,
@@ -49,35 +54,68 @@ ORDER BY (compare_start, marqo_customer, marqo_cluster, marqo_role, account_id, 
 
 -- Pairs for blocks written before this migration (empty on a new database). The same
 -- statement as attribution/delta_weeks.py's refresh, over every day of the blocks: each one-day
--- block counts in the 14 pairs whose windows hold its day. Emptied first, so that re-running a
--- migration that failed half-way cannot count a pair twice.
+-- block counts in the 14 pairs whose windows hold its day, placed by that day's closure rows.
+-- Emptied first, so that re-running a migration that failed half-way cannot count a pair twice.
 TRUNCATE TABLE cost_delta_weeks;
 
 INSERT INTO cost_delta_weeks
+WITH paths AS (
+    SELECT snapshot_date, cityHash64(descendant_id) AS descendant_hash,
+        arrayReverseSort(x -> x.1, groupUniqArray((depth, ancestor_id, ancestor_type)))
+            AS ancestors,
+        arrayMap(x -> x.2, ancestors) AS physical_path,
+        arrayMap(x -> x.3, ancestors) AS physical_types,
+        cityHash64(physical_path) AS path_hash
+    FROM resource_ancestry
+    WHERE hierarchy = 'physical' AND depth > 0 AND ancestor_type NOT IN ('account', 'region')
+    GROUP BY snapshot_date, descendant_id
+)
 SELECT
-    compare_start,
-    account_id, region, marqo_customer, marqo_cluster, marqo_role, resource_hash, usage_hash,
-    any(resource_key),
-    max(resource_type),
-    sumIf(cost_micro, in_a),
-    sumIf(quantity_micro, in_a),
-    sumIf(cost_rows, in_a) AS rows_a,
-    sumIf(cost_micro, NOT in_a),
-    sumIf(quantity_micro, NOT in_a),
-    sumIf(cost_rows, NOT in_a) AS rows_b,
-    max(rows_a > 0) OVER (PARTITION BY compare_start, resource_hash),
-    max(rows_b > 0) OVER (PARTITION BY compare_start, resource_hash),
-    min((account_id, region, marqo_customer, marqo_cluster, marqo_role))
-        OVER (PARTITION BY compare_start, resource_hash)
-        != max((account_id, region, marqo_customer, marqo_cluster, marqo_role))
-        OVER (PARTITION BY compare_start, resource_hash)
+    compare_start, account_id, region, marqo_customer, marqo_cluster, marqo_role,
+    places.physical_path, places.physical_types,
+    resource_hash, usage_hash, resource_key, resource_type,
+    cost_a, quantity_a, rows_a, cost_b, quantity_b, rows_b, resource_in_a, resource_in_b,
+    split_resource
 FROM
 (
-    SELECT compare_start, block_start < compare_start AS in_a, *
-    FROM cost_delta_blocks
-    ARRAY JOIN arrayMap(i -> addDays(block_start, i), range(-6, 8)) AS compare_start
-    WHERE level = 0
-)
-GROUP BY compare_start, account_id, region, marqo_customer, marqo_cluster, marqo_role,
-         resource_hash, usage_hash
-SETTINGS max_partitions_per_insert_block = 0
+    SELECT
+        compare_start,
+        account_id, region, marqo_customer, marqo_cluster, marqo_role, path_hash,
+        resource_hash, usage_hash,
+        any(resource_key) AS resource_key,
+        max(resource_type) AS resource_type,
+        sumIf(cost_micro, in_a) AS cost_a,
+        sumIf(quantity_micro, in_a) AS quantity_a,
+        sumIf(cost_rows, in_a) AS rows_a,
+        sumIf(cost_micro, NOT in_a) AS cost_b,
+        sumIf(quantity_micro, NOT in_a) AS quantity_b,
+        sumIf(cost_rows, NOT in_a) AS rows_b,
+        max(rows_a > 0) OVER (PARTITION BY compare_start, resource_hash) AS resource_in_a,
+        max(rows_b > 0) OVER (PARTITION BY compare_start, resource_hash) AS resource_in_b,
+        min((account_id, region, marqo_customer, marqo_cluster, marqo_role, path_hash))
+            OVER (PARTITION BY compare_start, resource_hash)
+            != max((account_id, region, marqo_customer, marqo_cluster, marqo_role, path_hash))
+            OVER (PARTITION BY compare_start, resource_hash) AS split_resource
+    FROM
+    (
+        SELECT compare_start, block_start < compare_start AS in_a, *
+        FROM
+        (
+            SELECT b.*, p.path_hash
+            FROM cost_delta_blocks AS b
+            LEFT ANY JOIN paths AS p
+                ON b.block_start = p.snapshot_date AND b.resource_hash = p.descendant_hash
+            WHERE b.level = 0
+        )
+        ARRAY JOIN arrayMap(i -> addDays(block_start, i), range(-6, 8)) AS compare_start
+    )
+    GROUP BY compare_start, account_id, region, marqo_customer, marqo_cluster, marqo_role,
+             path_hash, resource_hash, usage_hash
+) AS lines
+LEFT ANY JOIN
+(
+    SELECT path_hash, any(physical_path) AS physical_path, any(physical_types) AS physical_types
+    FROM paths
+    GROUP BY path_hash
+) AS places ON lines.path_hash = places.path_hash
+SETTINGS max_partitions_per_insert_block = 0, join_use_nulls = 0

@@ -31,7 +31,7 @@ import deltaNodesAccountSql from "./delta_nodes_account.sql";
 import deltaNodesClosureSql from "./delta_nodes_closure.sql";
 import deltaNodesOwnerSql from "./delta_nodes_owner.sql";
 import deltaNodesRootSql from "./delta_nodes_root.sql";
-import deltaNodesRootWeekSql from "./delta_nodes_root_week.sql";
+import deltaNodesWeekSql from "./delta_nodes_week.sql";
 import deltaResourcesSql from "./delta_resources.sql";
 import freshnessSql from "./freshness.sql";
 import hierarchyTreeSql from "./hierarchy_tree.sql";
@@ -140,16 +140,18 @@ function isWeekOverWeek(params: Resolved): boolean {
 }
 
 /**
- * The `delta_nodes` file for a node: the root (from the week-over-week pairs when the windows are
- * two adjacent weeks, else from the blocks), a logical node or an unresourced pseudo-resource
- * (owner columns place it), a physical account, or a physical node at or below a region (the
- * closure table places it). The same rule as `delta_nodes_file` in attribution/queries.py; each
- * file refuses a node or windows of another kind.
+ * The `delta_nodes` file for a request: two adjacent weeks (the default windows) read the
+ * week-over-week pairs at any node; other windows read the blocks, with one file for the root,
+ * a logical node or an unresourced pseudo-resource (owner columns place it), a physical account,
+ * or a physical node at or below a region (the closure table places it). The same rule as
+ * `delta_nodes_file` in attribution/queries.py; each file refuses a node or windows of another
+ * kind.
  */
 export function deltaNodesFile(params: Resolved): string {
   const hierarchy = String(params.hierarchy ?? "");
   const nodeId = String(params.node_id ?? "");
-  if (nodeId === "") return isWeekOverWeek(params) ? "delta_nodes_root_week" : "delta_nodes_root";
+  if (isWeekOverWeek(params)) return "delta_nodes_week";
+  if (nodeId === "") return "delta_nodes_root";
   if (hierarchy === "logical" || nodeId.startsWith("unresourced:")) return "delta_nodes_owner";
   if (nodeId.startsWith("account:")) return "delta_nodes_account";
   return "delta_nodes_closure";
@@ -204,7 +206,7 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
     files: {
       sql: {
         delta_nodes_root: deltaNodesRootSql,
-        delta_nodes_root_week: deltaNodesRootWeekSql,
+        delta_nodes_week: deltaNodesWeekSql,
         delta_nodes_owner: deltaNodesOwnerSql,
         delta_nodes_account: deltaNodesAccountSql,
         delta_nodes_closure: deltaNodesClosureSql,

@@ -1,0 +1,162 @@
+-- delta_nodes for the API's default comparison: two adjacent 7-day windows (base_end =
+-- compare_start, 7 days each), at any node of either hierarchy. One of the five files of the
+-- named query delta_nodes (docs/attribution.md): the API and attribution.queries pick this one
+-- whenever the windows are a week over the week before, and one of the four block files
+-- (delta_nodes_root / _owner / _account / _closure) for any other windows; both give the same rows.
+--
+-- Parameters
+--   base_start    Date    first day of the base window A (inclusive): compare_start - 7
+--   base_end      Date    end of window A (exclusive): compare_start
+--   compare_start Date    first day of the compare window B (inclusive)
+--   compare_end   Date    end of window B (exclusive): compare_start + 7
+--   hierarchy     String  'logical' (customer > cluster > role > resource) or
+--                         'physical' (account > region > VPC > subnet > resource > attached)
+--   node_id       String  the node whose children are returned; '' is the root (customers or
+--                         accounts). A node that has cost of its own (a resource with attached
+--                         resources, a logical leaf) also returns itself as one row.
+-- Other windows fail with "delta_nodes_week answers two adjacent 7-day windows only"; windows of
+-- unequal length fail with "base and compare windows must have the same number of days".
+--
+-- Columns (money Decimal, effective cost; every row: created + removed + usage_effect +
+-- rate_effect + transferred_in + transferred_out = delta = total_b - total_a, exactly)
+--   node_id, node_type, total_a, total_b, delta, created, removed, usage_effect, rate_effect,
+--   transferred_in, transferred_out, resource_count, flagged_resources (continuing resources
+--   whose quantity is unknown, so their change is all usage effect).
+-- Sorted by |delta| descending.
+--
+-- Reads cost_delta_weeks (migration 012): one row per place x resource x usage type with both
+-- windows' sums side by side. The place is the row's owner columns, account, region and
+-- physical path below the region (VPC, subnet, parent resource), so every kind of node is a
+-- filter on the row and every child an expression of it. Whether a resource had cost anywhere
+-- in each window (transferred rather than created / removed) and whether its rows are in more
+-- than one place (split_resource) come precomputed with the row.
+WITH
+    {hierarchy:String} AS h,
+    {node_id:String} AS node,
+    {base_start:Date} AS a0,
+    {base_end:Date} AS a1,
+    {compare_start:Date} AS b0,
+    {compare_end:Date} AS b1,
+    (
+        SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
+             + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
+             + throwIf(dateDiff('day', a0, a1) != dateDiff('day', b0, b1),
+                       'base and compare windows must have the same number of days')
+             + throwIf(a1 != b0 OR dateDiff('day', b0, b1) != 7,
+                       'delta_nodes_week answers two adjacent 7-day windows only')
+    ) AS invalid,
+    -- The kind of node: 0 the root; logical 1 customer, 2 cluster, 3 role, 4 resource (also a
+    -- physical unresourced pseudo-resource); physical 5 account, 6 region, 7 VPC, subnet or
+    -- resource (placed by the physical path).
+    multiIf(node = '', 0,
+            h = 'physical' AND startsWith(node, 'unresourced:'), 4,
+            h = 'physical' AND startsWith(node, 'account:'), 5,
+            h = 'physical' AND startsWith(node, 'region:'), 6,
+            h = 'physical', 7,
+            startsWith(node, 'customer:'), 1,
+            startsWith(node, 'cluster:'), 2,
+            startsWith(node, 'role:'), 3,
+            4) AS kind,
+    substring(node, position(node, ':') + 1) AS rest,
+    splitByChar('/', rest) AS parts,
+    -- A line's rate effect in integer micro-units: (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B),
+    -- rounded half away from zero, exactly as attribution/delta.py does. Only for a line in both
+    -- windows whose price changed: C_B*Q_A != C_A*Q_B, exact in Int128 while quantities fit in
+    -- Int64 (costs always do), and the Int256 division only then.
+    (n, d) -> intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1) AS rounded,
+    (ca, cb, qa, qb, both) -> if(
+        both AND qa > 0 AND qb > 0 AND (ca != cb OR qa != qb)
+            AND (qa > 9223372036854775807 OR qb > 9223372036854775807
+                 OR toInt128(cb) * qa != toInt128(ca) * qb),
+        rounded((toInt256(cb) * qa - toInt256(ca) * qb) * (toInt256(qa) + qb), 2 * toInt256(qa) * qb),
+        toInt256(0)) AS rate,
+    -- The rows under the node, each with its child (the next level down, or the row's resource).
+    pair AS (
+        SELECT
+            multiIf(
+                kind = 0, if(h = 'logical', concat('customer:', marqo_customer), concat('account:', account_id)),
+                kind = 1 AND marqo_cluster != '', concat('cluster:', rest, '/', marqo_cluster),
+                kind = 1 AND marqo_role != '', concat('role:', rest, '//', marqo_role),
+                kind = 2 AND marqo_role != '', concat('role:', rest, '/', marqo_role),
+                kind = 5, concat('region:', rest, '/', region),
+                kind = 6 AND notEmpty(physical_path), physical_path[1],
+                kind = 7 AND resource_key != node AND indexOf(physical_path, node) < length(physical_path),
+                    physical_path[indexOf(physical_path, node) + 1],
+                resource_key) AS child,
+            multiIf(
+                kind = 0, if(h = 'logical', 'customer', 'account'),
+                kind = 1 AND marqo_cluster != '', 'cluster',
+                kind <= 2 AND marqo_role != '', 'role',
+                kind = 5, 'region',
+                kind = 6 AND notEmpty(physical_path), physical_types[1],
+                kind = 7 AND resource_key != node AND indexOf(physical_path, node) < length(physical_path),
+                    physical_types[indexOf(physical_path, node) + 1],
+                resource_type) AS child_type,
+            resource_hash, usage_hash, split_resource, cost_a, cost_b, quantity_a, quantity_b,
+            rows_a > 0 AS line_a, rows_b > 0 AS line_b, resource_in_a, resource_in_b
+        FROM cost_delta_weeks
+        WHERE compare_start = b0
+          AND multiIf(
+                kind = 0, 1,
+                kind = 1, marqo_customer = rest,
+                kind = 2, marqo_cluster != '' AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
+                kind = 3, marqo_role != ''
+                          AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
+                kind = 4, resource_key = node,
+                kind = 5, account_id = rest,
+                kind = 6, account_id = parts[1] AND region = parts[2],
+                resource_key = node OR has(physical_path, node))
+    )
+-- Components: 3 continuing; only in B under the child: 4 transferred in when the resource had
+-- cost in A elsewhere, else 1 created; only in A: 5 transferred out / 2 removed likewise.
+SELECT
+    child AS node_id,
+    any(child_type) AS node_type,
+    toDecimal128(sum(ca), 6) / 1000000 AS total_a,
+    toDecimal128(sum(cb), 6) / 1000000 AS total_b,
+    total_b - total_a AS delta,
+    toDecimal128(sumIf(cb, component = 1), 6) / 1000000 AS created,
+    -toDecimal128(sumIf(ca, component = 2), 6) / 1000000 AS removed,
+    toDecimal128(sumIf(toInt128(cb) - ca, component = 3), 6) / 1000000 - rate_effect AS usage_effect,
+    toDecimal128(sumIf(rate_micro, component = 3), 6) / 1000000 AS rate_effect,
+    toDecimal128(sumIf(cb, component = 4), 6) / 1000000 AS transferred_in,
+    -toDecimal128(sumIf(ca, component = 5), 6) / 1000000 AS transferred_out,
+    count() AS resource_count,
+    toUInt64(sum(flagged)) AS flagged_resources
+FROM
+(
+    SELECT child, child_type, ca, cb, rate_micro, flagged,
+        multiIf(in_a AND in_b, 3, in_b AND had_a, 4, in_b, 1, had_b, 5, 2) AS component
+    FROM
+    (
+        -- Per child x resource. A resource whose rows all share one place (nearly every one)
+        -- has one child, and each of its rows is a whole line (resource x usage type).
+        SELECT any(child) AS child, any(child_type) AS child_type,
+            sum(cost_a) AS ca, sum(cost_b) AS cb, max(line_a) AS in_a, max(line_b) AS in_b,
+            any(resource_in_a) AS had_a, any(resource_in_b) AS had_b,
+            sum(rate(cost_a, cost_b, quantity_a, quantity_b, line_a AND line_b)) AS rate_micro,
+            max(line_a AND line_b AND (quantity_a <= 0 OR quantity_b <= 0)) AS flagged
+        FROM pair
+        WHERE NOT split_resource
+        GROUP BY resource_hash
+        UNION ALL
+        -- A resource that moved (split_resource): its rows are summed into lines per child
+        -- first, since a move that stays under one child splits a line over two places.
+        SELECT child, any(child_type), sum(c_a), sum(c_b), max(l_a), max(l_b), any(had_a), any(had_b),
+            sum(rate(c_a, c_b, q_a, q_b, l_a AND l_b)), max(l_a AND l_b AND (q_a <= 0 OR q_b <= 0))
+        FROM
+        (
+            SELECT child, resource_hash, any(child_type) AS child_type,
+                sum(cost_a) AS c_a, sum(cost_b) AS c_b, sum(quantity_a) AS q_a, sum(quantity_b) AS q_b,
+                max(line_a) AS l_a, max(line_b) AS l_b,
+                any(resource_in_a) AS had_a, any(resource_in_b) AS had_b
+            FROM pair
+            WHERE split_resource
+            GROUP BY child, resource_hash, usage_hash
+        )
+        GROUP BY child, resource_hash
+    )
+)
+WHERE invalid = 0
+GROUP BY child
+ORDER BY abs(delta) DESC, node_id
