@@ -231,18 +231,26 @@ def test_two_adjacent_weeks_match_the_reference_at_every_node(
     load_fleet(db, weeks, hierarchy)
     for node in all_nodes(weeks):
         picked = query_file("delta_nodes", params(node, hierarchy, WEEK_BASE, WEEK_COMPARE))
-        assert picked == "delta_nodes_week"
+        assert picked == ("delta_nodes_root_week" if node == "" else "delta_nodes_week")
     check_against_reference(db, weeks, hierarchy, WEEK_BASE, WEEK_COMPARE)
 
 
-def test_the_week_over_week_file_refuses_other_windows(db: PoloClickHouse) -> None:
-    week_file = load_query("delta_nodes_week")
-    for node, hierarchy in (("", "logical"), ("customer:acme", "logical"), ("vpc-1", "physical")):
+def test_the_week_over_week_files_refuse_other_windows_and_nodes(db: PoloClickHouse) -> None:
+    root_file, week_file = load_query("delta_nodes_root_week"), load_query("delta_nodes_week")
+    for sql, node, hierarchy in (
+        (root_file, "", "logical"),
+        (week_file, "customer:acme", "logical"),
+        (week_file, "vpc-1", "physical"),
+    ):
         with pytest.raises(ClickHouseQueryError, match="two adjacent 7-day windows only"):
-            db.query("t", week_file, params(node, hierarchy))
+            db.query("t", sql, params(node, hierarchy))
     overlapping = Window(start=WEEK_BASE.start + timedelta(days=1), end=WEEK_COMPARE.end)
     with pytest.raises(ClickHouseQueryError, match="same number of days"):
-        db.query("t", week_file, params("", "logical", overlapping, WEEK_COMPARE))
+        db.query("t", week_file, params("vpc-1", "physical", overlapping, WEEK_COMPARE))
+    with pytest.raises(ClickHouseQueryError, match="answers the root"):
+        db.query("t", root_file, params("customer:acme", "logical", WEEK_BASE, WEEK_COMPARE))
+    with pytest.raises(ClickHouseQueryError, match="below the root only"):
+        db.query("t", week_file, params("", "logical", WEEK_BASE, WEEK_COMPARE))
 
 
 def test_windows_of_unequal_length_are_rejected_by_the_sql(db: PoloClickHouse) -> None:

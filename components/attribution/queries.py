@@ -6,12 +6,12 @@ never formatted into the SQL. Before anything is sent, the given parameters must
 placeholders exactly: a missing or unknown parameter is a `QueryParameterError` naming it.
 
 A named query may be answered by several files that declare the same placeholders and return the
-same columns: `delta_nodes` has one for two adjacent weeks at any node and, for other windows,
-one per kind of node (root, owner, account, closure), picked from `hierarchy`, `node_id` and the
-windows exactly as the API Worker picks them (`src/queries/registry.ts`), so that ClickHouse
-parses and analyses only the SQL the request needs. Full-line comments (the files'
-documentation headers) are removed before the text is sent: the driver and the server would
-otherwise tokenise them on every call.
+same columns: `delta_nodes` has two for two adjacent weeks (the root, any other node) and, for
+other windows, one per kind of node (root, owner, account, closure), picked from `hierarchy`,
+`node_id` and the windows exactly as the API Worker picks them (`src/queries/registry.ts`), so
+that ClickHouse parses and analyses only the SQL the request needs. Full-line comments (the
+files' documentation headers) are removed before the text is sent: the driver and the server
+would otherwise tokenise them on every call.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ QUERY_NAMES: tuple[str, ...] = (
 QUERY_FILES: dict[str, tuple[str, ...]] = {
     "delta_nodes": (
         "delta_nodes_root",
+        "delta_nodes_root_week",
         "delta_nodes_week",
         "delta_nodes_owner",
         "delta_nodes_account",
@@ -88,15 +89,15 @@ def _is_week_over_week(parameters: Mapping[str, Any]) -> bool:
 def delta_nodes_file(parameters: Mapping[str, Any]) -> str:
     """The `delta_nodes` file for a node: the same rule as `deltaNodesFile` in registry.ts.
 
-    Two adjacent weeks (the API's default windows) read the week-over-week pairs at any node;
-    other windows read the blocks, with one file per kind of node. Each file refuses a node or
-    windows of another kind, so a disagreement fails loudly. An unknown hierarchy goes anywhere:
-    every file rejects it with the same message.
+    Two adjacent weeks (the API's default windows) read the week-over-week pairs, with one file
+    for the root and one below it; other windows read the blocks, with one file per kind of
+    node. Each file refuses a node or windows of another kind, so a disagreement fails loudly.
+    An unknown hierarchy goes anywhere: every file rejects it with the same message.
     """
     hierarchy = str(parameters.get("hierarchy", ""))
     node_id = str(parameters.get("node_id", ""))
     if _is_week_over_week(parameters):
-        return "delta_nodes_week"
+        return "delta_nodes_root_week" if node_id == "" else "delta_nodes_week"
     if node_id == "":
         return "delta_nodes_root"
     if hierarchy == "logical" or node_id.startswith("unresourced:"):

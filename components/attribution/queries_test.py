@@ -114,10 +114,10 @@ DAYS_3 = {
 @pytest.mark.parametrize(
     ("hierarchy", "node_id", "windows", "file"),
     [
-        ("logical", "", WEEK, "delta_nodes_week"),
-        ("physical", "", WEEK, "delta_nodes_week"),
-        ("spatial", "", WEEK, "delta_nodes_week"),
-        ("logical", "", {k: v.isoformat() for k, v in WEEK.items()}, "delta_nodes_week"),
+        ("logical", "", WEEK, "delta_nodes_root_week"),
+        ("physical", "", WEEK, "delta_nodes_root_week"),
+        ("spatial", "", WEEK, "delta_nodes_root_week"),
+        ("logical", "", {k: v.isoformat() for k, v in WEEK.items()}, "delta_nodes_root_week"),
         ("logical", "customer:acme", WEEK, "delta_nodes_week"),
         ("physical", "account:123456789012", WEEK, "delta_nodes_week"),
         ("physical", "vpc-1", WEEK, "delta_nodes_week"),

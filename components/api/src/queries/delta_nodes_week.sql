@@ -1,8 +1,9 @@
 -- delta_nodes for the API's default comparison: two adjacent 7-day windows (base_end =
--- compare_start, 7 days each), at any node of either hierarchy. One of the five files of the
--- named query delta_nodes (docs/attribution.md): the API and attribution.queries pick this one
--- whenever the windows are a week over the week before, and one of the four block files
--- (delta_nodes_root / _owner / _account / _closure) for any other windows; both give the same rows.
+-- compare_start, 7 days each), at any node below the root of either hierarchy. One of the six
+-- files of the named query delta_nodes (docs/attribution.md): the API and attribution.queries
+-- pick this one whenever the windows are a week over the week before and the node is not the
+-- root (delta_nodes_root_week), and one of the four block files (delta_nodes_owner / _account /
+-- _closure) for any other windows; both give the same rows.
 --
 -- Parameters
 --   base_start    Date    first day of the base window A (inclusive): compare_start - 7
@@ -11,9 +12,9 @@
 --   compare_end   Date    end of window B (exclusive): compare_start + 7
 --   hierarchy     String  'logical' (customer > cluster > role > resource) or
 --                         'physical' (account > region > VPC > subnet > resource > attached)
---   node_id       String  the node whose children are returned; '' is the root (customers or
---                         accounts). A node that has cost of its own (a resource with attached
---                         resources, a logical leaf) also returns itself as one row.
+--   node_id       String  the node whose children are returned (not ''). A node that has cost
+--                         of its own (a resource with attached resources, a logical leaf) also
+--                         returns itself as one row.
 -- Other windows fail with "delta_nodes_week answers two adjacent 7-day windows only"; windows of
 -- unequal length fail with "base and compare windows must have the same number of days".
 --
@@ -44,12 +45,12 @@ WITH
                        'base and compare windows must have the same number of days')
              + throwIf(a1 != b0 OR dateDiff('day', b0, b1) != 7,
                        'delta_nodes_week answers two adjacent 7-day windows only')
+             + throwIf(node = '', 'delta_nodes_week answers a node below the root only')
     ) AS invalid,
-    -- The kind of node: 0 the root; logical 1 customer, 2 cluster, 3 role, 4 resource (also a
-    -- physical unresourced pseudo-resource); physical 5 account, 6 region, 7 VPC, subnet or
-    -- resource (placed by the physical path).
-    multiIf(node = '', 0,
-            h = 'physical' AND startsWith(node, 'unresourced:'), 4,
+    -- The kind of node: logical 1 customer, 2 cluster, 3 role, 4 resource (also a physical
+    -- unresourced pseudo-resource); physical 5 account, 6 region, 7 VPC, subnet or resource
+    -- (placed by the physical path).
+    multiIf(h = 'physical' AND startsWith(node, 'unresourced:'), 4,
             h = 'physical' AND startsWith(node, 'account:'), 5,
             h = 'physical' AND startsWith(node, 'region:'), 6,
             h = 'physical', 7,
@@ -74,7 +75,6 @@ WITH
     pair AS (
         SELECT
             multiIf(
-                kind = 0, if(h = 'logical', concat('customer:', marqo_customer), concat('account:', account_id)),
                 kind = 1 AND marqo_cluster != '', concat('cluster:', rest, '/', marqo_cluster),
                 kind = 1 AND marqo_role != '', concat('role:', rest, '//', marqo_role),
                 kind = 2 AND marqo_role != '', concat('role:', rest, '/', marqo_role),
@@ -84,7 +84,6 @@ WITH
                     physical_path[indexOf(physical_path, node) + 1],
                 resource_key) AS child,
             multiIf(
-                kind = 0, if(h = 'logical', 'customer', 'account'),
                 kind = 1 AND marqo_cluster != '', 'cluster',
                 kind <= 2 AND marqo_role != '', 'role',
                 kind = 5, 'region',
@@ -97,7 +96,6 @@ WITH
         FROM cost_delta_weeks
         WHERE compare_start = b0
           AND multiIf(
-                kind = 0, 1,
                 kind = 1, marqo_customer = rest,
                 kind = 2, marqo_cluster != '' AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
                 kind = 3, marqo_role != ''

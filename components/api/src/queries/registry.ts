@@ -31,6 +31,7 @@ import deltaNodesAccountSql from "./delta_nodes_account.sql";
 import deltaNodesClosureSql from "./delta_nodes_closure.sql";
 import deltaNodesOwnerSql from "./delta_nodes_owner.sql";
 import deltaNodesRootSql from "./delta_nodes_root.sql";
+import deltaNodesRootWeekSql from "./delta_nodes_root_week.sql";
 import deltaNodesWeekSql from "./delta_nodes_week.sql";
 import deltaResourcesSql from "./delta_resources.sql";
 import freshnessSql from "./freshness.sql";
@@ -141,7 +142,8 @@ function isWeekOverWeek(params: Resolved): boolean {
 
 /**
  * The `delta_nodes` file for a request: two adjacent weeks (the default windows) read the
- * week-over-week pairs at any node; other windows read the blocks, with one file for the root,
+ * week-over-week pairs, with one file for the root and one below it; other windows read the
+ * blocks, with one file for the root,
  * a logical node or an unresourced pseudo-resource (owner columns place it), a physical account,
  * or a physical node at or below a region (the closure table places it). The same rule as
  * `delta_nodes_file` in attribution/queries.py; each file refuses a node or windows of another
@@ -150,7 +152,7 @@ function isWeekOverWeek(params: Resolved): boolean {
 export function deltaNodesFile(params: Resolved): string {
   const hierarchy = String(params.hierarchy ?? "");
   const nodeId = String(params.node_id ?? "");
-  if (isWeekOverWeek(params)) return "delta_nodes_week";
+  if (isWeekOverWeek(params)) return nodeId === "" ? "delta_nodes_root_week" : "delta_nodes_week";
   if (nodeId === "") return "delta_nodes_root";
   if (hierarchy === "logical" || nodeId.startsWith("unresourced:")) return "delta_nodes_owner";
   if (nodeId.startsWith("account:")) return "delta_nodes_account";
@@ -206,6 +208,7 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
     files: {
       sql: {
         delta_nodes_root: deltaNodesRootSql,
+        delta_nodes_root_week: deltaNodesRootWeekSql,
         delta_nodes_week: deltaNodesWeekSql,
         delta_nodes_owner: deltaNodesOwnerSql,
         delta_nodes_account: deltaNodesAccountSql,

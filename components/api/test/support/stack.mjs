@@ -202,7 +202,7 @@ export function namedQuery(name, params = {}) {
       params.base_end === params.compare_start &&
       daysApart(params.base_start, params.base_end) === 7 &&
       daysApart(params.compare_start, params.compare_end) === 7;
-    if (week) file = "delta_nodes_week";
+    if (week) file = node === "" ? "delta_nodes_root_week" : "delta_nodes_week";
     else if (node === "") file = "delta_nodes_root";
     else if (hierarchy === "logical" || node.startsWith("unresourced:")) file = "delta_nodes_owner";
     else if (node.startsWith("account:")) file = "delta_nodes_account";

@@ -57,8 +57,8 @@ describe("query registry", () => {
   const week = { base_start: "2026-03-01", base_end: "2026-03-08", compare_start: "2026-03-08", compare_end: "2026-03-15" };
   const days3 = { base_start: "2026-03-05", base_end: "2026-03-08", compare_start: "2026-03-08", compare_end: "2026-03-11" };
   it.each([
-    ["logical", "", week, "delta_nodes_week"],
-    ["physical", "", week, "delta_nodes_week"],
+    ["logical", "", week, "delta_nodes_root_week"],
+    ["physical", "", week, "delta_nodes_root_week"],
     ["logical", "customer:acme", week, "delta_nodes_week"],
     ["physical", "account:123456789012", week, "delta_nodes_week"],
     ["physical", "vpc-1", week, "delta_nodes_week"],

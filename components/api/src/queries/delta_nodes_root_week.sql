@@ -1,0 +1,117 @@
+-- delta_nodes at the root (node_id = '') for the API's default comparison: two adjacent 7-day
+-- windows (base_end = compare_start, 7 days each). One of the six files of the named query
+-- delta_nodes (docs/attribution.md): the API and attribution.queries pick this one for the root
+-- when the windows are a week over the week before (delta_nodes_week below the root), and
+-- delta_nodes_root for any other windows; both answer with the same rows. The root has a file of
+-- its own because it reads every row of the pair: choosing the child per row the way
+-- delta_nodes_week does would cost it ~30 ms.
+--
+-- Parameters
+--   base_start    Date    first day of the base window A (inclusive): compare_start - 7
+--   base_end      Date    end of window A (exclusive): compare_start
+--   compare_start Date    first day of the compare window B (inclusive)
+--   compare_end   Date    end of window B (exclusive): compare_start + 7
+--   hierarchy     String  'logical' (customer > cluster > role > resource) or
+--                         'physical' (account > region > VPC > subnet > resource > attached)
+--   node_id       String  '' (the root: customers or accounts)
+-- Other windows fail with "delta_nodes_root_week answers two adjacent 7-day windows only"; windows
+-- of unequal length fail with "base and compare windows must have the same number of days".
+--
+-- Columns (money Decimal, effective cost; every row: created + removed + usage_effect +
+-- rate_effect + transferred_in + transferred_out = delta = total_b - total_a, exactly)
+--   node_id, node_type, total_a, total_b, delta, created, removed, usage_effect, rate_effect,
+--   transferred_in, transferred_out, resource_count, flagged_resources (continuing resources
+--   whose quantity is unknown, so their change is all usage effect).
+-- Sorted by |delta| descending.
+--
+-- Reads cost_delta_weeks (migration 012): one row per placement x resource x usage type with
+-- both windows' sums side by side, whether the resource had cost anywhere in each window, and
+-- whether the resource has rows under more than one placement (split_resource).
+-- At the root every row is under the node: the child is the row's customer or account, and "cost
+-- elsewhere" (transferred rather than created / removed) is the row's resource_in_a / _in_b.
+WITH
+    {hierarchy:String} AS h,
+    {base_start:Date} AS a0,
+    {base_end:Date} AS a1,
+    {compare_start:Date} AS b0,
+    {compare_end:Date} AS b1,
+    (
+        SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
+             + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
+             + throwIf(dateDiff('day', a0, a1) != dateDiff('day', b0, b1),
+                       'base and compare windows must have the same number of days')
+             + throwIf(a1 != b0 OR dateDiff('day', b0, b1) != 7,
+                       'delta_nodes_root_week answers two adjacent 7-day windows only')
+             + throwIf({node_id:String} != '', 'delta_nodes_root_week answers the root (node_id = \'\') only')
+    ) AS invalid,
+    -- A line's rate effect in integer micro-units: (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B),
+    -- rounded half away from zero, exactly as attribution/delta.py does. Only for a line in both
+    -- windows whose price changed: C_B*Q_A != C_A*Q_B, exact in Int128 while quantities fit in
+    -- Int64 (costs always do), and the Int256 division only then.
+    (n, d) -> intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1) AS rounded,
+    (ca, cb, qa, qb, both) -> if(
+        both AND qa > 0 AND qb > 0 AND (ca != cb OR qa != qb)
+            AND (qa > 9223372036854775807 OR qb > 9223372036854775807
+                 OR toInt128(cb) * qa != toInt128(ca) * qb),
+        rounded((toInt256(cb) * qa - toInt256(ca) * qb) * (toInt256(qa) + qb), 2 * toInt256(qa) * qb),
+        toInt256(0)) AS rate,
+    pair AS (
+        SELECT if(h = 'logical', marqo_customer, account_id) AS child, resource_hash, usage_hash,
+            split_resource, cost_a, cost_b, quantity_a, quantity_b,
+            rows_a > 0 AS line_a, rows_b > 0 AS line_b, resource_in_a, resource_in_b
+        FROM cost_delta_weeks
+        WHERE compare_start = b0
+    )
+-- Components: 3 continuing; only in B under the child: 4 transferred in when the resource had
+-- cost in A elsewhere, else 1 created; only in A: 5 transferred out / 2 removed likewise.
+SELECT
+    concat(if(h = 'logical', 'customer:', 'account:'), child) AS node_id,
+    if(h = 'logical', 'customer', 'account') AS node_type,
+    toDecimal128(sum(ca), 6) / 1000000 AS total_a,
+    toDecimal128(sum(cb), 6) / 1000000 AS total_b,
+    total_b - total_a AS delta,
+    toDecimal128(sumIf(cb, component = 1), 6) / 1000000 AS created,
+    -toDecimal128(sumIf(ca, component = 2), 6) / 1000000 AS removed,
+    toDecimal128(sumIf(toInt128(cb) - ca, component = 3), 6) / 1000000 - rate_effect AS usage_effect,
+    toDecimal128(sumIf(rate_micro, component = 3), 6) / 1000000 AS rate_effect,
+    toDecimal128(sumIf(cb, component = 4), 6) / 1000000 AS transferred_in,
+    -toDecimal128(sumIf(ca, component = 5), 6) / 1000000 AS transferred_out,
+    count() AS resource_count,
+    toUInt64(sum(flagged)) AS flagged_resources
+FROM
+(
+    SELECT child, ca, cb, rate_micro, flagged,
+        multiIf(in_a AND in_b, 3, in_b AND had_a, 4, in_b, 1, had_b, 5, 2) AS component
+    FROM
+    (
+        -- Per child x resource. A resource whose rows all share one place (nearly every one)
+        -- has one child, and each of its rows is a whole line (resource x usage type).
+        SELECT any(child) AS child,
+            sum(cost_a) AS ca, sum(cost_b) AS cb, max(line_a) AS in_a, max(line_b) AS in_b,
+            any(resource_in_a) AS had_a, any(resource_in_b) AS had_b,
+            sum(rate(cost_a, cost_b, quantity_a, quantity_b, line_a AND line_b)) AS rate_micro,
+            max(line_a AND line_b AND (quantity_a <= 0 OR quantity_b <= 0)) AS flagged
+        FROM pair
+        WHERE NOT split_resource
+        GROUP BY resource_hash
+        UNION ALL
+        -- A resource that moved between places (split_resource): its rows are summed into
+        -- lines per child first, since a move inside one customer (account) splits a line.
+        SELECT child, sum(c_a), sum(c_b), max(l_a), max(l_b), any(had_a), any(had_b),
+            sum(rate(c_a, c_b, q_a, q_b, l_a AND l_b)), max(l_a AND l_b AND (q_a <= 0 OR q_b <= 0))
+        FROM
+        (
+            SELECT child, resource_hash,
+                sum(cost_a) AS c_a, sum(cost_b) AS c_b, sum(quantity_a) AS q_a, sum(quantity_b) AS q_b,
+                max(line_a) AS l_a, max(line_b) AS l_b,
+                any(resource_in_a) AS had_a, any(resource_in_b) AS had_b
+            FROM pair
+            WHERE split_resource
+            GROUP BY child, resource_hash, usage_hash
+        )
+        GROUP BY child, resource_hash
+    )
+)
+WHERE invalid = 0
+GROUP BY child
+ORDER BY abs(delta) DESC, node_id
