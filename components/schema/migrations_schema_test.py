@@ -135,6 +135,7 @@ def test_engines_ordering_keys_partitions_and_ttls(db: PoloClickHouse) -> None:
         ("cost_by_owner_daily_mv", "MaterializedView"),
         ("resource_latest", "View"),
         ("data_freshness", "View"),
+        ("cost_delta_weeks_source", "View"),
     }
 
 
