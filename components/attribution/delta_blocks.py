@@ -75,8 +75,8 @@ def span_start(day: date) -> date:
 def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
     """Recompute the blocks of every span that contains one of `days` from cost_attributed_daily,
     then the week-over-week pairs that hold one of `days` from the blocks (delta_weeks)."""
-    days = set(days)
-    for start in sorted({span_start(day) for day in days}):
+    wanted = set(days)
+    for start in sorted({span_start(day) for day in wanted}):
         partition = (start - _EPOCH).days // SPAN_DAYS
         db.command(
             "delta_blocks.drop_span",
@@ -88,4 +88,4 @@ def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
             _REFRESH_SQL,
             {"start": start, "end": start + timedelta(days=SPAN_DAYS)},
         )
-    delta_weeks.refresh_days(db, days)
+    delta_weeks.refresh_days(db, wanted)

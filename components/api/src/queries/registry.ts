@@ -129,7 +129,7 @@ function daysOf(start: string, endDate: string): number {
 }
 
 /** Windows of the API's default comparison: a week against the week right before it. */
-export const WEEK_DAYS = 7;
+const WEEK_DAYS = 7;
 
 function isWeekOverWeek(params: Resolved): boolean {
   const day = (name: string): string => String(params[name] ?? "");
@@ -143,11 +143,10 @@ function isWeekOverWeek(params: Resolved): boolean {
 /**
  * The `delta_nodes` file for a request: two adjacent weeks (the default windows) read the
  * week-over-week pairs, with one file for the root and one below it; other windows read the
- * blocks, with one file for the root,
- * a logical node or an unresourced pseudo-resource (owner columns place it), a physical account,
- * or a physical node at or below a region (the closure table places it). The same rule as
- * `delta_nodes_file` in attribution/queries.py; each file refuses a node or windows of another
- * kind.
+ * blocks, with one file for the root, a logical node or an unresourced pseudo-resource (owner
+ * columns place it), a physical account, or a physical node at or below a region (the closure
+ * table places it). The same rule as `delta_nodes_file` in attribution/queries.py; each file
+ * refuses a node or windows of another kind.
  */
 export function deltaNodesFile(params: Resolved): string {
   const hierarchy = String(params.hierarchy ?? "");
