@@ -85,6 +85,8 @@ CODES: dict[str, int] = {
     "NOT_IMPLEMENTED": 48,
     "STD_EXCEPTION": 1001,
     "ABORTED": 236,
+    "QUERY_IS_TOO_LARGE": 229,
+    "UNKNOWN_CODEC": 432,
 }
 
 _CODE_RE = re.compile(r"Code: (\d+)\.")
