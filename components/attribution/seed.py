@@ -922,6 +922,22 @@ def _check_empty(db: PoloClickHouse, replace: bool) -> None:
             db.command("seed.truncate", "TRUNCATE TABLE {t:Identifier}", {"t": table})
 
 
+def _verify_written(db: PoloClickHouse, table: str, written: int) -> None:
+    """The table (empty before the seed) holds exactly the rows just sent, or the seed stops.
+
+    A write path can acknowledge an insert and keep only part of it (an endpoint that decoded
+    one compressed frame of many did); the seed is the demo everyone looks at, so it checks.
+    """
+    held = db.query(
+        "seed.verify", "SELECT count() FROM {t:Identifier}", {"t": table}
+    ).result_rows[0][0]
+    if held != written:
+        raise SeedError(
+            f"{table}: the seed wrote {written} rows but the table holds {held}: "
+            "rows were lost between the client and ClickHouse"
+        )
+
+
 Progress = Callable[[str, int, float], None]
 
 
@@ -943,6 +959,7 @@ def seed(
     def write(table: str, items: Sequence[Any]) -> None:
         started = time.perf_counter()
         rows[table] = db.insert_rows(table, items, batch_size=20_000)
+        _verify_written(db, table, rows[table])
         report(table, rows[table], time.perf_counter() - started)
 
     write("resource_events", resource_events(org, TagResolver()))
