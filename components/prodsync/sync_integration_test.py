@@ -203,3 +203,43 @@ def test_cli_end_to_end(
     out = capsys.readouterr().out
     assert "6 chunks copied" in out
     assert "MB/s" in out
+
+
+def test_a_day_of_many_blocks_is_copied_whole(
+    production: Endpoint, local_url: str, today: date, tmp_path: Path
+) -> None:
+    # One table-day of 120 000 rows streams as many Native blocks, each compressed on its own:
+    # every row arrives, and the fingerprints (count and hashes) agree.
+    database = f"polo_big_{uuid.uuid4().hex[:8]}"
+    migrate(f"{production.url}/{database}", database)
+    source = clickhouse_connect.get_client(
+        host="127.0.0.1", port=production.port, database=database
+    )
+    source.command(
+        "INSERT INTO cost_daily (charge_period_start, account_id, service_name, usage_type, "
+        "resource_id, billed_cost, effective_cost, consumed_quantity) "
+        "SELECT {day:Date}, '123456789012', 'Amazon Elastic Compute Cloud - Compute', "
+        "concat('BoxUsage:', toString(number % 50)), concat('i-', hex(number)), "
+        "toDecimal128(number % 997, 6) / 100, toDecimal128(number % 997, 6) / 100, 24 "
+        "FROM numbers(120000)",
+        parameters={"day": today},
+    )
+    spec = next(s for s in DEFAULT_TABLES if s.name == "cost_daily")
+    source_url = f"{production.url}/{database}"
+    store = CheckpointStore(
+        tmp_path / "cp.json", run_key(source_url, local_url, [spec.name], today, today)
+    )
+    reader = connect_source(source_url)
+    writer = open_destination(local_url, force=False)
+    try:
+        report = sync(reader, writer, [spec], today, today + timedelta(days=1), store)
+    finally:
+        reader.close()
+        writer.close()
+    _, local = clients(production, local_url)
+    window = (today, today + timedelta(days=1))
+
+    assert report.count("copied") == 1
+    assert window_state(local, spec, *window)[0] == 120_000
+    assert window_state(local, spec, *window) == window_state(source, spec, *window)
+    source.command(f"DROP DATABASE {database} SYNC")

@@ -10,6 +10,9 @@ Every Polo component reaches ClickHouse through `connect()`: embedded chDB on di
 - inserts are sent in batches of `DEFAULT_BATCH_SIZE` rows, values untouched (Decimal stays
   Decimal end to end); validated models can stream in as JSON rows (`insert_models`), the
   next batch being built while the previous one is written;
+- every insert batch is checked end to end: the server's own count of written rows (its
+  `X-ClickHouse-Summary`) must reach the rows sent, or the insert is an error, never a silent
+  loss (an endpoint once acknowledged a compressed insert and kept its first block);
 - datetimes come back timezone-aware in UTC (`tz_mode="aware"`), as Polo sends them;
 - errors are `ClickHouseError`s with a one-line message, not a stack of driver internals (the
   driver exception is kept as `__cause__` for debugging).
@@ -33,6 +36,7 @@ import clickhouse_connect
 from clickhouse_connect.driver import exceptions as driver_errors
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.query import QueryResult
+from clickhouse_connect.driver.summary import QuerySummary
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from tenacity import (
     Retrying,
@@ -367,7 +371,10 @@ class PoloClickHouse:
         inserted = 0
         for batch in _batches(values, batch_size):
             try:
-                self._run(name, lambda b=batch: self.client.insert(table, b, column_names=columns))
+                summary = self._run(
+                    name, lambda b=batch: self.client.insert(table, b, column_names=columns)
+                )
+                _check_written(name, summary, len(batch))
             except ClickHouseError as error:
                 if not inserted:
                     raise
@@ -419,14 +426,14 @@ class PoloClickHouse:
                 if pending is not None:
                     inserted += self._written(name, *pending, inserted)
                 names = list(model.model_fields)
-                write = sender.submit(self._send_rows, name, table, names, body)
+                write = sender.submit(self._send_rows, name, table, names, body, len(batch))
                 pending = (write, len(batch))
             if pending is not None:
                 inserted += self._written(name, *pending, inserted)
         return inserted
 
-    def _send_rows(self, name: str, table: str, names: list[str], body: bytes) -> None:
-        self._run(
+    def _send_rows(self, name: str, table: str, names: list[str], body: bytes, rows: int) -> None:
+        summary = self._run(
             name,
             lambda: self.client.raw_insert(
                 table,
@@ -436,6 +443,7 @@ class PoloClickHouse:
                 fmt=json_rows.INSERT_FORMAT,
             ),
         )
+        _check_written(name, summary, rows)
 
     @staticmethod
     def _written(name: str, write: Future[None], rows: int, inserted: int) -> int:
@@ -456,6 +464,22 @@ class PoloClickHouse:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _check_written(name: str, summary: QuerySummary, sent: int) -> None:
+    """Raise when the server says it wrote fewer rows than one batch sent.
+
+    Rows written by materialized views count too, so the check is "at least", which still
+    catches any loss on a table without views. A server that sends no summary is not checked.
+    """
+    if "written_rows" not in summary.summary:
+        return
+    if summary.written_rows < sent:
+        raise ClickHouseQueryError(
+            name,
+            f"sent {sent} rows but the server wrote {summary.written_rows}: rows were lost "
+            "on the way",
+        )
 
 
 def _after_earlier_batches(name: str, error: ClickHouseError, inserted: int) -> ClickHouseError:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from clickhouse_connect.driver import exceptions as driver_errors
+from clickhouse_connect.driver.summary import QuerySummary
 from pydantic import BaseModel, ValidationError
 
 from collectors.common.clickhouse_client import (
@@ -156,10 +157,12 @@ class TestTransientClassification:
 class FlakyClient:
     """Fails with the given driver errors, in order, then answers."""
 
-    def __init__(self, *failures: Exception) -> None:
+    def __init__(self, *failures: Exception, keeps: int | None = None) -> None:
         self.failures = list(failures)
         self.calls = 0
         self.inserted: list[list[list[Any]]] = []
+        # How many rows of each insert the "server" reports written (default: all of them).
+        self.keeps = keeps
 
     def _next(self) -> None:
         self.calls += 1
@@ -170,14 +173,40 @@ class FlakyClient:
         self._next()
         return 1
 
-    def insert(self, table: str, data: list[list[Any]], column_names: list[str]) -> None:
+    def insert(self, table: str, data: list[list[Any]], column_names: list[str]) -> QuerySummary:
         self._next()
         self.inserted.append(data)
+        written = len(data) if self.keeps is None else min(self.keeps, len(data))
+        return QuerySummary({"written_rows": str(written)})
 
 
 def polo(client: FlakyClient, attempts: int = 3) -> PoloClickHouse:
     settings = ClickHouseSettings(url="http://h:8123", retry_attempts=attempts)
     return PoloClickHouse(client, settings)  # type: ignore[arg-type]
+
+
+def test_a_batch_the_server_only_partly_wrote_is_an_error_naming_the_loss() -> None:
+    # The server's summary is the only witness of a loss between client and table; a real
+    # endpoint that lost rows is fixed, so the summary is the one thing faked here.
+    client = FlakyClient(keeps=3)
+    rows = [{"id": n} for n in range(8)]
+    with pytest.raises(ClickHouseQueryError) as caught:
+        polo(client).insert_rows("t", rows, batch_size=4)
+    assert str(caught.value) == (
+        "insert:t: sent 4 rows but the server wrote 3: rows were lost on the way"
+    )
+
+
+def test_a_later_partial_batch_says_what_earlier_batches_inserted() -> None:
+    class LosesSecondBatch(FlakyClient):
+        def insert(
+            self, table: str, data: list[list[Any]], column_names: list[str]
+        ) -> QuerySummary:
+            summary = super().insert(table, data, column_names)
+            return QuerySummary({"written_rows": "0"}) if len(self.inserted) == 2 else summary
+
+    with pytest.raises(ClickHouseQueryError, match="4 rows were inserted before this batch"):
+        polo(LosesSecondBatch()).insert_rows("t", [{"id": n} for n in range(8)], batch_size=4)
 
 
 def test_transient_failures_are_retried_until_success() -> None:
