@@ -14,7 +14,8 @@ export default defineWorkersConfig({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           bindings: {
-            POLO_ENV: "test",
+            // The dev bypass is honoured only here and only for loopback hosts (test/unit/helpers.ts).
+            POLO_ENV: "development",
             CLICKHOUSE_URL: "http://clickhouse.test:8123",
             ACCESS_TEAM_DOMAIN: "polo-test",
             ACCESS_AUD: "polo-test-aud",

@@ -59,22 +59,35 @@ export function clearKeySetCache(): void {
 }
 
 export function bypassRequested(env: AuthEnv): boolean {
-  return env.POLO_AUTH_DEV_BYPASS === "1";
+  return (env.POLO_AUTH_DEV_BYPASS ?? "").trim() === "1";
 }
 
+/** The only environment name the bypass is allowed in (compared case-insensitively). */
+export const BYPASS_ENVIRONMENT = "development";
+
+/** Hostnames a local `wrangler dev` is reached by; anything else is a deployed or rebound name. */
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
 /**
- * Refuses configurations that must never serve: the bypass in production (or with no declared
- * environment, which is treated as production), or no Access settings without the bypass.
+ * Deny by default: the bypass is honoured only in the top-level (no `--env`) configuration of
+ * wrangler.toml, whose POLO_ENV is `development`, and only for a request addressed to a loopback
+ * host, which is what `wrangler dev` on a laptop sees. Any other POLO_ENV -- `production`,
+ * `Production`, `staging`, a typo, or none -- refuses every request (500), so a bypass that slips
+ * into a deployed environment fails loudly instead of serving data; `deploy-worker` also refuses
+ * to deploy such an environment (components/workerctl/deploy.py).
  */
-export function assertAuthConfig(env: AuthEnv): void {
-  const environment = env.POLO_ENV ?? "production";
+export function assertAuthConfig(env: AuthEnv, request?: Request): void {
   if (bypassRequested(env)) {
-    if (environment === "production" || !env.POLO_ENV) {
+    const environment = (env.POLO_ENV ?? "").trim().toLowerCase();
+    if (environment !== BYPASS_ENVIRONMENT) {
       throw new ApiError(
         500,
         "misconfigured",
-        "POLO_AUTH_DEV_BYPASS=1 is not allowed when POLO_ENV is production or unset; refusing to serve",
+        `POLO_AUTH_DEV_BYPASS=1 is only allowed when POLO_ENV is ${BYPASS_ENVIRONMENT} (local wrangler dev); refusing to serve`,
       );
+    }
+    if (request && !LOOPBACK_HOSTS.has(new URL(request.url).hostname)) {
+      throw new ApiError(403, "forbidden", "the development bypass only answers requests to 127.0.0.1, localhost or [::1]");
     }
     return;
   }
@@ -83,8 +96,13 @@ export function assertAuthConfig(env: AuthEnv): void {
   }
 }
 
+/** Oldest Access token accepted, by its `iat`: Access's longest default session (24 hours). */
+export const MAX_TOKEN_AGE_S = 24 * 60 * 60;
+/** Clock skew tolerated on `exp`, `iat` and `nbf`. */
+export const CLOCK_TOLERANCE_S = 30;
+
 export async function authenticate(request: Request, env: AuthEnv): Promise<Identity> {
-  assertAuthConfig(env);
+  assertAuthConfig(env, request);
   if (bypassRequested(env)) return { subject: "dev-bypass", bypass: true };
 
   const token = request.headers.get(ACCESS_HEADER);
@@ -99,26 +117,37 @@ export async function authenticate(request: Request, env: AuthEnv): Promise<Iden
       // Access signs with RS256; refusing everything else also rules out `alg: none` and HMAC
       // confusion with a public key.
       algorithms: ["RS256"],
-      clockTolerance: 30,
+      clockTolerance: CLOCK_TOLERANCE_S,
+      // Access always sets both; a token without an expiry, or issued in the future or more than
+      // MAX_TOKEN_AGE_S ago, is refused even when validly signed.
+      requiredClaims: ["exp", "iat"],
+      maxTokenAge: MAX_TOKEN_AGE_S,
     }));
   } catch (error) {
     throw authError(error);
   }
-  if (!payload.sub && typeof payload.email !== "string") {
-    throw new ApiError(401, "unauthenticated", "access token names no subject");
-  }
-  return {
-    subject: payload.sub ?? String(payload.email),
-    email: typeof payload.email === "string" ? payload.email : undefined,
-    bypass: false,
-  };
+  // A user's token names them in `sub` (and `email`); a service token's has an empty `sub` and
+  // its client id in `common_name`. A token that names nobody is refused.
+  const email = nonEmpty(payload.email);
+  const subject = nonEmpty(payload.sub) ?? email ?? nonEmpty(payload.common_name);
+  if (!subject) throw new ApiError(401, "unauthenticated", "access token names no subject");
+  return { subject, email, bypass: false };
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }
 
 function authError(error: unknown): ApiError {
-  if (error instanceof errors.JWTExpired) return new ApiError(401, "unauthenticated", "access token has expired");
+  if (error instanceof errors.JWTExpired) {
+    const reason = error.claim === "iat" ? `is older than ${MAX_TOKEN_AGE_S} s` : "has expired";
+    return new ApiError(401, "unauthenticated", `access token ${reason}`);
+  }
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === "aud") return new ApiError(403, "forbidden", "access token was issued for another application");
     if (error.claim === "iss") return new ApiError(403, "forbidden", "access token was issued by another team");
+    if (error.reason === "missing") return new ApiError(401, "unauthenticated", `access token has no '${error.claim}' claim`);
+    if (error.claim === "iat") return new ApiError(401, "unauthenticated", "access token was issued in the future");
     return new ApiError(401, "unauthenticated", `access token claim '${error.claim}' is invalid`);
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) {

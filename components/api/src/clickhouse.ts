@@ -90,6 +90,30 @@ export function configFromEnv(env: {
   return { url: parsed.toString(), user, password, database, timeoutMs };
 }
 
+/** Characters ClickHouse's escaped text form gives a meaning to, and their escape sequences. */
+const PARAM_ESCAPES: Record<string, string> = {
+  "\\": "\\\\",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\0": "\\0",
+};
+
+/**
+ * The one encoding of a bound value for ClickHouse's HTTP interface (`param_<name>`).
+ *
+ * ClickHouse parses `param_` values in its *escaped* text form (as in TabSeparated): a backslash
+ * starts an escape sequence, a tab or a line feed ends the value, and `\N` alone is NULL (the
+ * type's default for a non-Nullable parameter, so `''`, which Polo's filters read as "any").
+ * Doubling every backslash and escaping the separators (in one pass) makes every string arrive
+ * exactly as given: `\N` becomes `\\N`, the two characters backslash and N. Python's twin is
+ * `collectors.common.query_params.encode_param`; both are property-tested through
+ * `SELECT {p:String}` against a real ClickHouse.
+ */
+export function encodeParam(value: ParamValue): string {
+  return String(value).replace(/[\\\t\n\r\0]/g, (c) => PARAM_ESCAPES[c] as string);
+}
+
 /** Builds the HTTP request for a query; exported so tests can check what goes on the wire. */
 export function buildRequest(config: ClickHouseConfig, query: QueryRequest, format: string): Request {
   const url = new URL(config.url);
@@ -98,7 +122,7 @@ export function buildRequest(config: ClickHouseConfig, query: QueryRequest, form
   // itself (code 159) and frees the query; our AbortController is the backstop.
   url.searchParams.set("max_execution_time", String(Math.max(1, Math.floor(config.timeoutMs / 1000) - 1)));
   url.searchParams.set("database", config.database);
-  for (const [key, value] of Object.entries(query.params)) url.searchParams.set(`param_${key}`, String(value));
+  for (const [key, value] of Object.entries(query.params)) url.searchParams.set(`param_${key}`, encodeParam(value));
   const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
   if (config.user) {
     headers["x-clickhouse-user"] = config.user;

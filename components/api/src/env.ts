@@ -1,6 +1,6 @@
 /** Bindings the Worker reads; wrangler.toml declares the vars, `wrangler secret put` the secrets. */
 export interface Env {
-  /** `development`, `staging` or `production`; unset counts as production (fail closed). */
+  /** `development` (local wrangler dev only), `staging` or `production`; unset counts as production. */
   POLO_ENV?: string;
   CLICKHOUSE_URL?: string;
   /** Secret. */
@@ -14,6 +14,6 @@ export interface Env {
   ACCESS_TEAM_DOMAIN?: string;
   /** Audience (AUD) tag of the Access application. */
   ACCESS_AUD?: string;
-  /** `1` lets requests in without a token; refused when POLO_ENV is production or unset. */
+  /** `1` lets requests in without a token: only with POLO_ENV=development and a loopback host (auth.ts). */
   POLO_AUTH_DEV_BYPASS?: string;
 }

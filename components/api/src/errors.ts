@@ -34,6 +34,8 @@ export function jsonResponse(body: unknown, status = 200, headers: HeadersInit =
   });
 }
 
-export function errorResponse(error: ApiError, headers: HeadersInit = {}): Response {
-  return jsonResponse({ error: { code: error.code, message: error.message } }, error.status, headers);
+export function errorResponse(error: ApiError, headers: Record<string, string> = {}): Response {
+  // A 405 names what would have been allowed (RFC 9110 requires the Allow header).
+  const extra: Record<string, string> = error.status === 405 ? { allow: "GET, HEAD" } : {};
+  return jsonResponse({ error: { code: error.code, message: error.message } }, error.status, { ...headers, ...extra });
 }

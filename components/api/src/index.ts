@@ -8,7 +8,7 @@ import { healthHandler, queryHandler, QUERY_ENDPOINTS } from "./endpoints";
 import type { Env } from "./env";
 import { ApiError, errorResponse, jsonResponse } from "./errors";
 import { openApiDocument } from "./openapi";
-import { Router } from "./router";
+import { checkRequestLine, Router } from "./router";
 
 export type { Env } from "./env";
 
@@ -26,6 +26,9 @@ export async function handleRequest(request: Request, env: Env): Promise<Respons
   const requestId = request.headers.get("cf-ray") ?? crypto.randomUUID();
   const headers = { "x-request-id": requestId, "cache-control": "no-store" };
   try {
+    // Refusals that need no identity and reveal nothing come first: a confusing path (400) or a
+    // method no route answers (405), both as JSON.
+    checkRequestLine(request);
     await authenticate(request, env);
     const response = await router.handle(request, env);
     for (const [key, value] of Object.entries(headers)) response.headers.set(key, value);

@@ -18,6 +18,12 @@ export const MAX_WINDOW_DAYS = 366;
 export const MAX_PAGE_SIZE = 1000;
 /** Longest free-text filter accepted. */
 export const MAX_TEXT_LENGTH = 256;
+/**
+ * C0 and C1 control characters and DEL: no customer, tag, node or AWS id contains one, so a text
+ * parameter carrying one is refused (400) before it is bound. The encoding in clickhouse.ts would
+ * carry them intact anyway; this keeps log lines and CSV output free of them.
+ */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Values resolved so far, so one default can depend on another (e.g. start = end - 30 days). */
 export type Resolved = Record<string, string | number>;
@@ -138,6 +144,9 @@ export function parseParam(name: string, spec: ParamSpec, raw: string | null, re
     case "text":
       if (raw.length > spec.maxLength) {
         throw badRequest(`parameter '${name}' is longer than ${spec.maxLength} characters`);
+      }
+      if (CONTROL_CHARACTERS.test(raw)) {
+        throw badRequest(`parameter '${name}' must not contain control characters (tab, line breaks, ...)`);
       }
       if (raw !== "" && spec.pattern && !spec.pattern.test(raw)) {
         throw badRequest(`parameter '${name}' must be ${spec.patternDescription ?? `of the form ${spec.pattern}`}`);

@@ -2,8 +2,33 @@
  * A small router over the runtime's URLPattern: routes are tried in order, the first whose
  * pattern matches the path wins. A path that matches with another method is a 405, one that
  * matches nothing a 404, both as JSON API errors.
+ *
+ * Paths that only make sense as an attempt at path confusion are refused with 400 before any
+ * route is tried: encoded backslashes, encoded slashes, encoded NULs and empty segments. (A raw
+ * backslash never reaches the Worker: the runtime parses the request target as a WHATWG URL,
+ * which turns `\` into `/` and resolves `..` first, exactly as Cloudflare's edge normalises URLs
+ * before Access evaluates them; see docs/security.md.)
  */
-import { ApiError } from "./errors";
+import { ApiError, badRequest } from "./errors";
+
+/** Methods any API route answers; everything else is a 405 on any path. */
+export const ALLOWED_METHODS = ["GET", "HEAD"] as const;
+
+const CONFUSING_PATH = /%5c|%2f|%00|\\|\/\//i;
+
+/** Throws the 400 for a path that hides separators, or the 405 for a method no route answers. */
+export function checkRequestLine(request: Request, url: URL = new URL(request.url)): void {
+  if (CONFUSING_PATH.test(url.pathname)) {
+    throw badRequest("the path must not contain encoded slashes or backslashes, NULs or empty segments");
+  }
+  if (!(ALLOWED_METHODS as readonly string[]).includes(request.method)) {
+    throw new ApiError(405, "method_not_allowed", `${truncateMethod(request.method)} is not allowed; the API answers ${ALLOWED_METHODS.join(", ")}`);
+  }
+}
+
+function truncateMethod(method: string): string {
+  return method.length > 20 ? `${method.slice(0, 20)}...` : method;
+}
 
 export interface RouteContext<E> {
   request: Request;

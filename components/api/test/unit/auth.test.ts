@@ -143,6 +143,53 @@ describe("Cloudflare Access JWT", () => {
   });
 });
 
+/** A validly signed token with exactly these claims (iss and aud added unless given). */
+async function signed(claims: Record<string, unknown>): Promise<string> {
+  return new SignJWT({ iss: ISSUER, aud: AUDIENCE, ...claims }).setProtectedHeader({ alg: "RS256", kid: KID }).sign(signingKey);
+}
+
+const now = () => Math.floor(Date.now() / 1000);
+
+describe("Cloudflare Access JWT: claims the attack run got through with (issue 20)", () => {
+  it("rejects a token issued an hour in the future", async () => {
+    serveJwks();
+    await expectRejected(await signed({ sub: "u", iat: now() + 3600, exp: now() + 7200 }), 401, "unauthenticated", "issued in the future");
+  });
+
+  it("rejects a token without exp", async () => {
+    serveJwks();
+    await expectRejected(await signed({ sub: "u", iat: now() }), 401, "unauthenticated", "no 'exp' claim");
+  });
+
+  it("rejects a token without iat", async () => {
+    serveJwks();
+    await expectRejected(await signed({ sub: "u", exp: now() + 300 }), 401, "unauthenticated", "no 'iat' claim");
+  });
+
+  it("rejects a token older than the bounded age, even with a far expiry", async () => {
+    serveJwks();
+    const token = await signed({ sub: "u", iat: now() - 25 * 3600, exp: now() + 3600 });
+    await expectRejected(token, 401, "unauthenticated", "older than 86400 s");
+  });
+
+  it("rejects a token with an empty sub and an empty email", async () => {
+    serveJwks();
+    await expectRejected(await signed({ sub: "", email: "", iat: now(), exp: now() + 300 }), 401, "unauthenticated", "names no subject");
+  });
+
+  it("rejects a token whose subject is only blanks", async () => {
+    serveJwks();
+    await expectRejected(await signed({ sub: "  ", iat: now(), exp: now() + 300 }), 401, "unauthenticated", "names no subject");
+  });
+
+  it("accepts an Access service token (empty sub, client id in common_name)", async () => {
+    serveJwks();
+    const token = await signed({ sub: "", common_name: "abc123.access", iat: now(), exp: now() + 300 });
+    const request = new Request("https://polo.test/api/health", { headers: { "Cf-Access-Jwt-Assertion": token } });
+    expect(await authenticate(request, env())).toEqual({ subject: "abc123.access", email: undefined, bypass: false });
+  });
+});
+
 describe("configuration", () => {
   it("normalises the team domain into issuer and certs URL", () => {
     for (const team of ["polo", "polo.cloudflareaccess.com", "https://polo.cloudflareaccess.com/"]) {
@@ -164,7 +211,7 @@ describe("configuration", () => {
     expect(response.status).toBe(500);
     expect(error).toEqual({
       code: "misconfigured",
-      message: "POLO_AUTH_DEV_BYPASS=1 is not allowed when POLO_ENV is production or unset; refusing to serve",
+      message: "POLO_AUTH_DEV_BYPASS=1 is only allowed when POLO_ENV is development (local wrangler dev); refusing to serve",
     });
   });
 

@@ -11,8 +11,11 @@ export function testEnv(overrides: Partial<Env> = {}): Env {
   return { ...(baseEnv as Env), POLO_AUTH_DEV_BYPASS: "1", ...overrides };
 }
 
-export async function call(path: string, env: Env = testEnv(), init: RequestInit = {}): Promise<Response> {
-  return handleRequest(new Request(`https://polo.test${path}`, init), env);
+/** Where `wrangler dev` is reached: the dev bypass answers loopback hosts only. */
+export const LOCAL_ORIGIN = "http://127.0.0.1:8787";
+
+export async function call(path: string, env: Env = testEnv(), init: RequestInit = {}, origin = LOCAL_ORIGIN): Promise<Response> {
+  return handleRequest(new Request(`${origin}${path}`, init), env);
 }
 
 export interface ErrorBody {
