@@ -13,14 +13,20 @@ hierarchy, every resource r under the node is classified relative to that node:
   new or ceased consumption of a continuing resource: usage effect, not flagged.
 - created: under the node in B only, and with no cost anywhere in A: + c_B.
 - removed: under the node in A only, and with no cost anywhere in B: - c_A.
-- transferred in: under the node in B only, but with cost elsewhere in A (its owner changed):
-  + c_B. transferred out: under the node in A only, with cost elsewhere in B: - c_A.
+- transferred: the resource had cost in both windows (anywhere) and, on some day of A or B it
+  had cost, it was not under the node (its owner or place changed): transferred in = + c_B and
+  transferred out = - c_A, both counting only its days under the node. The row's label is
+  `transferred_in` when it was under the node in B only, `transferred_out` in A only; under the
+  node in both windows (it moved partway through), `transferred_in` when its last day with cost
+  was under the node, else `transferred_out`.
 
 c_A, c_B and q_A, q_B only count the days the resource was under the node (ownership is per
 day). Hence at every node: created + removed + usage + rate + transferred_in + transferred_out
-= total_B - total_A exactly, the children's deltas add up to their parent's, and a transfer
-between two children of a node is a transfer at the children but an ordinary continuing
-resource at the node itself.
+= total_B - total_A exactly, and the children's deltas add up to their parent's. A resource that
+moved between two children of a node (at a window boundary or partway through a window) is a
+transfer at each child it was under and an ordinary continuing resource at the node itself: the
+children's transfers net to the node's usage and rate effect for it, component by component
+(the children's created, removed, and usage + rate + transfers add up to the node's).
 
 The SQL named queries (`components/api/src/queries/delta_*.sql`) implement the same rules in
 integer micro-units; the property tests compare the two on random fleets.
@@ -210,18 +216,26 @@ class _Sums:
         self.in_a = self.in_b = False
 
 
-def _classify(
-    key: str,
-    items: dict[str, _Sums],
-    anywhere_a: set[str],
-    anywhere_b: set[str],
-) -> ResourceDelta:
+class _Presence:
+    """Where one resource had cost, over both windows."""
+
+    __slots__ = ("a", "b", "groups", "last_day", "last_group")
+
+    def __init__(self) -> None:
+        self.a = self.b = False
+        self.groups: set[str | None] = set()
+        self.last_day: date | None = None
+        self.last_group: str | None = None
+
+
+def _classify(key: str, group: str, items: dict[str, _Sums], seen: _Presence) -> ResourceDelta:
     c_a = sum((s.c_a for s in items.values()), Decimal(0))
     c_b = sum((s.c_b for s in items.values()), Decimal(0))
     in_a = any(s.in_a for s in items.values())
     in_b = any(s.in_b for s in items.values())
     totals = {"total_a": c_a, "total_b": c_b}
-    if in_a and in_b:
+    moved = len(seen.groups) > 1
+    if in_a and in_b and not moved:
         rate = Decimal(0)
         flagged = False
         for s in items.values():
@@ -239,48 +253,46 @@ def _classify(
             usage_effect=c_b - c_a - rate,
             **totals,
         )
-    if in_b:
-        if key in anywhere_a:
-            return ResourceDelta(
-                resource_key=key,
-                component="transferred_in",
-                flagged=False,
-                transferred_in=c_b,
-                **totals,
-            )
+    if not seen.a:
         return ResourceDelta(
             resource_key=key, component="created", flagged=False, created=c_b, **totals
         )
-    if key in anywhere_b:
+    if not seen.b:
         return ResourceDelta(
-            resource_key=key,
-            component="transferred_out",
-            flagged=False,
-            transferred_out=-c_a,
-            **totals,
+            resource_key=key, component="removed", flagged=False, removed=-c_a, **totals
         )
+    # Cost in both windows, not always under this group: a transfer, in and out.
+    ended_here = in_b and (not in_a or seen.last_group == group)
     return ResourceDelta(
-        resource_key=key, component="removed", flagged=False, removed=-c_a, **totals
+        resource_key=key,
+        component="transferred_in" if ended_here else "transferred_out",
+        flagged=False,
+        transferred_in=c_b,
+        transferred_out=-c_a,
+        **totals,
     )
 
 
 def _group(
     lines: Iterable[CostLine], base: Window, compare: Window, node_id: str, by_child: bool
-) -> tuple[dict[tuple[str, str], dict[str, _Sums]], set[str], set[str]]:
+) -> tuple[dict[tuple[str, str], dict[str, _Sums]], dict[str, _Presence]]:
     validate_windows(base, compare)
     groups: dict[tuple[str, str], dict[str, _Sums]] = defaultdict(lambda: defaultdict(_Sums))
-    anywhere_a: set[str] = set()
-    anywhere_b: set[str] = set()
+    presence: dict[str, _Presence] = defaultdict(_Presence)
     for line in lines:
         in_a, in_b = line.day in base, line.day in compare
         if not (in_a or in_b):
             continue
-        if in_a:
-            anywhere_a.add(line.resource_key)
-        if in_b:
-            anywhere_b.add(line.resource_key)
         group = child_of(line.path, node_id) if by_child else node_id
-        if group is None or (not by_child and not is_under(line.path, node_id)):
+        if not by_child and not is_under(line.path, node_id):
+            group = None
+        seen = presence[line.resource_key]
+        seen.a |= in_a
+        seen.b |= in_b
+        seen.groups.add(group)
+        if seen.last_day is None or line.day > seen.last_day:
+            seen.last_day, seen.last_group = line.day, group
+        if group is None:
             continue
         sums = groups[(group, line.resource_key)][line.usage_type]
         if in_a:
@@ -291,15 +303,17 @@ def _group(
             sums.c_b += line.cost
             sums.q_b += line.quantity
             sums.in_b = True
-    return groups, anywhere_a, anywhere_b
+    return groups, presence
 
 
 def delta_resources(
     lines: Iterable[CostLine], base: Window, compare: Window, node_id: str = ROOT
 ) -> list[ResourceDelta]:
     """Every resource under `node_id`, classified relative to that node, largest |delta| first."""
-    groups, anywhere_a, anywhere_b = _group(lines, base, compare, node_id, by_child=False)
-    rows = [_classify(key, items, anywhere_a, anywhere_b) for (_node, key), items in groups.items()]
+    groups, presence = _group(lines, base, compare, node_id, by_child=False)
+    rows = [
+        _classify(key, node, items, presence[key]) for (node, key), items in groups.items()
+    ]
     return sorted(rows, key=lambda r: (-abs(r.delta), r.resource_key))
 
 
@@ -307,14 +321,14 @@ def delta_nodes(
     lines: Iterable[CostLine], base: Window, compare: Window, node_id: str = ROOT
 ) -> list[NodeDelta]:
     """The children of `node_id` (the node itself for its own cost), largest |delta| first."""
-    groups, anywhere_a, anywhere_b = _group(lines, base, compare, node_id, by_child=True)
+    groups, presence = _group(lines, base, compare, node_id, by_child=True)
     fields = list(Components.model_fields)
     per_child: dict[str, dict[str, Decimal]] = defaultdict(
         lambda: dict.fromkeys(fields, Decimal(0))
     )
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for (child, key), items in groups.items():
-        resource = _classify(key, items, anywhere_a, anywhere_b)
+        resource = _classify(key, child, items, presence[key])
         acc = per_child[child]
         for name in fields:
             acc[name] += getattr(resource, name)

@@ -1,8 +1,10 @@
 """The SQL named queries decompose exactly like the Decimal reference, on random fleets.
 
-Each example loads a fleet into `cost_attributed_daily` (and, for the physical hierarchy, the
-closure rows its paths imply into `resource_ancestry`), then compares `delta_nodes` and
-`delta_resources` at every node with `attribution.delta`. Examples are few because each one runs
+Each example loads a fleet into `cost_attributed_daily` (and the closure rows its paths imply into
+`resource_ancestry`, for the days each resource was in the inventory), then compares
+`delta_nodes` and `delta_resources` at every node with `attribution.delta`, and checks that the
+API's `node_exists` lookup knows every node that has cost (resources without a snapshot
+included). Examples are few because each one runs
 every node's queries; the Decimal-only property tests (delta_test.py) explore many more fleets.
 """
 
@@ -26,13 +28,20 @@ from attribution.fleets import (
     BASE,
     COMPARE,
     UNRESOURCED_SERVICE,
+    FleetLine,
     Hierarchy,
     all_nodes,
     fleets,
 )
 from attribution.hierarchy_builder import closure_rows
 from attribution.nodes import STRUCTURAL_TYPES, UNRESOURCED
-from attribution.queries import QueryParameterError, load_query, query_file, run_query
+from attribution.queries import (
+    QueryParameterError,
+    load_query,
+    query_file,
+    run_lookup,
+    run_query,
+)
 from collectors.common.clickhouse_client import ClickHouseQueryError, PoloClickHouse
 
 COMPONENTS = (
@@ -107,16 +116,18 @@ def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarc
         )
     db.insert_rows("cost_attributed_daily", rows)
     # The closure rows first, as the pipeline builds them: the week pairs read each day's paths.
-    if hierarchy == "physical":
-        ancestry = []
-        for day in sorted({line.day for line in lines}):
-            paths = {
-                (line.path, tuple(_node_type(n) for n in line.path))
-                for line in lines
-                if line.day == day and not line.resource_key.startswith(UNRESOURCED)
-            }
-            ancestry += closure_rows(sorted(paths), day, "physical", 1)
-        db.insert_rows("resource_ancestry", ancestry)
+    # Only for the days a resource was in the inventory (a snapshot): the others have none.
+    ancestry = []
+    for day in sorted({line.day for line in lines}):
+        paths = {
+            (line.path, tuple(_node_type(n) for n in line.path))
+            for line in lines
+            if line.day == day
+            and not line.resource_key.startswith(UNRESOURCED)
+            and (not isinstance(line, FleetLine) or line.in_inventory)
+        }
+        ancestry += closure_rows(sorted(paths), day, hierarchy, 1)
+    db.insert_rows("resource_ancestry", ancestry)
     refresh_days(db, {line.day for line in lines})
 
 
@@ -144,6 +155,9 @@ def check_against_reference(
     compare: Window = COMPARE,
 ) -> None:
     for node in sorted(all_nodes(lines)):
+        # Every node some cost passed through exists for the API (no 404 for an empty window).
+        exists = run_lookup(db, "node_exists", {"hierarchy": hierarchy, "node_id": node})
+        assert exists == [{"node_exists": 1}], f"node_exists does not know {node!r}"
         sql_nodes = run_query(db, "delta_nodes", params(node, hierarchy, base, compare))
         ref_nodes = delta_nodes(lines, base, compare, node)
         extra = ("resource_count", "flagged_resources")
@@ -271,3 +285,90 @@ def test_missing_or_unknown_parameters_fail_before_reaching_clickhouse(
         run_query(db, "delta_nodes", given_params)
     with pytest.raises(QueryParameterError, match="unknown colour"):
         run_query(db, "delta_nodes", {**params("", "logical"), "colour": "red"})
+
+
+def _moving(hierarchy: Hierarchy, base: Window, compare: Window) -> list[CostLine]:
+    """One resource that moves partway through B from one child of a parent to another, and one
+    that moves at the boundary of the windows; a third stays put."""
+    if hierarchy == "logical":
+        first, second = ("customer:acme", "cluster:acme/k1"), ("customer:acme", "cluster:acme/k2")
+    else:
+        region = ("account:111111111111", "region:111111111111/eu-west-1", "vpc-1")
+        first, second = (*region, "subnet-1"), (*region, "subnet-2")
+    days = [base.start + timedelta(days=i) for i in range(base.days)]
+    days += [compare.start + timedelta(days=i) for i in range(compare.days)]
+    lines = []
+    for n, day in enumerate(days):
+        in_b = day in compare
+        placement = {
+            "i-partway": second if in_b and day > compare.start else first,
+            "i-boundary": second if in_b else first,
+            "i-stays": first,
+        }
+        for key, place in placement.items():
+            cost = Decimal("2.5") + Decimal(n) / 4 + (1 if key == "i-stays" else 0)
+            lines.append(
+                CostLine(
+                    day=day,
+                    resource_key=key,
+                    usage_type="BoxUsage:m5.large",
+                    cost=cost,
+                    quantity=Decimal(24),
+                    path=(*place, key),
+                )
+            )
+    return lines
+
+
+@pytest.mark.parametrize("hierarchy", ["logical", "physical"])
+@pytest.mark.parametrize("weeks", [False, True], ids=["blocks", "weeks"])
+def test_moves_are_transfers_at_both_children_and_net_at_the_common_parent(
+    db: PoloClickHouse, hierarchy: Hierarchy, weeks: bool
+) -> None:
+    base, compare = (WEEK_BASE, WEEK_COMPARE) if weeks else (BASE, COMPARE)
+    lines = _moving(hierarchy, base, compare)
+    load_fleet(db, lines, hierarchy)
+    parent = "customer:acme" if hierarchy == "logical" else "vpc-1"
+    first, second = (
+        ("cluster:acme/k1", "cluster:acme/k2") if hierarchy == "logical" else ("subnet-1", "subnet-2")
+    )
+    check_against_reference(db, lines, hierarchy, base, compare)
+
+    children = {r["node_id"]: r for r in run_query(db, "delta_nodes", params(parent, hierarchy, base, compare))}
+    assert set(children) == {first, second}
+    at_parent = {
+        r["resource_id"]: r for r in run_query(db, "delta_resources", params(parent, hierarchy, base, compare))
+    }
+    # At the parent all three are continuing: the moves happened inside it.
+    assert {r["component"] for r in at_parent.values()} == {"continuing"}
+    moved_change = sum(
+        (at_parent[k]["usage_effect"] + at_parent[k]["rate_effect"] for k in ("i-partway", "i-boundary")),
+        Decimal(0),
+    )
+    transfers = sum(
+        (c["transferred_in"] + c["transferred_out"] for c in children.values()), Decimal(0)
+    )
+    assert transfers == moved_change != 0
+    # The first child: i-partway is a transfer in and out (it ended in the second), i-boundary
+    # a transfer out; the second: both transferred in. i-stays is continuing in the first.
+    at_first = {
+        r["resource_id"]: r for r in run_query(db, "delta_resources", params(first, hierarchy, base, compare))
+    }
+    at_second = {
+        r["resource_id"]: r for r in run_query(db, "delta_resources", params(second, hierarchy, base, compare))
+    }
+    assert {k: r["component"] for k, r in at_first.items()} == {
+        "i-partway": "transferred_out",
+        "i-boundary": "transferred_out",
+        "i-stays": "continuing",
+    }
+    assert {k: r["component"] for k, r in at_second.items()} == {
+        "i-partway": "transferred_in",
+        "i-boundary": "transferred_in",
+    }
+    partway = at_first["i-partway"]
+    assert partway["transferred_in"] > 0 and partway["transferred_out"] < 0
+    assert partway["usage_effect"] == partway["rate_effect"] == 0
+    # Counts: each moved resource under both children, once at the parent.
+    assert sorted(c["resource_count"] for c in children.values()) == [2, 3]
+    assert len(at_parent) == 3

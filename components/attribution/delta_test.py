@@ -105,6 +105,47 @@ def test_created_removed_and_transfer_between_customers() -> None:
     assert root["moved"].rate_effect == D(2)
 
 
+def test_a_move_partway_through_a_window_is_a_transfer_at_both_children() -> None:
+    # "moved" is in k1 all of A and the first day of B, then in k2: at k1 it was under the node
+    # in both windows, but not on every day, so it is a transfer there too (in and out), and the
+    # transfers of the two children net, at their common parent, to its continuing change.
+    k2 = ("acme", "k2", "api")
+    lines = [line(0, "moved", "4", "4"), line(1, "moved", "4", "4"), line(2, "moved", "5", "4")]
+    lines.append(line(3, "moved", "6", "4", owner=k2))
+    k1_row = by_key(delta_resources(lines, A, B, "cluster:acme/k1"))["moved"]
+    assert k1_row.component == "transferred_out"  # its last day was in k2
+    assert (k1_row.transferred_in, k1_row.transferred_out) == (D(5), D(-8))
+    assert (k1_row.usage_effect, k1_row.rate_effect) == (D(0), D(0))
+    k2_row = by_key(delta_resources(lines, A, B, "cluster:acme/k2"))["moved"]
+    assert k2_row.component == "transferred_in"
+    assert (k2_row.transferred_in, k2_row.transferred_out) == (D(6), D(0))
+    parent = by_key(delta_resources(lines, A, B, "customer:acme"))["moved"]
+    assert parent.component == "continuing"
+    assert parent.usage_effect + parent.rate_effect == D(3)
+    children = delta_nodes(lines, A, B, "customer:acme")
+    transfers = sum((c.transferred_in + c.transferred_out for c in children), D(0))
+    assert transfers == parent.usage_effect + parent.rate_effect
+    # Counted under each child it was under, once at the parent.
+    assert [c.resource_count for c in children] == [1, 1]
+    assert [n.resource_count for n in delta_nodes(lines, A, B)] == [1]
+
+
+def test_a_resource_created_or_removed_while_moving_stays_created_or_removed() -> None:
+    k2 = ("acme", "k2", "api")
+    lines = [line(2, "new", "1", "1"), line(3, "new", "2", "1", owner=k2)]
+    lines += [line(0, "gone", "3", "1"), line(1, "gone", "4", "1", owner=k2)]
+    children = {c.node_id: c for c in delta_nodes(lines, A, B, "customer:acme")}
+    assert (children["cluster:acme/k1"].created, children["cluster:acme/k1"].removed) == (
+        D(1),
+        D(-3),
+    )
+    assert (children["cluster:acme/k2"].created, children["cluster:acme/k2"].removed) == (
+        D(2),
+        D(-4),
+    )
+    assert all(c.transferred_in == c.transferred_out == 0 for c in children.values())
+
+
 def test_delta_nodes_returns_children_and_the_self_row_of_a_leaf() -> None:
     lines = [line(0, "a", "1", "1"), line(2, "b", "2", "1", owner=("acme", "k2", "db"))]
     assert {n.node_id for n in delta_nodes(lines, A, B)} == {"customer:acme"}
@@ -169,6 +210,28 @@ def test_children_sum_to_their_parent(lines: list[CostLine]) -> None:
                 # it spent under this parent.)
                 own = node_components(lines, BASE, COMPARE, child.node_id)
                 assert child.model_dump(include=set(Components.model_fields)) == own.model_dump()
+
+
+def _moved(c: Components) -> Decimal:
+    return c.usage_effect + c.rate_effect + c.transferred_in + c.transferred_out
+
+
+@settings(max_examples=80, deadline=None)
+@given(fleets())
+def test_transfers_between_children_net_at_their_parent(lines: list[CostLine]) -> None:
+    # Component by component: the children's created and removed are the parent's, and their
+    # continuing changes and transfers together are the parent's (a move between two children
+    # is a transfer at each and continuing at the parent).
+    for node in all_nodes(lines):
+        parent = node_components(lines, BASE, COMPARE, node)
+        children = delta_nodes(lines, BASE, COMPARE, node)
+        assert sum((c.created for c in children), D(0)) == parent.created
+        assert sum((c.removed for c in children), D(0)) == parent.removed
+        assert sum((_moved(c) for c in children), D(0)) == _moved(parent)
+        # A resource is counted under every child it was under: at least once.
+        assert sum(c.resource_count for c in children) >= len(
+            delta_resources(lines, BASE, COMPARE, node)
+        )
 
 
 @settings(max_examples=80, deadline=None)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 
 from attribution.delta import CostLine
-from attribution.fleets import BASE, COMPARE, all_nodes, fleets
+from attribution.fleets import BASE, COMPARE, FleetLine, all_nodes, fleets
 
 
 @settings(max_examples=50, deadline=None)
@@ -35,3 +35,28 @@ def test_fleets_produce_the_cases_the_properties_need() -> None:
     assert find(
         fleets(), lambda lines: any(line.path[0] == "customer:unattributed" for line in lines)
     )
+
+    def missing_then_present(lines: list[FleetLine]) -> bool:
+        keys = {ln.resource_key for ln in lines if not ln.in_inventory}
+        return any(ln.in_inventory and ln.resource_key in keys for ln in lines)
+
+    assert find(fleets(hierarchy="physical"), missing_then_present)
+    assert find(fleets(hierarchy="logical"), missing_then_present)
+
+    def moved_inside_a_window(lines: list[CostLine]) -> bool:
+        return any(
+            len({ln.path for ln in lines if ln.resource_key == k and ln.day in window}) > 1
+            for k in {ln.resource_key for ln in lines}
+            for window in (BASE, COMPARE)
+        )
+
+    assert find(fleets(), moved_inside_a_window)
+
+
+@settings(max_examples=50, deadline=None)
+@given(fleets(hierarchy="physical"))
+def test_a_resource_without_a_snapshot_hangs_under_its_region(lines: list[FleetLine]) -> None:
+    for line in lines:
+        if not line.in_inventory:
+            assert len(line.path) == 3
+            assert line.path[1].startswith("region:")

@@ -27,6 +27,8 @@ from attribution.delta_weeks import WEEK_DAYS
 from collectors.common.clickhouse_client import PoloClickHouse
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "api" / "src" / "queries"
+# The API's own lookups (not named queries: the Worker asks them to shape an answer, e.g. 404).
+LOOKUPS_DIR = QUERIES_DIR.parent / "lookups"
 
 QUERY_NAMES: tuple[str, ...] = (
     "costs_by_customer",
@@ -171,3 +173,17 @@ def run_query(
         )
     result = db.query(f"named:{name}", sql, given)
     return list(result.named_results())
+
+
+def run_lookup(db: PoloClickHouse, name: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Run one of the API's lookups (`components/api/src/lookups/<name>.sql`) as the Worker does."""
+    path = LOOKUPS_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"unknown lookup {name!r}")
+    sql = strip_comment_lines(path.read_text(encoding="utf-8"))
+    expected = placeholders(sql)
+    if set(expected) != set(parameters):
+        raise QueryParameterError(
+            f"{name}: takes {', '.join(sorted(expected))}, given {', '.join(sorted(parameters))}"
+        )
+    return list(db.query(f"lookup:{name}", sql, dict(parameters)).named_results())

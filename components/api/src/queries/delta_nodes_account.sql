@@ -56,8 +56,9 @@ WITH
         WHERE s % bitShiftLeft(1, k) = 0 AND (tile(s, k, a0, a1) OR tile(s, k, b0, b1))
     ),
     account_id = account AS in_node
--- Components: 3 continuing; only in B under the child: 4 transferred in when it had cost in A
--- anywhere else, else 1 created; only in A: 5 transferred out / 2 removed likewise.
+-- Components: 3 continuing (in both windows, every row of the resource under the child); else
+-- 1 created (no cost anywhere in A), 2 removed (none anywhere in B), or 4 a transfer (in: c_B,
+-- out: -c_A): it had cost in both windows but not always under the child.
 SELECT
     concat('region:', account, '/', child) AS node_id,
     'region' AS node_type,
@@ -69,13 +70,13 @@ SELECT
     toDecimal128(sumIf(toInt128(cb) - ca, component = 3), 6) / 1000000 - rate_effect AS usage_effect,
     toDecimal128(sumIf(rate_micro, component = 3), 6) / 1000000 AS rate_effect,
     toDecimal128(sumIf(cb, component = 4), 6) / 1000000 AS transferred_in,
-    -toDecimal128(sumIf(ca, component = 5), 6) / 1000000 AS transferred_out,
+    -toDecimal128(sumIf(ca, component = 4), 6) / 1000000 AS transferred_out,
     count() AS resource_count,
-    toUInt64(sum(flagged)) AS flagged_resources
+    toUInt64(sumIf(flagged, component = 3)) AS flagged_resources
 FROM
 (
     SELECT under, child, ca, cb, rate_micro, flagged,
-        multiIf(in_a AND in_b, 3, in_b AND max(in_a) OVER w, 4, in_b, 1, max(in_b) OVER w, 5, 2) AS component
+        multiIf(in_a AND in_b AND count() OVER w = 1, 3, NOT max(in_a) OVER w, 1, NOT max(in_b) OVER w, 2, 4) AS component
     FROM
     (
         -- Per child x resource. Rate effect per line in integer micro-units:

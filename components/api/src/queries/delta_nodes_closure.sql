@@ -60,7 +60,8 @@ WITH
     ),
     -- The node's resources: a region's are its rows (with or without closure rows: unresourced
     -- cost, resources without a snapshot); below a region, the node's descendants in the closure
-    -- table on the windows' days.
+    -- table on the windows' days, and the node itself (a resource without a snapshot on a day has
+    -- no closure rows: that day it hangs directly under its region, still under itself).
     node_resources AS (
         SELECT resource_hash
         FROM cost_delta_blocks
@@ -70,6 +71,8 @@ WITH
         FROM resource_ancestry
         WHERE NOT is_region AND hierarchy = 'physical' AND ancestor_id = node
           AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
+        UNION ALL
+        SELECT cityHash64(node) WHERE NOT is_region
     ),
     -- Under which child of the node each resource was, per day.
     mapping AS (
@@ -84,8 +87,9 @@ WITH
                     AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1)))
                OR (ancestor_id = node AND depth = 0))
     )
--- Components: 3 continuing; only in B under the child: 4 transferred in when it had cost in A
--- anywhere else, else 1 created; only in A: 5 transferred out / 2 removed likewise.
+-- Components: 3 continuing (in both windows, every row of the resource under the child); else
+-- 1 created (no cost anywhere in A), 2 removed (none anywhere in B), or 4 a transfer (in: c_B,
+-- out: -c_A): it had cost in both windows but not always under the child.
 SELECT
     child AS node_id,
     any(child_type) AS node_type,
@@ -97,13 +101,17 @@ SELECT
     toDecimal128(sumIf(toInt128(cb) - ca, component = 3), 6) / 1000000 - rate_effect AS usage_effect,
     toDecimal128(sumIf(rate_micro, component = 3), 6) / 1000000 AS rate_effect,
     toDecimal128(sumIf(cb, component = 4), 6) / 1000000 AS transferred_in,
-    -toDecimal128(sumIf(ca, component = 5), 6) / 1000000 AS transferred_out,
+    -toDecimal128(sumIf(ca, component = 4), 6) / 1000000 AS transferred_out,
     count() AS resource_count,
-    toUInt64(sum(flagged)) AS flagged_resources
+    toUInt64(sumIf(flagged, component = 3)) AS flagged_resources
 FROM
 (
+    -- The line outside the node (under = 0) holds every row of the resource: the resource moved
+    -- when it is under two children or has more rows than those under the node.
     SELECT under, child, child_type, ca, cb, rate_micro, flagged,
-        multiIf(in_a AND in_b, 3, in_b AND max(in_a) OVER w, 4, in_b, 1, max(in_b) OVER w, 5, 2) AS component
+        multiIf(in_a AND in_b AND countIf(under) OVER w = 1
+                    AND sumIf(nrows, NOT under) OVER w = sumIf(nrows, under) OVER w, 3,
+                NOT max(in_a) OVER w, 1, NOT max(in_b) OVER w, 2, 4) AS component
     FROM
     (
         -- Per child x resource. Rate effect per line in integer micro-units:
@@ -115,6 +123,7 @@ FROM
             sum(c_b) AS cb,
             max(line_a) AS in_a,
             max(line_b) AS in_b,
+            sum(line_rows) AS nrows,
             sum(if(changed, intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1), toInt256(0))) AS rate_micro,
             max(line_a AND line_b AND (q_a <= 0 OR q_b <= 0)) AS flagged
         FROM
@@ -129,6 +138,7 @@ FROM
                 sum(quantity_micro * in_b) AS q_b,
                 max(in_a) AS line_a,
                 max(in_b) AS line_b,
+                sum(cost_rows) AS line_rows,
                 -- The price changed: C_B*Q_A != C_A*Q_B, exact in Int128 while quantities fit in
                 -- Int64 (costs always do); the products only for lines whose sums differ.
                 line_a AND line_b AND q_a > 0 AND q_b > 0 AND (c_a != c_b OR q_a != q_b)
@@ -143,7 +153,7 @@ FROM
                 -- under the node is only known per day, below.
                 SELECT
                     0 AS under, '' AS child, '' AS child_type, resource_hash, toUInt64(0) AS usage,
-                    cost_micro, toInt128(0) AS quantity_micro,
+                    cost_micro, toInt128(0) AS quantity_micro, cost_rows,
                     tile(toUInt16(block_start), level, a0, a1) AS in_a,
                     tile(toUInt16(block_start), level, b0, b1) AS in_b
                 FROM cost_delta_blocks
@@ -153,7 +163,7 @@ FROM
                 -- region also has cost of its own (unresourced, resources without a snapshot).
                 SELECT
                     1, if(m.child != '', m.child, b.resource_key), if(m.child != '', m.child_type, b.resource_type),
-                    b.resource_hash, b.usage_hash, b.cost_micro, b.quantity_micro,
+                    b.resource_hash, b.usage_hash, b.cost_micro, b.quantity_micro, b.cost_rows,
                     b.block_start >= a0 AND b.block_start < a1,
                     b.block_start >= b0 AND b.block_start < b1
                 FROM cost_delta_blocks AS b
@@ -162,7 +172,7 @@ FROM
                   AND ((b.block_start >= a0 AND b.block_start < a1) OR (b.block_start >= b0 AND b.block_start < b1))
                   AND b.resource_hash IN node_resources
                   AND (NOT is_region OR (b.account_id = place[1] AND b.region = place[2]))
-                  AND (is_region OR m.child != '')
+                  AND (is_region OR m.child != '' OR b.resource_key = node)
             )
             GROUP BY under, child, resource_hash, usage
         )

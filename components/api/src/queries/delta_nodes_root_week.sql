@@ -62,8 +62,10 @@ WITH
         FROM cost_delta_weeks
         WHERE compare_start = b0
     )
--- Components: 3 continuing; only in B under the child: 4 transferred in when the resource had
--- cost in A elsewhere, else 1 created; only in A: 5 transferred out / 2 removed likewise.
+-- Components: 3 continuing (in both windows, every row of the resource under the child); else
+-- 1 created (no cost anywhere in A), 2 removed (none anywhere in B), or 4 a transfer (in: c_B,
+-- out: -c_A): it had cost in both windows but not always under the child (a split resource
+-- under two children).
 SELECT
     concat(if(h = 'logical', 'customer:', 'account:'), child) AS node_id,
     if(h = 'logical', 'customer', 'account') AS node_type,
@@ -75,13 +77,13 @@ SELECT
     toDecimal128(sumIf(toInt128(cb) - ca, component = 3), 6) / 1000000 - rate_effect AS usage_effect,
     toDecimal128(sumIf(rate_micro, component = 3), 6) / 1000000 AS rate_effect,
     toDecimal128(sumIf(cb, component = 4), 6) / 1000000 AS transferred_in,
-    -toDecimal128(sumIf(ca, component = 5), 6) / 1000000 AS transferred_out,
+    -toDecimal128(sumIf(ca, component = 4), 6) / 1000000 AS transferred_out,
     count() AS resource_count,
-    toUInt64(sum(flagged)) AS flagged_resources
+    toUInt64(sumIf(flagged, component = 3)) AS flagged_resources
 FROM
 (
     SELECT child, ca, cb, rate_micro, flagged,
-        multiIf(in_a AND in_b, 3, in_b AND had_a, 4, in_b, 1, had_b, 5, 2) AS component
+        multiIf(in_a AND in_b AND NOT moved, 3, NOT had_a, 1, NOT had_b, 2, 4) AS component
     FROM
     (
         -- Per child x resource. A resource whose rows all share one place (nearly every one)
@@ -90,7 +92,8 @@ FROM
             sum(cost_a) AS ca, sum(cost_b) AS cb, max(line_a) AS in_a, max(line_b) AS in_b,
             any(resource_in_a) AS had_a, any(resource_in_b) AS had_b,
             sum(rate(cost_a, cost_b, quantity_a, quantity_b, line_a AND line_b)) AS rate_micro,
-            max(line_a AND line_b AND (quantity_a <= 0 OR quantity_b <= 0)) AS flagged
+            max(line_a AND line_b AND (quantity_a <= 0 OR quantity_b <= 0)) AS flagged,
+            0 AS moved
         FROM pair
         WHERE NOT split_resource
         GROUP BY resource_hash
@@ -98,7 +101,8 @@ FROM
         -- A resource that moved between places (split_resource): its rows are summed into
         -- lines per child first, since a move inside one customer (account) splits a line.
         SELECT child, sum(c_a), sum(c_b), max(l_a), max(l_b), any(had_a), any(had_b),
-            sum(rate(c_a, c_b, q_a, q_b, l_a AND l_b)), max(l_a AND l_b AND (q_a <= 0 OR q_b <= 0))
+            sum(rate(c_a, c_b, q_a, q_b, l_a AND l_b)), max(l_a AND l_b AND (q_a <= 0 OR q_b <= 0)),
+            count() OVER (PARTITION BY resource_hash) > 1
         FROM
         (
             SELECT child, resource_hash,

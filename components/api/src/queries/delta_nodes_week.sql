@@ -30,7 +30,9 @@
 -- physical path below the region (VPC, subnet, parent resource), so every kind of node is a
 -- filter on the row and every child an expression of it. Whether a resource had cost anywhere
 -- in each window (transferred rather than created / removed) and whether its rows are in more
--- than one place (split_resource) come precomputed with the row.
+-- than one place (split_resource) come precomputed with the row. A split resource moved relative
+-- to a child when it has rows in the pair that are not under that child (the pair's rows of the
+-- split resources under the node, summed per resource, give the count to compare with).
 WITH
     {hierarchy:String} AS h,
     {node_id:String} AS node,
@@ -92,7 +94,8 @@ WITH
                     physical_types[indexOf(physical_path, node) + 1],
                 resource_type) AS child_type,
             resource_hash, usage_hash, split_resource, cost_a, cost_b, quantity_a, quantity_b,
-            rows_a > 0 AS line_a, rows_b > 0 AS line_b, resource_in_a, resource_in_b
+            rows_a > 0 AS line_a, rows_b > 0 AS line_b, rows_a + rows_b AS line_rows,
+            resource_in_a, resource_in_b
         FROM cost_delta_weeks
         WHERE compare_start = b0
           AND multiIf(
@@ -104,9 +107,18 @@ WITH
                 kind = 5, account_id = rest,
                 kind = 6, account_id = parts[1] AND region = parts[2],
                 resource_key = node OR has(physical_path, node))
+    ),
+    -- Every row of the node's split resources, wherever it is.
+    split_rows AS (
+        SELECT resource_hash, sum(rows_a + rows_b) AS resource_rows
+        FROM cost_delta_weeks
+        WHERE compare_start = b0 AND split_resource
+          AND resource_hash IN (SELECT resource_hash FROM pair WHERE split_resource)
+        GROUP BY resource_hash
     )
--- Components: 3 continuing; only in B under the child: 4 transferred in when the resource had
--- cost in A elsewhere, else 1 created; only in A: 5 transferred out / 2 removed likewise.
+-- Components: 3 continuing (in both windows, every row of the resource under the child); else
+-- 1 created (no cost anywhere in A), 2 removed (none anywhere in B), or 4 a transfer (in: c_B,
+-- out: -c_A): it had cost in both windows but not always under the child.
 SELECT
     child AS node_id,
     any(child_type) AS node_type,
@@ -118,13 +130,13 @@ SELECT
     toDecimal128(sumIf(toInt128(cb) - ca, component = 3), 6) / 1000000 - rate_effect AS usage_effect,
     toDecimal128(sumIf(rate_micro, component = 3), 6) / 1000000 AS rate_effect,
     toDecimal128(sumIf(cb, component = 4), 6) / 1000000 AS transferred_in,
-    -toDecimal128(sumIf(ca, component = 5), 6) / 1000000 AS transferred_out,
+    -toDecimal128(sumIf(ca, component = 4), 6) / 1000000 AS transferred_out,
     count() AS resource_count,
-    toUInt64(sum(flagged)) AS flagged_resources
+    toUInt64(sumIf(flagged, component = 3)) AS flagged_resources
 FROM
 (
     SELECT child, child_type, ca, cb, rate_micro, flagged,
-        multiIf(in_a AND in_b, 3, in_b AND had_a, 4, in_b, 1, had_b, 5, 2) AS component
+        multiIf(in_a AND in_b AND NOT moved, 3, NOT had_a, 1, NOT had_b, 2, 4) AS component
     FROM
     (
         -- Per child x resource. A resource whose rows all share one place (nearly every one)
@@ -133,7 +145,8 @@ FROM
             sum(cost_a) AS ca, sum(cost_b) AS cb, max(line_a) AS in_a, max(line_b) AS in_b,
             any(resource_in_a) AS had_a, any(resource_in_b) AS had_b,
             sum(rate(cost_a, cost_b, quantity_a, quantity_b, line_a AND line_b)) AS rate_micro,
-            max(line_a AND line_b AND (quantity_a <= 0 OR quantity_b <= 0)) AS flagged
+            max(line_a AND line_b AND (quantity_a <= 0 OR quantity_b <= 0)) AS flagged,
+            0 AS moved
         FROM pair
         WHERE NOT split_resource
         GROUP BY resource_hash
@@ -141,17 +154,19 @@ FROM
         -- A resource that moved (split_resource): its rows are summed into lines per child
         -- first, since a move that stays under one child splits a line over two places.
         SELECT child, any(child_type), sum(c_a), sum(c_b), max(l_a), max(l_b), any(had_a), any(had_b),
-            sum(rate(c_a, c_b, q_a, q_b, l_a AND l_b)), max(l_a AND l_b AND (q_a <= 0 OR q_b <= 0))
+            sum(rate(c_a, c_b, q_a, q_b, l_a AND l_b)), max(l_a AND l_b AND (q_a <= 0 OR q_b <= 0)),
+            sum(n) < any(resource_rows)
         FROM
         (
             SELECT child, resource_hash, any(child_type) AS child_type,
                 sum(cost_a) AS c_a, sum(cost_b) AS c_b, sum(quantity_a) AS q_a, sum(quantity_b) AS q_b,
-                max(line_a) AS l_a, max(line_b) AS l_b,
+                max(line_a) AS l_a, max(line_b) AS l_b, sum(line_rows) AS n,
                 any(resource_in_a) AS had_a, any(resource_in_b) AS had_b
             FROM pair
             WHERE split_resource
             GROUP BY child, resource_hash, usage_hash
-        )
+        ) AS lines
+        LEFT ANY JOIN split_rows USING (resource_hash)
         GROUP BY child, resource_hash
     )
 )

@@ -83,8 +83,11 @@ WITH
                 kind = 'leaf', rkey = node,
                 kind = 'account', account_id = substring(node, 9),
                 kind = 'region', has(node_accounts, account_id) AND has(node_regions, region),
-                -- Physical, below a region: what the day's closure table puts under the node.
-                has(node_accounts, account_id) AND has(node_regions, region)
+                -- Physical, below a region: what the day's closure table puts under the node, and
+                -- the node's own cost (on a day without a snapshot a resource has no closure rows:
+                -- it hangs directly under its region, and is still under itself).
+                resource_id = node
+                OR has(node_accounts, account_id) AND has(node_regions, region)
                     AND (charge_date, resource_id) IN (
                         SELECT snapshot_date, descendant_id
                         FROM resource_ancestry
@@ -92,22 +95,20 @@ WITH
                           AND ((snapshot_date >= a0 AND snapshot_date < a1)
                             OR (snapshot_date >= b0 AND snapshot_date < b1))))
     ),
-    -- Whether the resources under the node in one window only had cost anywhere in the other
-    -- (their owner changed); at the root every resource is under the node, so nothing to look up.
+    -- Where the resources under the node had cost at all: in each window, how many rows (more
+    -- than under the node: it moved) and the last day. At the root every resource is under the
+    -- node, and unresourced cost never moves, so nothing to look up for them.
     presence AS (
         SELECT
             resource_id AS rkey,
             max(charge_date >= a0 AND charge_date < a1) AS anywhere_a,
-            max(charge_date >= b0 AND charge_date < b1) AS anywhere_b
+            max(charge_date >= b0 AND charge_date < b1) AS anywhere_b,
+            count() AS rows_anywhere,
+            max(charge_date) AS last_anywhere
         FROM cost_attributed_daily
         WHERE kind != 'root'
           AND ((charge_date >= a0 AND charge_date < a1) OR (charge_date >= b0 AND charge_date < b1))
-          AND resource_id IN (
-                SELECT resource_id
-                FROM placed
-                WHERE kind != 'root' AND resource_id != ''
-                GROUP BY resource_id
-                HAVING NOT (max(in_a) AND max(in_b)))
+          AND resource_id IN (SELECT resource_id FROM placed WHERE kind != 'root' AND resource_id != '')
         GROUP BY resource_id
     ),
     -- Per resource x usage type; the rate effect in integer micro-dollars, exactly as
@@ -123,7 +124,8 @@ WITH
             max(in_b) AS line_b,
             argMax(tuple(resource_type, account_id, region, marqo_customer, marqo_cluster, marqo_role),
                    charge_date) AS last_seen,
-            max(charge_date) AS last_day
+            max(charge_date) AS last_day,
+            count() AS line_rows
         FROM placed
         GROUP BY rkey, usage_type
     ),
@@ -131,6 +133,8 @@ WITH
         SELECT
             rkey,
             argMax(last_seen, last_day) AS seen,
+            max(last_day) AS last_placed,
+            sum(line_rows) AS placed_rows,
             sum(c_a) AS ca,
             sum(c_b) AS cb,
             max(line_a) AS in_a,
@@ -149,16 +153,21 @@ WITH
         )
         GROUP BY rkey
     ),
+    -- Continuing: in both windows, every row under the node. Otherwise created (no cost anywhere
+    -- in A), removed (none anywhere in B), or a transfer (in: c_B, out: -c_A), labelled
+    -- transferred_in when it was under the node in B only or ended there, else transferred_out.
     classified AS (
         SELECT
             r.*,
             toDecimal128(r.rate_micro, 6) / 1000000 AS rate,
+            p.rkey != '' AS looked_up,
+            looked_up AND p.rows_anywhere > r.placed_rows AS moved,
             multiIf(
-                r.in_a AND r.in_b, 'continuing',
-                r.in_b AND p.anywhere_a, 'transferred_in',
-                r.in_b, 'created',
-                p.anywhere_b, 'transferred_out',
-                'removed'
+                r.in_a AND r.in_b AND NOT moved, 'continuing',
+                NOT if(looked_up, p.anywhere_a, r.in_a), 'created',
+                NOT if(looked_up, p.anywhere_b, r.in_b), 'removed',
+                r.in_b AND (NOT r.in_a OR r.last_placed = p.last_anywhere), 'transferred_in',
+                'transferred_out'
             ) AS component
         FROM resources AS r
         LEFT ANY JOIN presence AS p ON r.rkey = p.rkey
@@ -179,9 +188,9 @@ SELECT
     if(component = 'removed', -ca, 0) AS removed,
     if(component = 'continuing', cb - ca - rate, 0) AS usage_effect,
     if(component = 'continuing', rate, 0) AS rate_effect,
-    if(component = 'transferred_in', cb, 0) AS transferred_in,
-    if(component = 'transferred_out', -ca, 0) AS transferred_out,
-    toUInt8(flagged) AS flagged
+    if(startsWith(component, 'transferred'), cb, 0) AS transferred_in,
+    if(startsWith(component, 'transferred'), -ca, 0) AS transferred_out,
+    toUInt8(flagged AND component = 'continuing') AS flagged
 FROM classified
 WHERE invalid = 0
 ORDER BY abs(delta) DESC, resource_id
