@@ -1,0 +1,1 @@
+"""The three CDK stacks of Polo's AWS deployment."""
