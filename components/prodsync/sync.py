@@ -28,6 +28,7 @@ import clickhouse_connect
 from clickhouse_connect.driver.client import Client
 
 from collectors.common.clickhouse_client import ClickHouseSettings, connect, redact_url
+from collectors.common.query_params import bind_parameters
 from prodsync.checkpoint import CheckpointStore, Fingerprint, chunk_key
 from prodsync.tables import TableSpec
 
@@ -158,13 +159,10 @@ def _copy_columns(source: Client, destination: Client, table: str) -> list[str]:
 
 
 def _table_exists(client: Client, table: str) -> bool:
-    return bool(
-        client.command(
-            "SELECT count() FROM system.tables WHERE database = currentDatabase() "
-            "AND name = {t:String}",
-            parameters={"t": table},
-        )
+    sql = (
+        "SELECT count() FROM system.tables WHERE database = currentDatabase() AND name = {t:String}"
     )
+    return bool(client.command(sql, parameters=bind_parameters(sql, {"t": table})))
 
 
 def _where(chunk: Chunk) -> tuple[str, dict[str, Any]]:
@@ -176,10 +174,8 @@ def _where(chunk: Chunk) -> tuple[str, dict[str, Any]]:
 def fingerprint(client: Client, chunk: Chunk, columns: Sequence[str]) -> Fingerprint:
     where, params = _where(chunk)
     hashed = _hash(columns)
-    row = client.query(
-        f"SELECT count(), sum({hashed}), groupBitXor({hashed}) FROM `{chunk.table.name}`{where}",
-        parameters=params,
-    ).result_rows[0]
+    sql = f"SELECT count(), sum({hashed}), groupBitXor({hashed}) FROM `{chunk.table.name}`{where}"
+    row = client.query(sql, parameters=bind_parameters(sql, params)).result_rows[0]
     return Fingerprint(rows=int(row[0]), hash_sum=int(row[1]), hash_xor=int(row[2]))
 
 
@@ -197,10 +193,12 @@ def day_fingerprints(
         row = client.query(f"SELECT {aggregates} FROM `{spec.name}`").result_rows[0]
         return {None: Fingerprint(rows=int(row[0]), hash_sum=int(row[1]), hash_xor=int(row[2]))}
     expr = spec.day_expression
-    rows = client.query(
+    sql = (
         f"SELECT {expr} AS day, {aggregates} FROM `{spec.name}` "
-        f"WHERE {expr} >= {{start:Date}} AND {expr} < {{end:Date}} GROUP BY day",
-        parameters={"start": start, "end": end},
+        f"WHERE {expr} >= {{start:Date}} AND {expr} < {{end:Date}} GROUP BY day"
+    )
+    rows = client.query(
+        sql, parameters=bind_parameters(sql, {"start": start, "end": end})
     ).result_rows
     return {
         row[0]: Fingerprint(rows=int(row[1]), hash_sum=int(row[2]), hash_xor=int(row[3]))
@@ -227,9 +225,8 @@ def _stream_rows(
 ) -> Iterator[bytes]:
     where, params = _where(chunk)
     select = ", ".join(f"`{c}`" for c in columns)
-    stream = source.raw_stream(
-        f"SELECT {select} FROM `{chunk.table.name}`{where}", parameters=params, fmt="Native"
-    )
+    sql = f"SELECT {select} FROM `{chunk.table.name}`{where}"
+    stream = source.raw_stream(sql, parameters=bind_parameters(sql, params), fmt="Native")
     try:
         while True:
             block = stream.read(STREAM_READ_BYTES)

@@ -48,6 +48,7 @@ from tenacity import (
 
 from collectors.common import json_rows
 from collectors.common.gc_pause import gc_paused
+from collectors.common.query_params import bind_parameters
 
 DEFAULT_BATCH_SIZE = 1000
 # Rows per statement of `insert_models`: large enough that per-INSERT costs (a new part, a
@@ -333,12 +334,15 @@ class PoloClickHouse:
     def query(
         self, name: str, sql: str, parameters: Mapping[str, Any] | None = None
     ) -> QueryResult:
-        """Run a SELECT. Use `{name:Type}` placeholders: values are bound by the server."""
-        return self._run(name, lambda: self.client.query(sql, parameters=parameters))
+        """Run a SELECT. Use `{name:Type}` placeholders: values are bound by the server (strings
+        encoded by `query_params.encode_param`, the one encoding every query path uses)."""
+        bound = bind_parameters(sql, parameters)
+        return self._run(name, lambda: self.client.query(sql, parameters=bound))
 
     def command(self, name: str, sql: str, parameters: Mapping[str, Any] | None = None) -> Any:
         """Run a statement that returns no rows (DDL, INSERT ... SELECT, ...)."""
-        return self._run(name, lambda: self.client.command(sql, parameters=parameters))
+        bound = bind_parameters(sql, parameters)
+        return self._run(name, lambda: self.client.command(sql, parameters=bound))
 
     def insert_rows(
         self,
