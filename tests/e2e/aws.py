@@ -104,7 +104,7 @@ class Fault:
 
 
 def throttle(service: str, action: str, times: int) -> Fault:
-    code = "RequestLimitExceeded" if service == "ec2" else "Throttling"
+    code = {"ec2": "RequestLimitExceeded", "ce": "ThrottlingException"}.get(service, "Throttling")
     return Fault(service, action, 503 if service == "ec2" else 400, code, "Rate exceeded", times)
 
 

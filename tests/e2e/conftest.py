@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from e2e.world import World
+from e2e.world import World, report
 
 logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's request log
 
@@ -38,13 +38,6 @@ def week(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         yield world
     finally:
         world.close()
-
-
-def report(world: World, title: str) -> None:
-    """Timings of a world, printed past pytest's capture (`--test-output=all` shows them)."""
-    lines = [f"{title}: {world.days} simulated days"]
-    lines += [f"  {label:<28} {seconds:6.1f} s" for label, seconds in sorted(world.timings.items())]
-    print("\n".join(lines), flush=True)
 
 
 @pytest.fixture

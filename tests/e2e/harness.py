@@ -97,6 +97,13 @@ class ClickHouse:
         process.stop(self.pid)
         process.wait_port_free(self.port)
 
+    def discard(self) -> None:
+        """The end of a story: the data directory is thrown away, so no graceful shutdown."""
+        if process.pid_alive(self.pid):
+            os.kill(self.pid, signal.SIGKILL)
+            while process.pid_alive(self.pid):
+                time.sleep(0.05)
+
     def restart(self) -> None:
         self.stop()
         self.start()
@@ -314,14 +321,10 @@ class LambdaFunction:
             return ""
 
     def close(self) -> None:
+        """Lambda freezes and discards idle containers without notice: so does this."""
         if self.container and self.container.poll() is None:
-            assert self.container.stdin
-            self.container.stdin.close()
-            try:
-                self.container.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.container.kill()
-                self.container.wait()
+            self.kill()
+            self.container.wait()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,7 +396,7 @@ class Worker:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()

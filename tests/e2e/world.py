@@ -137,7 +137,7 @@ class World:
         if self.worker:
             self.worker.stop()
         self.ch_door.close()
-        self.clickhouse.stop()
+        self.clickhouse.discard()
         self.aws.close()
         self.moto.stop()
 
@@ -407,3 +407,10 @@ class World:
 
 def _tags(tags: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in tags.items()]
+
+
+def report(world: World, title: str) -> None:
+    """Timings of a world, printed to the test's output (`--test-output=all` shows them)."""
+    lines = [f"{title}: {world.days} simulated days"]
+    lines += [f"  {label:<36} {seconds:6.1f} s" for label, seconds in sorted(world.timings.items())]
+    print("\n".join(lines), flush=True)
