@@ -928,9 +928,8 @@ def _verify_written(db: PoloClickHouse, table: str, written: int) -> None:
     A write path can acknowledge an insert and keep only part of it (an endpoint that decoded
     one compressed frame of many did); the seed is the demo everyone looks at, so it checks.
     """
-    held = db.query(
-        "seed.verify", "SELECT count() FROM {t:Identifier}", {"t": table}
-    ).result_rows[0][0]
+    result = db.query("seed.verify", "SELECT count() FROM {t:Identifier}", {"t": table})
+    held = result.result_rows[0][0]
     if held != written:
         raise SeedError(
             f"{table}: the seed wrote {written} rows but the table holds {held}: "

@@ -61,8 +61,7 @@ def test_the_demo_seed_over_http_keeps_every_row_and_has_cost_on_every_day(
         }
         days_with_cost = db.query(
             "test.days",
-            "SELECT count(DISTINCT charge_period_start) FROM cost_daily "
-            "WHERE billed_cost > 0",
+            "SELECT count(DISTINCT charge_period_start) FROM cost_daily WHERE billed_cost > 0",
         ).result_rows[0][0]
         days_attributed = db.query(
             "test.days_attributed",
