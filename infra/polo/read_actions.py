@@ -132,20 +132,45 @@ def _iam_prefix(service: str) -> str:
     return botocore.session.get_session().get_service_model(service).signing_name
 
 
-def actions_used_by(collectors_dir: Path) -> dict[str, set[str]]:
-    """`service:Action` -> the collector packages calling it, read from their source."""
-    used: dict[str, set[str]] = {}
+_READ_ROLE_MARKERS = ("assume_role", "collectors.common.runner")
+
+
+def uses_read_role(sources: Iterable[str]) -> bool:
+    """A collector reaches AWS through PoloReadRole when it assumes it itself (`assume_role`)
+    or runs through the common runner (which assumes it per target account)."""
+    return any(marker in text for text in sources for marker in _READ_ROLE_MARKERS)
+
+
+def calls_by_package(collectors_dir: Path) -> dict[str, tuple[bool, set[str]]]:
+    """Collector package -> (whether it calls through PoloReadRole, its `service:Action`s)."""
+    found: dict[str, tuple[bool, set[str]]] = {}
     for package in sorted(p for p in collectors_dir.iterdir() if (p / "__init__.py").is_file()):
         sources = [
             path.read_text() for path in sorted(package.glob("*.py")) if not _is_test_or_fixture(path)
         ]
         services = {s for text in sources for s in _CLIENT_CALL.findall(text)} - _NOT_READ_ROLE
         mentions = set().union(*(_mentions(text) for text in sources)) if sources else set()
+        actions = set()
         for service in sorted(services):
             prefix = _iam_prefix(service)
             for python_name, operation in _operations(service).items():
                 if (service, python_name) in mentions or (None, python_name) in mentions:
-                    used.setdefault(f"{prefix}:{operation}", set()).add(package.name)
+                    actions.add(f"{prefix}:{operation}")
+        found[package.name] = (uses_read_role(sources), actions)
+    return found
+
+
+def actions_used_by(collectors_dir: Path) -> dict[str, set[str]]:
+    """`service:Action` -> the collector packages calling it through PoloReadRole.
+
+    Collectors that call AWS with their own Lambda role (not through the read role) are left
+    out: their permissions belong to that role, in the Polo account.
+    """
+    used: dict[str, set[str]] = {}
+    for package, (through_read_role, actions) in calls_by_package(collectors_dir).items():
+        if through_read_role:
+            for action in actions:
+                used.setdefault(action, set()).add(package)
     return used
 
 

@@ -19,6 +19,8 @@ STACK_BINARY = "components/chlocal:stack-bin"
 PROD_SYNC_BINARY = "components/prodsync:prod-sync-bin"
 SEED_BINARY = "components/attribution:seed-bin"
 DEPLOY_WORKER_BINARY = "components/workerctl:deploy-bin"
+MIGRATE_REMOTE_BINARY = "infra/polo:migrate-remote-bin"
+INFRA_BINARY = "infra/polo:infra-bin"
 
 
 class _LocalGoal(Goal):
@@ -52,6 +54,14 @@ class MigrateSubsystem(GoalSubsystem):
     )
     status = BoolOption(default=False, help="List each migration with its state; change nothing.")
     dry_run = BoolOption(default=False, help="Print what would be applied; change nothing.")
+    remote = StrOption(
+        default=None,
+        help="Migrate the deployed ClickHouse instead: its EC2 instance id (`i-...`), or `auto` "
+        "(the id the ClickHouse stack stores in SSM). Opens an SSM port-forwarding session "
+        "(needs the AWS CLI and its Session Manager plugin) and reads the writer's credentials "
+        "from Secrets Manager. See docs/infra.md.",
+    )
+    env = StrOption(default="staging", help="With --remote: `staging` or `production`.")
 
 
 class Migrate(_LocalGoal):
@@ -83,12 +93,28 @@ async def migrate(
         globs = tgt[ClickhouseMigrationSourcesField].value or ()
         subdir = globs[0].rsplit("/", 1)[0] if globs and "/" in globs[0] else ""
         migrations_dir = f"{directory}/{subdir}" if subdir else directory
-        args = [
-            "--migrations-dir",
-            migrations_dir,
-            *_flags(subsystem, "url", "status", "dry-run"),
-        ]
-        exit_code = await run_entry_point(MIGRATE_BINARY, args, env, "migrate") or exit_code
+        if subsystem.remote:
+            if subsystem.url:
+                console.print_stderr("migrate: --url and --remote exclude each other.")
+                return Migrate(exit_code=1)
+            args = [
+                "--remote",
+                subsystem.remote,
+                "--env",
+                subsystem.env,
+                "--migrations-dir",
+                migrations_dir,
+                *_flags(subsystem, "status", "dry-run"),
+            ]
+            binary = MIGRATE_REMOTE_BINARY
+        else:
+            args = [
+                "--migrations-dir",
+                migrations_dir,
+                *_flags(subsystem, "url", "status", "dry-run"),
+            ]
+            binary = MIGRATE_BINARY
+        exit_code = await run_entry_point(binary, args, env, "migrate") or exit_code
     return Migrate(exit_code=exit_code)
 
 
@@ -227,6 +253,65 @@ async def deploy_worker(
     return DeployWorker(
         exit_code=await run_entry_point(DEPLOY_WORKER_BINARY, args, env, "deploy-worker")
     )
+
+
+class SynthInfraSubsystem(GoalSubsystem):
+    name = "synth-infra"
+    help = softwrap(
+        """
+        Write the CloudFormation templates of Polo's AWS stacks (ClickHouse, collectors,
+        destination) offline, under `cdk.out/<env>/`. Needs the Lambda zips: run
+        `pants package components/collectors:: components/jobs::` first.
+        """
+    )
+
+    env = StrOption(default="staging", help="`staging` or `production`.")
+    out = StrOption(default="cdk.out", help="Where the cloud assemblies are written.")
+    dist = StrOption(default="dist", help="Where `pants package` wrote the Lambda zips.")
+
+
+class SynthInfra(_LocalGoal):
+    subsystem_cls = SynthInfraSubsystem
+
+
+@goal_rule
+async def synth_infra(
+    subsystem: SynthInfraSubsystem, env: CompleteEnvironmentVars, workspace: Workspace
+) -> SynthInfra:
+    args = ["synth", *_flags(subsystem, "env", "out", "dist")]
+    return SynthInfra(exit_code=await run_entry_point(INFRA_BINARY, args, env, "synth-infra"))
+
+
+class DeployInfraSubsystem(GoalSubsystem):
+    name = "deploy-infra"
+    help = softwrap(
+        """
+        Deploy Polo's AWS stacks with the AWS CDK CLI (`cdk deploy`) into the account of the
+        current AWS credentials; `--destination` deploys `PoloReadRole` into a member account
+        instead. Fails in one line without credentials. See docs/infra.md for the parameters.
+        """
+    )
+
+    env = StrOption(default="staging", help="`staging` or `production`.")
+    dist = StrOption(default="dist", help="Where `pants package` wrote the Lambda zips.")
+    destination = BoolOption(default=False, help="Deploy the member-account stack (PoloReadRole).")
+    parameter = StrListOption(help="CloudFormation parameters, `[Stack:]Name=Value`.")
+
+
+class DeployInfra(_LocalGoal):
+    subsystem_cls = DeployInfraSubsystem
+
+
+@goal_rule
+async def deploy_infra(
+    subsystem: DeployInfraSubsystem, env: CompleteEnvironmentVars, workspace: Workspace
+) -> DeployInfra:
+    args = [
+        "deploy",
+        *_flags(subsystem, "env", "dist", "destination"),
+        *[arg for value in subsystem.parameter for arg in ("--parameter", value)],
+    ]
+    return DeployInfra(exit_code=await run_entry_point(INFRA_BINARY, args, env, "deploy-infra"))
 
 
 def rules():

@@ -33,7 +33,7 @@ class _FakeRunFieldSet(RunFieldSet):
     required_fields = ()
 
 
-def _run(rule, subsystem, targets=None, exit_code=0):
+def _run(rule, subsystem, targets=None, exit_code=0, addresses=None):
     """Run a goal rule with the entry point's process captured instead of started."""
     launched: list[InteractiveProcess] = []
 
@@ -43,7 +43,12 @@ def _run(rule, subsystem, targets=None, exit_code=0):
 
     binary_target = GenericTarget({}, Address("components/x", target_name="bin"))
     mocks = [
-        MockGet(Address, (AddressInput,), lambda ai: Address(ai.path_component, target_name="bin")),
+        MockGet(
+            Address,
+            (AddressInput,),
+            lambda ai: (addresses.append(ai.path_component) if addresses is not None else None)
+            or Address(ai.path_component, target_name="bin"),
+        ),
         MockGet(WrappedTarget, (WrappedTargetRequest,), lambda _: WrappedTarget(binary_target)),
         MockGet(
             FieldSetsPerTarget,
@@ -79,7 +84,12 @@ def _migrations_target(directory: str) -> ClickhouseMigrationsTarget:
 
 def test_migrate_runs_the_entry_point_once_per_set_with_options() -> None:
     subsystem = create_goal_subsystem(
-        goals.MigrateSubsystem, url="http://ch:8123", status=True, dry_run=False
+        goals.MigrateSubsystem,
+        url="http://ch:8123",
+        status=True,
+        dry_run=False,
+        remote=None,
+        env="staging",
     )
     targets = Targets([_migrations_target("components/schema")])
     result, launched, _ = _run(goals.migrate, subsystem, targets)
@@ -99,7 +109,8 @@ def test_migrate_runs_the_entry_point_once_per_set_with_options() -> None:
 
 
 def test_migrate_propagates_the_entry_point_failure() -> None:
-    subsystem = create_goal_subsystem(goals.MigrateSubsystem, url=None, status=False, dry_run=True)
+    subsystem = create_goal_subsystem(goals.MigrateSubsystem, url=None, status=False, dry_run=True, remote=None, env="staging"
+    )
     targets = Targets([_migrations_target("components/schema")])
     result, launched, _ = _run(goals.migrate, subsystem, targets, exit_code=3)
     assert result.exit_code == 3
@@ -107,12 +118,85 @@ def test_migrate_propagates_the_entry_point_failure() -> None:
 
 
 def test_migrate_without_a_migration_set_explains_and_fails() -> None:
-    subsystem = create_goal_subsystem(goals.MigrateSubsystem, url=None, status=False, dry_run=False)
+    subsystem = create_goal_subsystem(
+        goals.MigrateSubsystem, url=None, status=False, dry_run=False, remote=None, env="staging"
+    )
     targets = Targets([GenericTarget({}, Address("components/collectors", target_name="lib"))])
     result, launched, stderr = _run(goals.migrate, subsystem, targets)
     assert result.exit_code == 1
     assert launched == []
     assert "none of the 1 target(s) given is a `clickhouse_migrations` target" in stderr
+
+
+def test_migrate_remote_runs_the_remote_entry_point_with_instance_and_env() -> None:
+    subsystem = create_goal_subsystem(
+        goals.MigrateSubsystem,
+        url=None,
+        status=True,
+        dry_run=False,
+        remote="i-0123456789abcdef0",
+        env="production",
+    )
+    targets = Targets([_migrations_target("components/schema")])
+    addresses: list[str] = []
+    result, launched, _ = _run(goals.migrate, subsystem, targets, addresses=addresses)
+    assert result.exit_code == 0
+    assert addresses == ["infra/polo"]
+    assert launched[0].process.argv[2:] == (
+        "--remote",
+        "i-0123456789abcdef0",
+        "--env",
+        "production",
+        "--migrations-dir",
+        "components/schema/migrations",
+        "--status",
+    )
+
+
+def test_migrate_refuses_url_and_remote_together() -> None:
+    subsystem = create_goal_subsystem(
+        goals.MigrateSubsystem,
+        url="http://x:8123",
+        status=False,
+        dry_run=False,
+        remote="auto",
+        env="staging",
+    )
+    targets = Targets([_migrations_target("components/schema")])
+    result, launched, stderr = _run(goals.migrate, subsystem, targets)
+    assert result.exit_code == 1
+    assert launched == []
+    assert "--url and --remote exclude each other" in stderr
+
+
+def test_synth_and_deploy_infra_pass_their_options() -> None:
+    synth = create_goal_subsystem(
+        goals.SynthInfraSubsystem, env="production", out="cdk.out", dist="dist"
+    )
+    _, launched, _ = _run(goals.synth_infra, synth)
+    assert launched[0].process.argv[2:] == (
+        "synth", "--env", "production", "--out", "cdk.out", "--dist", "dist"
+    )
+    deploy = create_goal_subsystem(
+        goals.DeployInfraSubsystem,
+        env="staging",
+        dist="dist",
+        destination=True,
+        parameter=["ExternalId=x", "PoloAccountId=y"],
+    )
+    _, launched, _ = _run(goals.deploy_infra, deploy)
+    assert launched[0].process.argv[2:] == (
+        "deploy",
+        "--env",
+        "staging",
+        "--dist",
+        "dist",
+        "--destination",
+        "--parameter",
+        "ExternalId=x",
+        "--parameter",
+        "PoloAccountId=y",
+    )
 
 
 def test_seed_passes_only_the_options_that_were_set() -> None:

@@ -27,6 +27,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from polo.nag import acknowledge, managed_policy_finding
@@ -208,6 +209,14 @@ class ClickHouseStack(cdk.Stack):
         self._snapshots()
         self._alarms()
 
+        # `migrate-remote --remote=auto` finds the instance through this parameter.
+        ssm.StringParameter(
+            self,
+            "InstanceIdParameter",
+            parameter_name=settings.instance_parameter_name,
+            string_value=self.instance.instance_id,
+            description=f"{prefix}: the ClickHouse instance (for SSM sessions)",
+        )
         cdk.CfnOutput(self, "InstanceId", value=self.instance.instance_id)
         cdk.CfnOutput(self, "PrivateDnsName", value=self.instance.instance_private_dns_name)
         cdk.CfnOutput(self, "WriterSecretArn", value=self.writer_secret.secret_arn)
