@@ -16,7 +16,6 @@ from typing import Any
 
 from attribution.pipeline import DayCounts, rebuild
 from collectors.common.clickhouse_client import connect
-from jobs import remote_clickhouse
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,6 @@ def handle(
 def handler(event: Mapping[str, Any] | None, context: Any) -> dict[str, Any]:
     """AWS Lambda handler."""
     logging.getLogger().setLevel(logging.INFO)
-    remote_clickhouse.configure()
 
     def run(start: date, end: date) -> list[DayCounts]:
         database = os.environ.get("POLO_CLICKHOUSE_DATABASE", "").strip() or None

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from collectors.common.clickhouse_client import PoloClickHouse, connect
-from jobs import remote_clickhouse
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +83,6 @@ def handler(event: Mapping[str, Any] | None, context: Any) -> dict[str, float]:
     import boto3
 
     logging.getLogger().setLevel(logging.INFO)
-    remote_clickhouse.configure()
 
     def read(collectors: Sequence[str]) -> Mapping[str, datetime]:
         database = os.environ.get("POLO_CLICKHOUSE_DATABASE", "").strip() or None

@@ -7,7 +7,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from jobs.remote_clickhouse import RemoteConfigError, configure, url_with_credentials
+from collectors.common.clickhouse_client import resolve_url
+from collectors.common.remote_clickhouse import RemoteConfigError, configure, url_with_credentials
 
 PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
 
@@ -69,3 +70,15 @@ def test_url_with_credentials_keeps_port_and_database():
     )
     with pytest.raises(RemoteConfigError):
         url_with_credentials("chdb:///tmp/x", "u", "p")
+
+
+def test_resolve_url_uses_the_deployment_secret_when_no_url_is_set(
+    aws, monkeypatch: pytest.MonkeyPatch
+):
+    _, _, arn = aws
+    monkeypatch.delenv("POLO_CLICKHOUSE_URL", raising=False)
+    monkeypatch.delenv("POLO_CLICKHOUSE_CA_PARAMETER", raising=False)
+    monkeypatch.setenv("POLO_CLICKHOUSE_ENDPOINT", "https://ch.internal:8443/polo")
+    monkeypatch.setenv("POLO_CLICKHOUSE_SECRET_ARN", arn)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    assert resolve_url() == "https://polo_writer:p%40ss%2Fw%3Ard@ch.internal:8443/polo"
