@@ -28,10 +28,12 @@ from typing import Any
 
 import chdb
 
-from chlocal import statement
+from chlocal import sandbox, statement
 from chlocal.errors import ClickHouseException
 
 DEFAULT_FORMAT = "TabSeparated"
+# file() reaches only this directory, under the data directory unless configured (sandbox.py).
+USER_FILES = "user_files"
 DEFAULT_SESSION_TIMEOUT_S = 60.0
 MAX_SESSION_TIMEOUT_S = 3600.0
 _SETTING_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -101,14 +103,17 @@ def _summary(
 class Engine:
     """The chDB engine behind the endpoint; `execute` may be called from many threads."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, policy: sandbox.SandboxPolicy | None = None) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self._path = str(data_dir.resolve())
+        self.policy = policy or sandbox.SandboxPolicy(user_files=data_dir.resolve() / USER_FILES)
+        self.policy.user_files.mkdir(parents=True, exist_ok=True)
         self._anchor: Any = chdb.connect(self._path)
         row = self._anchor.query("SELECT version(), timezone()", "TabSeparated").bytes()
         version, timezone = row.decode().rstrip("\n").split("\t")
         self.version: str = version
         self.timezone: str = timezone
+        self._close_filesystem_overlay()
         self._sessions: dict[str, _Session] = {}
         self._sessions_lock = threading.Lock()
         self._inflight = 0
@@ -118,6 +123,23 @@ class Engine:
     @property
     def data_dir(self) -> str:
         return self._path
+
+    def _close_filesystem_overlay(self) -> None:
+        """clickhouse-local opens `default` as an overlay of its tables and the filesystem, so
+        `SELECT * FROM '/etc/passwd'` (or `default.passwd`, relative to the working directory)
+        reads any file. Re-attach the same database (same UUID, tables kept) as plain Atomic."""
+        row = self._anchor.query(
+            "SELECT engine, toString(uuid) FROM system.databases WHERE name = 'default'",
+            "TabSeparated",
+        ).bytes()
+        engine, _, uuid_text = row.decode().rstrip("\n").partition("\t")
+        if engine != "Overlay":
+            return
+        uuid.UUID(uuid_text)  # refuse to splice anything but a UUID into the statement
+        self._anchor.query("DETACH DATABASE default", "TabSeparated")
+        self._anchor.query(
+            f"ATTACH DATABASE default UUID '{uuid_text}' ENGINE = Atomic", "TabSeparated"
+        )
 
     def execute(self, request: QueryRequest) -> QueryResult:
         with self._idle:
@@ -183,6 +205,7 @@ class Engine:
             raise ClickHouseException.of("SYNTAX_ERROR", "Empty query")
         if statement.has_multiple_statements(head):
             raise ClickHouseException.of("SYNTAX_ERROR", "Multi-statements are not allowed")
+        sandbox.check(head, self.policy)
         conn = chdb.connect(self._path)
         try:
             self._prepare(conn, request, session)
@@ -203,15 +226,16 @@ class Engine:
         if request.database:
             self._run(conn, f"USE {_quote_identifier(request.database)}")
         readonly = request.settings.get("readonly")
+        if request.read_only_method:
+            # ClickHouse forces readonly for GET: 2 (reads, and setting changes) unless the
+            # client asks for the stricter 1; `readonly=0` on a GET never enables writes.
+            readonly = "1" if readonly is not None and readonly.strip() == "1" else "2"
         for name, value in request.settings.items():
             if name != "readonly":
                 self._set(conn, name, value)
         # readonly goes last: once it is 1, no other setting may change.
         if readonly is not None:
             self._set(conn, "readonly", readonly)
-        elif request.read_only_method:
-            # ClickHouse treats GET queries as readonly=2 (reads, and setting changes).
-            self._set(conn, "readonly", "2")
 
     def _set(self, conn: Any, name: str, value: str) -> None:
         if not _SETTING_NAME.match(name):

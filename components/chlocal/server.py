@@ -23,12 +23,13 @@ import anyio
 import uvicorn
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from chlocal import auth
-from chlocal.compression import decode_body
+from chlocal import auth, guard, sandbox
+from chlocal.compression import decode_body, max_body_bytes
 from chlocal.engine import (
     DEFAULT_FORMAT,
     DEFAULT_SESSION_TIMEOUT_S,
@@ -109,6 +110,25 @@ class ServerConfig(BaseModel):
     auth: auth.AuthPolicy
     max_concurrency: int = Field(default=DEFAULT_MAX_CONCURRENCY, ge=1)
     display_name: str = Field(default_factory=socket.gethostname)
+    # Where file() may read and write (sandbox.py); default: <data_dir>/user_files.
+    user_files_dir: Path | None = None
+    allow_loopback_urls: bool = False
+    # Host names answered besides 127.0.0.1, localhost and [::1] (guard.py).
+    allowed_hosts: tuple[str, ...] = ()
+
+    @property
+    def sandbox_policy(self) -> sandbox.SandboxPolicy:
+        user_files = self.user_files_dir or self.data_dir / "user_files"
+        return sandbox.SandboxPolicy(
+            user_files=user_files.resolve(), allow_loopback_urls=self.allow_loopback_urls
+        )
+
+    @property
+    def host_allow_list(self) -> frozenset[str]:
+        extra = list(self.allowed_hosts)
+        if self.host not in ("0.0.0.0", "::", "") and not auth.is_loopback(self.host):
+            extra.append(self.host)
+        return guard.allowed_hosts(self.port, extra)
 
 
 class _Endpoint:
@@ -151,7 +171,11 @@ class _Endpoint:
             auth.authenticate(self.config.auth, auth.presented_credentials(request.headers, params))
             body = b""
             if request.method == "POST":
-                body = decode_body(await request.body(), request.headers.get("content-encoding"))
+                try:
+                    raw = await _read_body(request)
+                except ClientDisconnect:
+                    return Response(status_code=400)  # nobody is left to read it
+                body = decode_body(raw, request.headers.get("content-encoding"))
             if request.method == "GET" and "query" not in params:
                 return PlainTextResponse("Ok.\n")
             query_request = self._build_request(request.method, params, body)
@@ -211,13 +235,39 @@ class _Endpoint:
         )
 
 
+async def _read_body(request: Request) -> bytes:
+    """The raw body, refused (413) once it passes the cap decompressed bodies have too
+    (compression.max_body_bytes), before it is all in memory."""
+    cap = max_body_bytes()
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise ClickHouseException.of(
+            "QUERY_IS_TOO_LARGE", f"Request body of {declared} bytes exceeds the {cap}-byte limit"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            raise ClickHouseException.of(
+                "QUERY_IS_TOO_LARGE", f"Request body exceeds the {cap}-byte limit"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def create_app(config: ServerConfig, engine: Engine | None = None) -> Starlette:
     """The ASGI app; opens the engine at startup (unless given one) and drains it at shutdown."""
     endpoint = _Endpoint(config)
 
+    def refuse(message: str) -> Response:
+        return endpoint._error(ClickHouseException.of("ACCESS_DENIED", message), "")
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        endpoint.engine = engine or await anyio.to_thread.run_sync(Engine, config.data_dir)
+        endpoint.engine = engine or await anyio.to_thread.run_sync(
+            Engine, config.data_dir, config.sandbox_policy
+        )
         logger.info(
             "chlocal: ClickHouse %s on chDB, data in %s, http://%s:%d (auth %s)",
             endpoint.engine.version,
@@ -237,6 +287,7 @@ def create_app(config: ServerConfig, engine: Engine | None = None) -> Starlette:
             Route("/ping", endpoint.ping, methods=["GET", "HEAD"]),
             Route("/", endpoint.query, methods=["GET", "POST"]),
         ],
+        middleware=[Middleware(guard.RequestGuard, hosts=config.host_allow_list, refuse=refuse)],
         lifespan=lifespan,
     )
 
@@ -261,8 +312,28 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--user", default=os.environ.get("POLO_CHLOCAL_USER", auth.DEFAULT_USER))
     parser.add_argument(
         "--password",
-        default=os.environ.get("POLO_CHLOCAL_PASSWORD", auth.DEFAULT_PASSWORD),
-        help="password (or env POLO_CHLOCAL_PASSWORD)",
+        default=os.environ.get("POLO_CHLOCAL_PASSWORD"),
+        help=(
+            "password (or env POLO_CHLOCAL_PASSWORD); on loopback the default is "
+            f"'{auth.DEFAULT_PASSWORD}', off loopback one must be given"
+        ),
+    )
+    parser.add_argument(
+        "--user-files-dir",
+        type=Path,
+        default=None,
+        help="the only directory file() may use (default: <data dir>/user_files)",
+    )
+    parser.add_argument(
+        "--allow-loopback-urls",
+        action="store_true",
+        help="let url(), s3() and similar reach loopback and link-local addresses (SSRF risk)",
+    )
+    parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        help="a Host name to answer besides 127.0.0.1, localhost and [::1] (repeatable)",
     )
     required = parser.add_mutually_exclusive_group()
     required.add_argument(
@@ -279,13 +350,40 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         const=False,
         help="accept anonymous requests even off loopback (not recommended)",
     )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=guard.HEADER_TIMEOUT_S,
+        help="seconds a client has to send a request line and headers (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--body-idle-timeout",
+        type=float,
+        default=guard.BODY_IDLE_TIMEOUT_S,
+        help="seconds a request body may pause between chunks (default: %(default)s)",
+    )
     parser.add_argument("--max-concurrency", type=int, default=DEFAULT_MAX_CONCURRENCY)
     parser.add_argument("--log-level", default="info")
     return parser.parse_args(argv)
 
 
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
-    credentials = auth.Credentials(user=args.user, password=args.password)
+    loopback = auth.is_loopback(args.host)
+    if not loopback:
+        # Off loopback the endpoint is reachable by other machines: anonymous access and the
+        # well-known default password are both refused at start.
+        if args.require_auth is False:
+            raise SystemExit(
+                f"chlocal: refusing --no-require-auth on {args.host}, which is not loopback"
+            )
+        if args.password in (None, "", auth.DEFAULT_PASSWORD):
+            raise SystemExit(
+                f"chlocal: refusing to listen on {args.host} (not loopback) without an explicit "
+                "password; set --password or POLO_CHLOCAL_PASSWORD to something other than "
+                f"the default '{auth.DEFAULT_PASSWORD}'"
+            )
+    password = auth.DEFAULT_PASSWORD if args.password is None else args.password
+    credentials = auth.Credentials(user=args.user, password=password)
     policy = auth.default_policy(args.host, credentials)
     if args.require_auth is not None:
         policy = auth.AuthPolicy(credentials=credentials, require=args.require_auth)
@@ -294,12 +392,16 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
             f"chlocal: refusing to require credentials with an empty password on {args.host}; "
             "set --password or POLO_CHLOCAL_PASSWORD"
         )
+    data_dir = (args.data_dir or polo_home() / "clickhouse").resolve()
     return ServerConfig(
-        data_dir=args.data_dir or polo_home() / "clickhouse",
+        data_dir=data_dir,
         host=args.host,
         port=args.port,
         auth=policy,
         max_concurrency=args.max_concurrency,
+        user_files_dir=args.user_files_dir.resolve() if args.user_files_dir else None,
+        allow_loopback_urls=args.allow_loopback_urls,
+        allowed_hosts=tuple(args.allowed_host),
     )
 
 
@@ -307,12 +409,20 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     config = config_from_args(args)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(message)s")
+    # chDB resolves relative file() paths against the working directory: make it the one
+    # directory file() may use (sandbox.py checks the paths against it too).
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    user_files = config.sandbox_policy.user_files
+    user_files.mkdir(parents=True, exist_ok=True)
+    os.chdir(user_files)
     uvicorn.run(
         create_app(config),
         host=config.host,
         port=config.port,
         log_level=args.log_level,
         access_log=False,
+        # h11 with deadlines for slow clients (guard.py); refuses bad request lines with 400.
+        http=guard.protocol_with_timeouts(args.header_timeout, args.body_idle_timeout),
         # Let in-flight inserts finish on SIGTERM; the engine then drains and closes.
         timeout_graceful_shutdown=30,
         lifespan="on",

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 _TOKEN = re.compile(
     rb"""
     (?P<ws>\s+)
-    |(?P<comment>--[^\n]*|\#[^\n]*|/\*.*?\*/)
+    |(?P<comment>--[^\n]*|\#[ !][^\n]*|/\*.*?\*/)
     |(?P<string>'(?:[^'\\]|\\.|'')*')
+    |(?P<heredoc>\$(?P<tag>[A-Za-z0-9_]*)\$.*?\$(?P=tag)\$)
     |(?P<quoted>"(?:[^"\\]|\\.|"")*"|`(?:[^`\\]|\\.|``)*`)
     |(?P<word>[A-Za-z_][A-Za-z0-9_$]*)
     |(?P<number>[0-9][0-9A-Za-z_.]*)
@@ -49,6 +50,8 @@ def tokens(sql: bytes, start: int = 0) -> Iterator[Token]:
     """Significant tokens (no whitespace or comments) from `start`, lazily."""
     for match in _TOKEN.finditer(sql, start):
         kind = match.lastgroup or "other"
+        if kind == "tag":  # the heredoc's inner group is the last one to match
+            kind = "heredoc"
         if kind in ("ws", "comment"):
             continue
         yield Token(kind, match.group(), match.start(), match.end())
