@@ -34,11 +34,70 @@ def test_outside_the_repo_root_says_so(tmp_path: Path, capsys: pytest.CaptureFix
 def test_missing_node_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "package.json").write_text(json.dumps({"name": "x"}))
+    api_dir = _api_dir(tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert deploy.main(["--env", "staging", "--dry-run"], api_dir=tmp_path) == 2
+    assert deploy.main(["--env", "staging", "--dry-run"], api_dir=api_dir) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
         "deploy-worker: `node` is not on PATH: the API Worker needs Node.js 20+ and npm "
         "(e.g. `apt-get install nodejs npm`)."
     ]
+
+
+# Issue 20: the bypass was honoured inside [env.staging], deployed on a public workers.dev host.
+
+STAGING = """
+name = "polo-api"
+[vars]
+POLO_ENV = "development"
+POLO_AUTH_DEV_BYPASS = "1"
+
+[env.staging]
+name = "polo-api-staging"
+workers_dev = true
+
+[env.staging.vars]
+POLO_ENV = "{env}"
+POLO_AUTH_DEV_BYPASS = "{bypass}"
+"""
+
+
+def _api_dir(tmp_path: Path, env: str = "staging", bypass: str = "0") -> Path:
+    (tmp_path / "package.json").write_text(json.dumps({"name": "x"}))
+    (tmp_path / "wrangler.toml").write_text(STAGING.format(env=env, bypass=bypass))
+    return tmp_path
+
+
+@pytest.mark.parametrize("bypass", ["1", "true", " 1 ", "yes"])
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_an_env_whose_vars_set_the_bypass_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bypass: str, dry_run: bool
+) -> None:
+    argv = ["--env", "staging", *(["--dry-run"] if dry_run else [])]
+    assert deploy.main(argv, api_dir=_api_dir(tmp_path, bypass=bypass)) == 2
+    err = capsys.readouterr().err
+    assert "refusing to deploy env 'staging'" in err
+    assert "POLO_AUTH_DEV_BYPASS" in err
+
+
+@pytest.mark.parametrize("env", ["development", "Development", " DEVELOPMENT "])
+def test_an_env_that_calls_itself_development_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], env: str
+) -> None:
+    assert deploy.main(["--env", "staging", "--dry-run"], api_dir=_api_dir(tmp_path, env=env)) == 2
+    assert "POLO_ENV" in capsys.readouterr().err
+
+
+def test_the_top_level_dev_vars_do_not_count_for_an_env(tmp_path: Path) -> None:
+    # wrangler does not inherit [vars] into [env.*]: only the env's own vars are deployed.
+    assert deploy.bypass_problems(_api_dir(tmp_path) / "wrangler.toml", "staging") == []
+
+
+def test_a_missing_env_section_is_refused(tmp_path: Path) -> None:
+    problems = deploy.bypass_problems(_api_dir(tmp_path) / "wrangler.toml", "production")
+    assert problems == ["wrangler.toml has no [env.production] section"]
+
+
+def test_the_repo_wrangler_toml_passes_for_every_env() -> None:
+    for env in deploy.ENVIRONMENTS:
+        assert deploy.bypass_problems(deploy.API_DIR / "wrangler.toml", env) == [], env
