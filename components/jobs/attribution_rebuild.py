@@ -23,9 +23,7 @@ DEFAULT_DAYS = 5
 MAX_DAYS = 90
 
 
-def window(
-    event: Mapping[str, Any], environ: Mapping[str, str], today: date
-) -> tuple[date, date]:
+def window(event: Mapping[str, Any], environ: Mapping[str, str], today: date) -> tuple[date, date]:
     """[start, end) of the run: yesterday and the days before it."""
     if event.get("start"):
         start = date.fromisoformat(str(event["start"]))

@@ -89,6 +89,8 @@ def handler(event: Mapping[str, Any] | None, context: Any) -> dict[str, float]:
         with connect(database=database) as db:
             return last_successes(db, collectors)
 
-    ages = handle(os.environ, read=read, cloudwatch=boto3.client("cloudwatch"), now=datetime.now(UTC))
+    ages = handle(
+        os.environ, read=read, cloudwatch=boto3.client("cloudwatch"), now=datetime.now(UTC)
+    )
     log.info("minutes since last success: %s", ages)
     return ages

@@ -12,9 +12,7 @@ NOW = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
 
 
 def test_minutes_since_each_collector_and_never_for_one_without_success():
-    ages = minutes_since(
-        ["config_ec2", "tags"], {"config_ec2": NOW - timedelta(minutes=95)}, NOW
-    )
+    ages = minutes_since(["config_ec2", "tags"], {"config_ec2": NOW - timedelta(minutes=95)}, NOW)
     assert ages == {"config_ec2": 95.0, "tags": NEVER_MINUTES}
 
 

@@ -1,1 +1,2 @@
-"""Polo's AWS CDK app: the ClickHouse, collectors and destination (cross-account read role) stacks."""
+"""Polo's AWS CDK app: the ClickHouse, collectors and destination (cross-account read role)
+stacks."""

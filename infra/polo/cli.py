@@ -90,7 +90,9 @@ def deploy(
     caller = account()
     cdk = which("cdk")
     if cdk is None:
-        raise InfraError("the AWS CDK CLI is not on PATH: install it with `npm install -g aws-cdk@2`")
+        raise InfraError(
+            "the AWS CDK CLI is not on PATH: install it with `npm install -g aws-cdk@2`"
+        )
     written = synth(env, out, dist)
     if destination:
         assembly = out / env / "destination"

@@ -81,7 +81,12 @@ def test_deploy_runs_cdk_deploy_on_the_synthesised_assembly(fake_dist: Path, tmp
             "/usr/bin/cdk",
         )
     ]
-    assert ran[0][:4] == ["/usr/bin/cdk", "deploy", "--app", str(tmp_path / "staging" / "destination")]
+    assert ran[0][:4] == [
+        "/usr/bin/cdk",
+        "deploy",
+        "--app",
+        str(tmp_path / "staging" / "destination"),
+    ]
 
 
 def test_deploy_without_the_cdk_cli_says_how_to_install_it(tmp_path: Path):

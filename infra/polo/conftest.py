@@ -63,7 +63,7 @@ def flatten(value) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict) and len(value) == 1:
-        (name, args), = value.items()
+        ((name, args),) = value.items()
         if name == "Fn::Join":
             separator, parts = args
             return separator.join(flatten(part) for part in parts)

@@ -71,9 +71,7 @@ def start_session_argv(instance_id: str, local_port: int, region: str) -> list[s
         "--document-name",
         "AWS-StartPortForwardingSession",
         "--parameters",
-        json.dumps(
-            {"portNumber": [str(REMOTE_HTTP_PORT)], "localPortNumber": [str(local_port)]}
-        ),
+        json.dumps({"portNumber": [str(REMOTE_HTTP_PORT)], "localPortNumber": [str(local_port)]}),
         "--region",
         region,
     ]

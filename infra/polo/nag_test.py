@@ -48,9 +48,7 @@ def test_every_acknowledgment_carries_a_reason_and_the_list_is_reviewed(staging_
     acknowledged = {}
     for assembly in staging_assembly:
         acknowledged.update(_acknowledged(assembly))
-    solutions = {
-        rule: reason for rule, reason in acknowledged.items() if "AwsSolutions-" in rule
-    }
+    solutions = {rule: reason for rule, reason in acknowledged.items() if "AwsSolutions-" in rule}
     assert solutions, "no acknowledgment found: is cdk-nag running?"
     for rule, reason in solutions.items():
         assert len(reason.split()) >= 8, f"{rule}: {reason!r}"

@@ -47,7 +47,9 @@ READ_ACTIONS: tuple[str, ...] = (
 # boto3 client name -> IAM action prefix, where the two differ from botocore's signing name.
 _IAM_PREFIX = {"resourcegroupstaggingapi": "tag"}
 _NOT_READ_ROLE = frozenset({"sts"})
-_CLIENT_CALL = re.compile(r"""\.client\(\s*["']([a-z0-9-]+)["']""")
+# `session.client("ec2")`; `boto3.client(...)` is the Lambda's own role (e.g. reading Polo's
+# ClickHouse secret), never the read role.
+_CLIENT_CALL = re.compile(r"""(?<!boto3)\.client\(\s*["']([a-z0-9-]+)["']""")
 
 
 def _is_test_or_fixture(path: Path) -> bool:
@@ -146,7 +148,9 @@ def calls_by_package(collectors_dir: Path) -> dict[str, tuple[bool, set[str]]]:
     found: dict[str, tuple[bool, set[str]]] = {}
     for package in sorted(p for p in collectors_dir.iterdir() if (p / "__init__.py").is_file()):
         sources = [
-            path.read_text() for path in sorted(package.glob("*.py")) if not _is_test_or_fixture(path)
+            path.read_text()
+            for path in sorted(package.glob("*.py"))
+            if not _is_test_or_fixture(path)
         ]
         services = {s for text in sources for s in _CLIENT_CALL.findall(text)} - _NOT_READ_ROLE
         mentions = set().union(*(_mentions(text) for text in sources)) if sources else set()
@@ -174,9 +178,7 @@ def actions_used_by(collectors_dir: Path) -> dict[str, set[str]]:
     return used
 
 
-def unused_and_missing(
-    granted: Iterable[str], used: Iterable[str]
-) -> tuple[list[str], list[str]]:
+def unused_and_missing(granted: Iterable[str], used: Iterable[str]) -> tuple[list[str], list[str]]:
     """(granted but not used, used but not granted), each sorted."""
     granted_set, used_set = set(granted), set(used)
     return sorted(granted_set - used_set), sorted(used_set - granted_set)

@@ -15,8 +15,13 @@ def test_the_read_role_grants_exactly_what_the_collectors_call() -> None:
     # Sanity: every collector that reads AWS shows up.
     packages = set().union(*used.values())
     assert packages >= {
-        "config_ec2", "config_ebs", "config_network", "tags", "relationships",
-        "cost_explorer", "lifecycle",
+        "config_ec2",
+        "config_ebs",
+        "config_network",
+        "tags",
+        "relationships",
+        "cost_explorer",
+        "lifecycle",
     }
 
 
@@ -65,7 +70,9 @@ def test_a_name_on_one_client_is_not_granted_on_another_service(tmp_path: Path) 
 
 def test_tests_fixtures_and_sts_are_not_counted(tmp_path: Path) -> None:
     _package(
-        tmp_path, "x", "def f(s):\n    assume_role(s)\n    return s.client('sts').get_caller_identity()\n"
+        tmp_path,
+        "x",
+        "def f(s):\n    assume_role(s)\n    return s.client('sts').get_caller_identity()\n",
     )
     (tmp_path / "x" / "collector_test.py").write_text(
         "def t(s):\n    s.client('ec2').terminate_instances(InstanceIds=[])\n"
@@ -80,5 +87,17 @@ def test_a_collector_on_its_own_credentials_is_not_granted_through_the_read_role
         tmp_path,
         "export",
         "def collect(session):\n    return session.client('s3').get_object(Bucket='b', Key='k')\n",
+    )
+    assert actions_used_by(tmp_path) == {}
+
+
+def test_clients_of_the_default_boto3_session_are_the_lambdas_own(tmp_path: Path) -> None:
+    _package(
+        tmp_path,
+        "common",
+        "import boto3\n"
+        "def secret(arn):\n"
+        "    assume_role = None\n"
+        "    return boto3.client('secretsmanager').get_secret_value(SecretId=arn)\n",
     )
     assert actions_used_by(tmp_path) == {}

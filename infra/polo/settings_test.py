@@ -48,5 +48,7 @@ def test_every_collector_package_with_a_lambda_handler_is_deployed() -> None:
     with_handler = {p.parent.name for p in collectors.glob("*/handler.py")}
     deployed = {c.name for c in COLLECTORS}
     missing = with_handler - deployed - set(NOT_DEPLOYED)
-    assert not missing, f"collector packages with a handler that infra/polo does not deploy: {missing}"
+    assert (
+        not missing
+    ), f"collector packages with a handler that infra/polo does not deploy: {missing}"
     assert deployed <= with_handler

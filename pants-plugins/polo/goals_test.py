@@ -109,7 +109,8 @@ def test_migrate_runs_the_entry_point_once_per_set_with_options() -> None:
 
 
 def test_migrate_propagates_the_entry_point_failure() -> None:
-    subsystem = create_goal_subsystem(goals.MigrateSubsystem, url=None, status=False, dry_run=True, remote=None, env="staging"
+    subsystem = create_goal_subsystem(
+        goals.MigrateSubsystem, url=None, status=False, dry_run=True, remote=None, env="staging"
     )
     targets = Targets([_migrations_target("components/schema")])
     result, launched, _ = _run(goals.migrate, subsystem, targets, exit_code=3)
@@ -175,7 +176,13 @@ def test_synth_and_deploy_infra_pass_their_options() -> None:
     )
     _, launched, _ = _run(goals.synth_infra, synth)
     assert launched[0].process.argv[2:] == (
-        "synth", "--env", "production", "--out", "cdk.out", "--dist", "dist"
+        "synth",
+        "--env",
+        "production",
+        "--out",
+        "cdk.out",
+        "--dist",
+        "dist",
     )
     deploy = create_goal_subsystem(
         goals.DeployInfraSubsystem,

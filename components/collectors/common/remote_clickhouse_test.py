@@ -22,9 +22,7 @@ def aws():
             Name="polo-staging/clickhouse/polo_writer",
             SecretString=json.dumps({"username": "polo_writer", "password": "p@ss/w:rd"}),
         )["ARN"]
-        ssm.put_parameter(
-            Name="/polo/staging/clickhouse/tls-certificate", Value=PEM, Type="String"
-        )
+        ssm.put_parameter(Name="/polo/staging/clickhouse/tls-certificate", Value=PEM, Type="String")
         yield secrets, ssm, arn
 
 

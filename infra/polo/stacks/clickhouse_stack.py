@@ -43,7 +43,9 @@ DATA_DEVICE = "/dev/sdf"
 
 
 class ClickHouseStack(cdk.Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, **kwargs) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, settings: Settings, **kwargs
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.settings = settings
         prefix = settings.prefix
@@ -289,7 +291,7 @@ class ClickHouseStack(cdk.Stack):
             # 3. TLS for the private DNS name; the certificate goes to SSM for clients.
             "TOKEN=$(curl -sX PUT http://169.254.169.254/latest/api/token "
             "-H 'X-aws-ec2-metadata-token-ttl-seconds: 300')",
-            "HOST=$(curl -s -H \"X-aws-ec2-metadata-token: $TOKEN\" "
+            'HOST=$(curl -s -H "X-aws-ec2-metadata-token: $TOKEN" '
             "http://169.254.169.254/latest/meta-data/local-hostname)",
             f"[ -s {cert_dir}/server.crt ] || openssl req -x509 -newkey rsa:2048 -nodes "
             f'-days 825 -subj "/CN=$HOST" -addext "subjectAltName=DNS:$HOST" '
@@ -305,8 +307,8 @@ class ClickHouseStack(cdk.Stack):
             # Plain HTTP stays for SSM port-forwarding sessions (migrate-remote); the security
             # group admits only 8443 from the VPC.
             f"  <http_port>{HTTP_PORT}</http_port>",
-            "  <tcp_port remove=\"1\"/>",
-            "  <interserver_http_port remove=\"1\"/>",
+            '  <tcp_port remove="1"/>',
+            '  <interserver_http_port remove="1"/>',
             "  <openSSL><server>",
             f"    <certificateFile>{cert_dir}/server.crt</certificateFile>",
             f"    <privateKeyFile>{cert_dir}/server.key</privateKeyFile>",
@@ -317,19 +319,21 @@ class ClickHouseStack(cdk.Stack):
             "XML",
             # 4. Users from Secrets Manager: the default user only on localhost, with no rights
             # beyond it; the writer owns the polo database; the reader only reads it.
-            f"WRITER=$(aws secretsmanager get-secret-value --region \"$REGION\" --secret-id "
-            f"{self.writer_secret.secret_arn} --query SecretString --output text | jq -r .password)",
-            f"READER=$(aws secretsmanager get-secret-value --region \"$REGION\" --secret-id "
-            f"{self.reader_secret.secret_arn} --query SecretString --output text | jq -r .password)",
+            f'WRITER=$(aws secretsmanager get-secret-value --region "$REGION" '
+            f"--secret-id {self.writer_secret.secret_arn} --query SecretString --output text "
+            "| jq -r .password)",
+            f'READER=$(aws secretsmanager get-secret-value --region "$REGION" '
+            f"--secret-id {self.reader_secret.secret_arn} --query SecretString --output text "
+            "| jq -r .password)",
             'sha() { printf %s "$1" | sha256sum | cut -d" " -f1; }',
             f"cat > {cert_dir}/users.d/polo.xml <<XML",
             "<clickhouse><users>",
-            "  <default><networks replace=\"replace\"><ip>::1</ip><ip>127.0.0.1</ip></networks>"
+            '  <default><networks replace="replace"><ip>::1</ip><ip>127.0.0.1</ip></networks>'
             "</default>",
-            f"  <{WRITER_USER}><password_sha256_hex>$(sha \"$WRITER\")</password_sha256_hex>",
+            f'  <{WRITER_USER}><password_sha256_hex>$(sha "$WRITER")</password_sha256_hex>',
             "    <networks><ip>::/0</ip></networks><profile>default</profile>",
             f"    <grants><query>GRANT ALL ON {DATABASE}.*</query></grants></{WRITER_USER}>",
-            f"  <{READER_USER}><password_sha256_hex>$(sha \"$READER\")</password_sha256_hex>",
+            f'  <{READER_USER}><password_sha256_hex>$(sha "$READER")</password_sha256_hex>',
             "    <networks><ip>::/0</ip></networks><profile>readonly</profile>",
             f"    <grants><query>GRANT SELECT ON {DATABASE}.*</query></grants></{READER_USER}>",
             "</users></clickhouse>",
@@ -455,6 +459,4 @@ class ClickHouseStack(cdk.Stack):
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         )
         system_check.add_alarm_action(action)
-        system_check.add_alarm_action(
-            cw_actions.Ec2Action(cw_actions.Ec2InstanceAction.RECOVER)
-        )
+        system_check.add_alarm_action(cw_actions.Ec2Action(cw_actions.Ec2InstanceAction.RECOVER))

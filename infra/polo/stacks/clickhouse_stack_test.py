@@ -41,7 +41,7 @@ def test_no_ssh_and_only_https_from_the_client_group(templates):
         for rule in group["Properties"].get("SecurityGroupIngress", [])
     ]
     assert inline == []  # nothing open to a CIDR
-    (rule,) = [r["Properties"] for r in ingress.values()]
+    (rule,) = (r["Properties"] for r in ingress.values())
     assert (rule["FromPort"], rule["ToPort"], rule["IpProtocol"]) == (HTTPS_PORT, HTTPS_PORT, "tcp")
     assert "CidrIp" not in rule and "CidrIpv6" not in rule
     assert rule["SourceSecurityGroupId"]["Fn::GetAtt"][0].startswith("ClientSecurityGroup")
@@ -119,7 +119,8 @@ def test_user_data_installs_the_pinned_version_and_configures_tls_users_and_data
 
 def test_alarms_on_disk_and_instance_health(templates):
     alarms = [
-        a["Properties"] for a in resources(templates["ClickHouse"], "AWS::CloudWatch::Alarm").values()
+        a["Properties"]
+        for a in resources(templates["ClickHouse"], "AWS::CloudWatch::Alarm").values()
     ]
     by_metric = {a["MetricName"]: a for a in alarms}
     disk = by_metric["disk_used_percent"]
@@ -128,8 +129,10 @@ def test_alarms_on_disk_and_instance_health(templates):
     assert disk["TreatMissingData"] == "breaching"
     assert "StatusCheckFailed_Instance" in by_metric
     system = by_metric["StatusCheckFailed_System"]
-    assert any(":automate:" in flatten(action) and "recover" in flatten(action)
-               for action in system["AlarmActions"])
+    assert any(
+        ":automate:" in flatten(action) and "recover" in flatten(action)
+        for action in system["AlarmActions"]
+    )
     # Every alarm notifies the alarm topic.
     for alarm in alarms:
         assert any("Alarms" in flatten(action) for action in alarm["AlarmActions"]), alarm

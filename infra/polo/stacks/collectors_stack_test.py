@@ -57,12 +57,12 @@ def test_each_collector_runs_on_its_schedule_with_a_dead_letter_queue(templates)
     rules = resources(templates["Collectors"], "AWS::Events::Rule")
     for collector in COLLECTORS:
         function_id = _logical_id_of(templates, f"polo-staging-{collector.name}")
-        (rule,) = [
+        (rule,) = (
             r["Properties"]
             for r in rules.values()
             if "ScheduleExpression" in r["Properties"]
             and r["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": [function_id, "Arn"]}
-        ]
+        )
         assert rule["ScheduleExpression"] == _rate(collector.period_minutes), collector.name
         (target,) = rule["Targets"]
         queue_id = target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
@@ -78,11 +78,11 @@ def test_cloudtrail_lifecycle_events_feed_the_lifecycle_handler(templates):
     from collectors.lifecycle.mapping import EVENT_NAMES
 
     lifecycle_id = _logical_id_of(templates, "polo-staging-lifecycle")
-    (rule,) = [
+    (rule,) = (
         r["Properties"]
         for r in resources(templates["Collectors"], "AWS::Events::Rule").values()
         if "EventPattern" in r["Properties"]
-    ]
+    )
     pattern = rule["EventPattern"]
     assert pattern["detail-type"] == ["AWS API Call via CloudTrail"]
     assert set(pattern["source"]) == {"aws.ec2", "aws.elasticloadbalancing"}
@@ -98,38 +98,43 @@ def test_the_attribution_rebuild_runs_daily_over_the_last_days(templates):
     assert props["Handler"] == REBUILD_JOB.handler
     env = props["Environment"]["Variables"]
     assert env["POLO_REBUILD_DAYS"] == str(STAGING.rebuild_days)
-    (rule,) = [
+    (rule,) = (
         r["Properties"]
         for r in resources(templates["Collectors"], "AWS::Events::Rule").values()
-        if r["Properties"].get("Targets", [{}])[0].get("Arn") == {"Fn::GetAtt": [function_id, "Arn"]}
-    ]
+        if r["Properties"].get("Targets", [{}])[0].get("Arn")
+        == {"Fn::GetAtt": [function_id, "Arn"]}
+    )
     assert rule["ScheduleExpression"] == f"cron(0 {STAGING.rebuild_hour_utc} * * ? *)"
 
 
 def test_alarms_on_errors_dead_letters_and_staleness_for_every_collector(templates):
     alarms = [
-        a["Properties"] for a in resources(templates["Collectors"], "AWS::CloudWatch::Alarm").values()
+        a["Properties"]
+        for a in resources(templates["Collectors"], "AWS::CloudWatch::Alarm").values()
     ]
     for collector in COLLECTORS:
         function_id = _logical_id_of(templates, f"polo-staging-{collector.name}")
         errors = [
-            a for a in alarms
-            if a["MetricName"] == "Errors" and {"Name": "FunctionName", "Value": {"Ref": function_id}}
-            in a["Dimensions"]
+            a
+            for a in alarms
+            if a["MetricName"] == "Errors"
+            and {"Name": "FunctionName", "Value": {"Ref": function_id}} in a["Dimensions"]
         ]
         assert len(errors) == 1, collector.name
         queue_id_prefix = collector.name.replace("_", "") + "dlq"
         dlq = [
-            a for a in alarms
+            a
+            for a in alarms
             if a["MetricName"] == "ApproximateNumberOfMessagesVisible"
             and a["Dimensions"][0]["Value"]["Fn::GetAtt"][0].startswith(queue_id_prefix)
         ]
         assert len(dlq) == 1, collector.name
-        (stale,) = [
-            a for a in alarms
+        (stale,) = (
+            a
+            for a in alarms
             if a["MetricName"] == "MinutesSinceLastSuccess"
             and a["Dimensions"] == [{"Name": "Collector", "Value": collector.name}]
-        ]
+        )
         assert stale["Threshold"] == 2 * collector.period_minutes
         assert stale["ComparisonOperator"] == "GreaterThanThreshold"
         assert stale["TreatMissingData"] == "breaching"
@@ -139,10 +144,11 @@ def test_alarms_on_errors_dead_letters_and_staleness_for_every_collector(templat
 def test_collectors_role_is_least_privilege(templates):
     template = templates["Collectors"]
     roles = resources(template, "AWS::IAM::Role")
-    (collectors_role_id,) = [
-        logical_id for logical_id, r in roles.items()
+    (collectors_role_id,) = (
+        logical_id
+        for logical_id, r in roles.items()
         if r["Properties"].get("RoleName") == STAGING.collectors_role_name
-    ]
+    )
     statements = [
         statement
         for policy in resources(template, "AWS::IAM::Policy").values()
@@ -152,7 +158,9 @@ def test_collectors_role_is_least_privilege(templates):
     actions = set()
     for statement in statements:
         assert statement["Effect"] == "Allow"
-        batch = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        batch = (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
         actions.update(batch)
         assert "*" not in batch
         if "sts:AssumeRole" in batch:

@@ -18,7 +18,9 @@ from polo.settings import Settings
 
 
 class DestinationStack(cdk.Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, settings: Settings, **kwargs) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, settings: Settings, **kwargs
+    ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         polo_account = cdk.CfnParameter(
             self,
