@@ -205,7 +205,7 @@ class Engine:
             raise ClickHouseException.of("SYNTAX_ERROR", "Empty query")
         if statement.has_multiple_statements(head):
             raise ClickHouseException.of("SYNTAX_ERROR", "Multi-statements are not allowed")
-        sandbox.check(head, self.policy)
+        sandbox.check(head, self.policy, request.params)
         conn = chdb.connect(self._path)
         try:
             self._prepare(conn, request, session)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -165,19 +165,41 @@ def _arguments(tokens: list[Token], open_index: int) -> Iterator[list[Token]]:
         yield current
 
 
-def _literal_strings(name: str, tokens: list[Token], open_index: int | None) -> list[str]:
-    """Every string argument of a call whose arguments must all be literals or bare words."""
+def _placeholder(argument: list[Token], params: Mapping[str, str]) -> str | None:
+    """The bound value of an argument that is exactly one `{name:String}` placeholder."""
+    texts = [t.text for t in argument]
+    if len(texts) != 5 or texts[0] != b"{" or texts[2] != b":" or texts[4] != b"}":
+        return None
+    if argument[1].kind != "word" or argument[3].upper != "STRING":
+        return None
+    value = params.get(argument[1].text.decode("ascii"))
+    if value is None or "\\" in value or "\t" in value or "\n" in value:
+        # Unbound, or in escaped form with escapes: refuse rather than decode.
+        raise _denied("A file or URL argument bound as a parameter must be plain text")
+    return value
+
+
+def _literal_strings(
+    name: str, tokens: list[Token], open_index: int | None, params: Mapping[str, str]
+) -> list[str]:
+    """Every string argument of a call whose arguments must all be literals, bare words or
+    `{name:String}` placeholders (whose bound values count as strings)."""
     if open_index is None:
         return []
     strings: list[str] = []
     for argument in _arguments(tokens, open_index):
+        bound = _placeholder(argument, params)
+        if bound is not None:
+            strings.append(bound)
+            continue
         for token in argument:
             if token.kind == "string":
                 strings.append(_string_value(token))
             elif token.kind not in ("word",) and not (token.kind == "other" and token.text == b"="):
                 raise _denied(
                     f"{name}() on this endpoint takes only literal arguments "
-                    "(no expressions, parameters or heredocs)"
+                    "(no expressions or heredocs; a parameter only as a whole "
+                    "{name:String} argument)"
                 )
     return strings
 
@@ -246,8 +268,9 @@ def _check_urls(policy: SandboxPolicy, name: str, strings: list[str]) -> None:
             )
 
 
-def check(sql: bytes, policy: SandboxPolicy) -> None:
-    """Raise ACCESS_DENIED if `sql` reaches outside what `policy` allows."""
+def check(sql: bytes, policy: SandboxPolicy, params: Mapping[str, str] | None = None) -> None:
+    """Raise ACCESS_DENIED if `sql` (with its `param_` values) reaches outside `policy`."""
+    params = params or {}
     tokens = list(statement.tokens(sql))
     first = statement.first_keyword(sql)
     previous: Token | None = None
@@ -265,7 +288,7 @@ def check(sql: bytes, policy: SandboxPolicy) -> None:
             is_call = following is not None and following.kind == "other" and following.text == b"("
             after_engine = _follows_engine(tokens, index)
             if is_call or after_engine:
-                _check_source(policy, name, tokens, index + 1 if is_call else None)
+                _check_source(policy, name, tokens, index + 1 if is_call else None, params)
         previous = token
 
 
@@ -278,11 +301,15 @@ def _follows_engine(tokens: list[Token], index: int) -> bool:
 
 
 def _check_source(
-    policy: SandboxPolicy, name: str, tokens: list[Token], open_index: int | None
+    policy: SandboxPolicy,
+    name: str,
+    tokens: list[Token],
+    open_index: int | None,
+    params: Mapping[str, str],
 ) -> None:
     if name in BLOCKED_SOURCES:
         raise _denied(f"{name}() is disabled on the local endpoint")
-    strings = _literal_strings(name, tokens, open_index)
+    strings = _literal_strings(name, tokens, open_index, params)
     if name in FILE_SOURCES:
         if open_index is None:
             return  # `ENGINE = File` needs arguments; ClickHouse refuses it

@@ -137,3 +137,24 @@ def test_sources_polo_never_uses_locally_are_refused(
     sql: str, policy: sandbox.SandboxPolicy
 ) -> None:
     refused(sql, policy)
+
+
+def test_a_whole_string_parameter_is_checked_by_its_bound_value(
+    policy: sandbox.SandboxPolicy,
+) -> None:
+    # How the FOCUS loader binds its S3 location and credentials.
+    sql = b"SELECT * FROM s3({u:String}, {k:String}, {s:String}, 'Parquet')"
+    creds = {"k": "AKIA", "s": "secret"}
+    sandbox.check(sql, policy, {"u": "https://93.184.215.14/bucket/x.parquet", **creds})
+    with pytest.raises(ClickHouseException, match="loopback"):
+        sandbox.check(sql, policy, {"u": "http://127.0.0.1:5000/bucket/x.parquet", **creds})
+    with pytest.raises(ClickHouseException, match="plain text"):
+        sandbox.check(sql, policy, creds)  # unbound
+    file_sql = b"SELECT * FROM file({p:String}, 'RawBLOB')"
+    sandbox.check(file_sql, policy, {"p": "inside.txt"})
+    with pytest.raises(ClickHouseException, match="outside"):
+        sandbox.check(file_sql, policy, {"p": "/etc/passwd"})
+    with pytest.raises(ClickHouseException, match="plain text"):
+        sandbox.check(file_sql, policy, {"p": "\\x2fetc\\x2fpasswd"})
+    with pytest.raises(ClickHouseException, match="literal"):
+        sandbox.check(b"SELECT * FROM file({p:UInt8})", policy, {"p": "1"})
