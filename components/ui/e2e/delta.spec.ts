@@ -1,0 +1,157 @@
+/** Delta: waterfall totals equal the API's, drill-down node → resources → lifecycle events, deep links. */
+import { addDays, api, dollars, expect, settled, test, today } from "./fixtures";
+
+/** The lifecycle window the page asks for by default: [A start, B end) = the last 14 days. */
+const eventsWindow = () => `start=${addDays(today(), -14)}&end=${today()}`;
+
+type Node = { node_id: string; node_type: string; total_a: string; total_b: string; delta: string };
+
+function sum(values: string[]): string {
+  let total = 0n;
+  for (const v of values) {
+    const [w, f = ""] = v.replace("-", "").split(".");
+    const micros = BigInt(w) * 1_000_000n + BigInt((f + "000000").slice(0, 6));
+    total += v.startsWith("-") ? -micros : micros;
+  }
+  const abs = total < 0n ? -total : total;
+  return `${total < 0n ? "-" : ""}${abs / 1_000_000n}.${(abs % 1_000_000n).toString().padStart(6, "0")}`;
+}
+
+test("the root's totals A and B and the delta are the sums of the API's child nodes", async ({ page }) => {
+  const nodes = (await api<Node>(page, "delta/nodes")).data;
+  await page.goto("/delta");
+  await settled(page);
+  await expect(page.getByTestId("total-a")).toHaveText(dollars(sum(nodes.map((n) => n.total_a))));
+  await expect(page.getByTestId("total-b")).toHaveText(dollars(sum(nodes.map((n) => n.total_b))));
+  const delta = dollars(sum(nodes.map((n) => n.delta)));
+  await expect(page.getByTestId("total-delta")).toHaveText(delta.startsWith("−") ? delta : `+${delta}`);
+  await expect(page.getByTestId("delta-nodes").locator("tbody tr")).toHaveCount(nodes.length);
+  await expect(page.getByTestId("waterfall")).toBeVisible();
+});
+
+test("drill-down: customer → cluster → role → resource → its lifecycle events", async ({ page }) => {
+  await page.goto("/delta");
+  await settled(page);
+  const path: string[] = [];
+  // Follow the biggest mover down the logical hierarchy until the children are resources.
+  for (let level = 0; level < 3; level += 1) {
+    const first = page.getByTestId("delta-nodes").locator("tbody tr").first();
+    const nodeId = (await first.getAttribute("data-row-id"))!;
+    path.push(nodeId);
+    await first.getByTestId("node-link").click();
+    await expect(page).toHaveURL(/path=/);
+    await settled(page);
+    await expect(page.getByTestId("breadcrumbs").locator('[aria-current="location"]')).toHaveAttribute("title", nodeId);
+  }
+  expect(path[0]).toMatch(/^customer:/);
+  expect(path[1]).toMatch(/^cluster:/);
+  expect(path[2]).toMatch(/^role:/);
+  // A role's children are its resources: the next click opens the lifecycle events.
+  const resourceRow = page.getByTestId("delta-nodes").locator("tbody tr").first();
+  const resourceId = (await resourceRow.getAttribute("data-row-id"))!;
+  await resourceRow.getByTestId("node-link").click();
+  await expect(page).toHaveURL(new RegExp(`resource=${encodeURIComponent(resourceId)}`));
+  const panel = page.getByTestId("events-panel");
+  await expect(panel).toContainText(resourceId);
+  await expect(panel.locator(".animate-pulse")).toHaveCount(0);
+  const events = (await api(page, `delta/events?resource_id=${encodeURIComponent(resourceId)}&${eventsWindow()}`)).data;
+  if (events.length) await expect(panel.getByTestId("events").locator("li")).toHaveCount(events.length);
+  else await expect(panel.getByTestId("empty-state")).toBeVisible();
+  await expect(page.getByTestId("error-state")).toHaveCount(0);
+});
+
+test("resources tab lists the API's resources under the node; a created resource shows who created it", async ({ page }) => {
+  const root = (await api<Node>(page, "delta/nodes")).data[0].node_id;
+  const resources = (await api<{ resource_id: string; component: string }>(page, `delta/resources?node_id=${encodeURIComponent(root)}`)).data;
+  await page.goto(`/delta?path=${encodeURIComponent(JSON.stringify([root]))}`);
+  await settled(page);
+  await page.getByRole("group", { name: "Table view" }).getByRole("button", { name: "Resources" }).click();
+  await expect(page).toHaveURL(/view=resources/);
+  await settled(page);
+  await expect(page.getByTestId("delta-resources").locator("tbody tr")).toHaveCount(resources.length);
+  const created = resources.find((r) => r.component === "created");
+  test.skip(!created, "no created resource under the top node in this dataset");
+  await page.getByTestId("delta-resources").locator(`tr[data-row-id="${created!.resource_id}"]`).getByTestId("resource-link").click();
+  const events = (await api<{ action: string; actor_arn: string }>(page, `delta/events?resource_id=${encodeURIComponent(created!.resource_id)}&${eventsWindow()}`)).data;
+  const panel = page.getByTestId("events-panel");
+  await expect(panel.locator(".animate-pulse")).toHaveCount(0);
+  if (events.length === 0) {
+    await expect(panel.getByTestId("empty-state")).toBeVisible();
+  } else {
+    await expect(panel.getByTestId("events").locator("li")).toHaveCount(events.length);
+    await expect(panel).toContainText(events[0].actor_arn);
+  }
+});
+
+test("breadcrumbs go back up the path", async ({ page }) => {
+  await page.goto("/delta");
+  await settled(page);
+  await page.getByTestId("delta-nodes").locator("tbody tr").first().getByTestId("node-link").click();
+  await settled(page);
+  await page.getByTestId("delta-nodes").locator("tbody tr").first().getByTestId("node-link").click();
+  await settled(page);
+  await page.getByTestId("breadcrumbs").getByRole("link", { name: "All" }).click();
+  await expect(page).not.toHaveURL(/path=/);
+  await settled(page);
+  await expect(page.getByTestId("breadcrumbs").locator('[aria-current="location"]')).toHaveText("All");
+});
+
+test("reloading a deep link restores the same view (windows, path, tab, open resource)", async ({ page }) => {
+  const root = (await api<Node>(page, "delta/nodes")).data[0].node_id;
+  const resources = (await api<{ resource_id: string }>(page, `delta/resources?node_id=${encodeURIComponent(root)}`)).data;
+  await page.goto("/delta");
+  await settled(page);
+  await page.getByRole("button", { name: "30 days over 30" }).click();
+  await settled(page);
+  await page.getByTestId("delta-nodes").locator(`tr[data-row-id="${root}"]`).getByTestId("node-link").click();
+  await settled(page);
+  await page.getByRole("group", { name: "Table view" }).getByRole("button", { name: "Resources" }).click();
+  await settled(page);
+  const rid = (await page.getByTestId("delta-resources").locator("tbody tr").first().getAttribute("data-row-id"))!;
+  await page.getByTestId("delta-resources").locator("tbody tr").first().getByTestId("resource-link").click();
+  await expect(page.getByTestId("events-panel")).toBeVisible();
+  const url = page.url();
+  const before = await page.getByTestId("delta-summary").innerText();
+  await page.reload();
+  await settled(page);
+  expect(page.url()).toBe(url);
+  await expect(page.getByRole("button", { name: "30 days over 30" })).toHaveAttribute("aria-pressed", "true");
+  expect(await page.getByTestId("delta-summary").innerText()).toBe(before);
+  await expect(page.getByTestId("events-panel")).toContainText(rid);
+  await expect(page.getByRole("group", { name: "Table view" }).getByRole("button", { name: "Resources" })).toHaveAttribute("aria-pressed", "true");
+  expect(resources.length).toBeGreaterThan(0);
+});
+
+test("a reversed base window: the API's 400 message is shown", async ({ page }) => {
+  await page.goto("/delta?base_start=2026-01-08&base_end=2026-01-01&compare_start=2026-01-08&compare_end=2026-01-15");
+  const error = page.getByTestId("error-state").first();
+  await expect(error).toBeVisible();
+  await expect(error).toHaveAttribute("data-kind", "bad_request");
+  await expect(error).toContainText("'base_start' (2026-01-08) must be before 'base_end'");
+});
+
+test("the physical hierarchy starts at accounts", async ({ page }) => {
+  await page.goto("/delta");
+  await settled(page);
+  await page.getByRole("combobox", { name: "Hierarchy" }).selectOption("physical");
+  await expect(page).toHaveURL(/hierarchy=physical/);
+  await settled(page);
+  const ids = await page.getByTestId("delta-nodes").locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-row-id")));
+  expect(ids.length).toBeGreaterThan(0);
+  for (const id of ids) expect(id).toMatch(/^account:/);
+});
+
+test("keyboard: a node can be drilled into with Tab and Enter", async ({ page }) => {
+  await page.goto("/delta");
+  await settled(page);
+  const link = page.getByTestId("delta-nodes").getByTestId("node-link").first();
+  const target = (await page.getByTestId("delta-nodes").locator("tbody tr").first().getAttribute("data-row-id"))!;
+  for (let i = 0; i < 60; i += 1) {
+    await page.keyboard.press("Tab");
+    if (await link.evaluate((el) => el === document.activeElement)) break;
+  }
+  await expect(link).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/path=/);
+  await expect(page.getByTestId("breadcrumbs").locator('[aria-current="location"]')).toHaveAttribute("title", target);
+});

@@ -1,0 +1,375 @@
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { createColumnHelper, getCoreRowModel, getSortedRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
+import { ChevronRight, History, X } from "lucide-react";
+import { useMemo, useState } from "react";
+import { DataTable, type ColumnMeta } from "../components/DataTable";
+import { PageHeader } from "../components/Layout";
+import { Money } from "../components/Money";
+import { QueryState } from "../components/QueryState";
+import { Badge, Button, Card, CardHeader, EmptyState, Segmented, Select, Skeleton } from "../components/ui";
+import { Waterfall } from "../components/charts";
+import {
+  COMPONENT_LABELS,
+  DELTA_COMPONENTS,
+  nodeLabel,
+  type DeltaNode,
+  type DeltaParts,
+  type DeltaResource,
+  type DeltaWindowsParams,
+} from "../lib/api";
+import { addDays, deltaPreset, formatWindow, type DeltaPresetId, type DeltaWindows } from "../lib/dates";
+import { compareDecimals, sumDecimals } from "../lib/money";
+import { customerColor } from "../lib/palette";
+import { useDeltaEvents, useDeltaNodes, useDeltaResources } from "../lib/queries";
+import { compact, type DeltaSearch, type Hierarchy } from "../search";
+
+export function deltaWindowsFrom(search: DeltaSearch): DeltaWindows {
+  const fallback = deltaPreset("wow");
+  return {
+    base_start: search.base_start ?? fallback.base_start,
+    base_end: search.base_end ?? fallback.base_end,
+    compare_start: search.compare_start ?? fallback.compare_start,
+    compare_end: search.compare_end ?? fallback.compare_end,
+  };
+}
+
+function matchingDeltaPreset(w: DeltaWindows): DeltaPresetId | null {
+  for (const id of ["wow", "mom"] as const) {
+    const p = deltaPreset(id);
+    if (p.base_start === w.base_start && p.base_end === w.base_end && p.compare_start === w.compare_start && p.compare_end === w.compare_end) return id;
+  }
+  return null;
+}
+
+/** The node's own totals: the exact (Decimal) sum of its children's, which the API guarantees add up. */
+export function sumParts(rows: DeltaParts[]): DeltaParts {
+  const keys = ["total_a", "total_b", "delta", ...DELTA_COMPONENTS] as const;
+  return Object.fromEntries(keys.map((key) => [key, sumDecimals(rows.map((row) => row[key]))])) as DeltaParts;
+}
+
+export function waterfallSteps(parts: DeltaParts) {
+  return [
+    { label: "Total A", value: parts.total_a, total: true },
+    ...DELTA_COMPONENTS.map((key) => ({ label: COMPONENT_LABELS[key], value: parts[key] })),
+    { label: "Total B", value: parts.total_b, total: true },
+  ];
+}
+
+function isResourceNode(nodeType: string): boolean {
+  return nodeType.includes(":");
+}
+
+const moneyMeta: ColumnMeta = { numeric: true };
+
+function useComponentColumns<T extends DeltaParts>() {
+  const helper = createColumnHelper<T>();
+  return useMemo(
+    () => [
+      helper.accessor((row) => row.total_a, { id: "total_a", header: "Total A", cell: (c) => <Money value={c.getValue()} />, meta: moneyMeta, sortingFn: (a, b) => compareDecimals(a.original.total_a, b.original.total_a) }),
+      helper.accessor((row) => row.total_b, { id: "total_b", header: "Total B", cell: (c) => <Money value={c.getValue()} />, meta: moneyMeta, sortingFn: (a, b) => compareDecimals(a.original.total_b, b.original.total_b) }),
+      helper.accessor((row) => row.delta, { id: "delta", header: "Δ", cell: (c) => <Money value={c.getValue()} delta className="font-medium" />, meta: moneyMeta, sortingFn: (a, b) => compareDecimals(a.original.delta, b.original.delta) }),
+      ...DELTA_COMPONENTS.map((key) =>
+        helper.accessor((row) => row[key], {
+          id: key,
+          header: COMPONENT_LABELS[key],
+          cell: (c) => <Money value={c.getValue()} delta />,
+          meta: moneyMeta,
+          sortingFn: (a, b) => compareDecimals(a.original[key], b.original[key]),
+        }),
+      ),
+    ],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+}
+
+function Breadcrumbs({ path, search }: { path: string[]; search: DeltaSearch }) {
+  const crumbs = ["", ...path];
+  return (
+    <nav aria-label="Drill-down path" className="mb-4 flex flex-wrap items-center gap-1 text-sm" data-testid="breadcrumbs">
+      {crumbs.map((node, index) => {
+        const last = index === crumbs.length - 1 && !search.resource;
+        const label = node === "" ? "All" : nodeLabel(node);
+        return (
+          <span key={`${index}-${node}`} className="inline-flex items-center gap-1">
+            {index > 0 ? <ChevronRight className="size-3.5 text-muted" aria-hidden="true" /> : null}
+            {last ? (
+              <span aria-current="location" className="font-semibold" title={node}>
+                {label}
+              </span>
+            ) : (
+              <Link
+                to="/delta"
+                search={compact({ ...search, path: index === 0 ? undefined : path.slice(0, index), resource: undefined, view: undefined })}
+                className="text-accent hover:underline"
+                title={node || "the whole organisation"}
+              >
+                {label}
+              </Link>
+            )}
+          </span>
+        );
+      })}
+      {search.resource ? (
+        <span className="inline-flex items-center gap-1">
+          <ChevronRight className="size-3.5 text-muted" aria-hidden="true" />
+          <span aria-current="location" className="font-semibold">
+            {search.resource}
+          </span>
+        </span>
+      ) : null}
+    </nav>
+  );
+}
+
+function NodesTable({ rows, search }: { rows: DeltaNode[]; search: DeltaSearch }) {
+  const navigate = useNavigate({ from: "/delta" });
+  const [sorting, setSorting] = useState<SortingState>([{ id: "delta", desc: true }]);
+  const helper = createColumnHelper<DeltaNode>();
+  const parts = useComponentColumns<DeltaNode>();
+  const path = search.path ?? [];
+  const columns = useMemo(
+    () => [
+      helper.accessor("node_id", {
+        header: "Node",
+        cell: (c) => {
+          const row = c.row.original;
+          const resource = isResourceNode(row.node_type);
+          const target = resource
+            ? compact({ ...search, resource: row.node_id })
+            : compact({ ...search, path: [...path, row.node_id], view: undefined, resource: undefined });
+          const customer = row.node_id.startsWith("customer:") ? row.node_id : null;
+          return (
+            <Link to="/delta" search={target} className="inline-flex items-center gap-2 font-medium text-accent hover:underline" onClick={(e) => e.stopPropagation()} data-testid="node-link">
+              {customer ? <span className="inline-block size-2.5 rounded-full" style={{ background: customerColor(customer) }} aria-hidden="true" /> : null}
+              <span title={row.node_id}>{nodeLabel(row.node_id)}</span>
+            </Link>
+          );
+        },
+      }),
+      helper.accessor("node_type", { header: "Type", cell: (c) => <Badge>{c.getValue()}</Badge> }),
+      ...parts,
+      helper.accessor("resource_count", { header: "Resources", cell: (c) => c.getValue(), meta: moneyMeta, sortingFn: (a, b) => Number(a.original.resource_count) - Number(b.original.resource_count) }),
+    ],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [search, parts],
+  );
+  const table = useReactTable({ data: rows, columns, state: { sorting }, autoResetAll: false, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(), getRowId: (row) => row.node_id });
+  return (
+    <DataTable
+      table={table}
+      label="Child nodes and their delta components"
+      testId="delta-nodes"
+      maxHeight="560px"
+      onRowClick={(row) => {
+        const resource = isResourceNode(row.original.node_type);
+        void navigate({ search: resource ? compact({ ...search, resource: row.original.node_id }) : compact({ ...search, path: [...path, row.original.node_id], view: undefined, resource: undefined }) });
+      }}
+    />
+  );
+}
+
+function ResourcesTable({ rows, search }: { rows: DeltaResource[]; search: DeltaSearch }) {
+  const navigate = useNavigate({ from: "/delta" });
+  const [sorting, setSorting] = useState<SortingState>([{ id: "delta", desc: true }]);
+  const helper = createColumnHelper<DeltaResource>();
+  const parts = useComponentColumns<DeltaResource>();
+  const columns = useMemo(
+    () => [
+      helper.accessor("resource_id", {
+        header: "Resource",
+        cell: (c) => (
+          <span className="flex max-w-[280px] flex-col">
+            <Link to="/delta" search={compact({ ...search, resource: c.getValue() })} className="truncate font-mono text-xs font-medium text-accent hover:underline" title={c.getValue()} onClick={(e) => e.stopPropagation()} data-testid="resource-link">
+              {c.getValue()}
+            </Link>
+            <span className="text-xs text-muted">{c.row.original.resource_type}</span>
+          </span>
+        ),
+      }),
+      helper.accessor((row) => row.marqo_customer || "—", {
+        id: "owner",
+        header: "Owner",
+        cell: (c) => <span className="whitespace-nowrap">{[c.row.original.marqo_customer, c.row.original.marqo_cluster, c.row.original.marqo_role].filter(Boolean).join(" / ") || "unattributed"}</span>,
+      }),
+      helper.accessor("component", { header: "Change", cell: (c) => <Badge>{c.getValue() + (c.row.original.flagged ? " ⚑" : "")}</Badge> }),
+      ...parts,
+    ],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [search, parts],
+  );
+  const table = useReactTable({ data: rows, columns, state: { sorting }, autoResetAll: false, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(), getRowId: (row) => row.resource_id });
+  return (
+    <DataTable
+      table={table}
+      label="Resources under the node and their delta components"
+      testId="delta-resources"
+      maxHeight="560px"
+      selectedRowId={search.resource}
+      onRowClick={(row) => void navigate({ search: compact({ ...search, resource: row.original.resource_id }) })}
+    />
+  );
+}
+
+function EventsPanel({ resourceId, windows, search }: { resourceId: string; windows: DeltaWindows; search: DeltaSearch }) {
+  const window = { start: windows.base_start < windows.compare_start ? windows.base_start : windows.compare_start, end: windows.compare_end > windows.base_end ? windows.compare_end : windows.base_end };
+  const events = useDeltaEvents(resourceId, window);
+  return (
+    <Card data-testid="events-panel">
+      <CardHeader
+        title={
+          <span className="inline-flex items-center gap-2">
+            <History className="size-4" aria-hidden="true" /> Lifecycle events of <span className="font-mono">{resourceId}</span>
+          </span>
+        }
+        description={`Who did what, ${formatWindow(window)}`}
+        actions={
+          <Link to="/delta" search={compact({ ...search, resource: undefined })} aria-label="Close lifecycle events" className="inline-flex size-8 items-center justify-center rounded-md hover:bg-subtle">
+            <X className="size-4" aria-hidden="true" />
+          </Link>
+        }
+      />
+      <QueryState query={events} isEmpty={(d) => d.data.length === 0} empty={<EmptyState title="No lifecycle events in these windows">The change came from usage or price, not from an API call.</EmptyState>}>
+        {(d) => (
+          <ol className="divide-y divide-border" data-testid="events">
+            {d.data.map((event) => (
+              <li key={`${event.event_time}-${event.request_id}-${event.event_name}`} className="grid grid-cols-1 gap-1 px-4 py-3 text-sm md:grid-cols-[180px_120px_1fr]">
+                <time className="tabular-nums text-muted" dateTime={event.event_time.replace(" ", "T") + "Z"}>
+                  {event.event_time.slice(0, 16)} UTC
+                </time>
+                <span>
+                  <Badge>{event.action}</Badge>
+                </span>
+                <span className="min-w-0">
+                  <span className="font-medium">{event.event_name}</span> by <span className="break-all font-mono text-xs">{event.actor_arn || "unknown"}</span>
+                  <span className="block text-xs text-muted">
+                    {[event.actor_type, event.source_ip && `from ${event.source_ip}`, event.kind, event.detail].filter(Boolean).join(" · ")}
+                  </span>
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </QueryState>
+    </Card>
+  );
+}
+
+function WindowInputs({ label, start, end, onChange, id }: { label: string; start: string; end: string; onChange: (start: string, end: string) => void; id: string }) {
+  return (
+    <fieldset className="inline-flex items-center gap-1.5 text-sm">
+      <legend className="sr-only">{label}</legend>
+      <span className="text-xs font-semibold text-muted" aria-hidden="true">
+        {label.slice(0, 1)}
+      </span>
+      <input aria-label={`${label} from`} id={`${id}-from`} type="date" value={start} onChange={(e) => e.target.value && onChange(e.target.value, end)} className="h-8 rounded-md border border-border bg-card px-2 text-sm text-fg" />
+      <span className="text-muted" aria-hidden="true">
+        –
+      </span>
+      <input aria-label={`${label} to (last day included)`} id={`${id}-to`} type="date" value={addDays(end, -1)} onChange={(e) => e.target.value && onChange(start, addDays(e.target.value, 1))} className="h-8 rounded-md border border-border bg-card px-2 text-sm text-fg" />
+    </fieldset>
+  );
+}
+
+export function DeltaPage() {
+  const search = useSearch({ from: "/delta" });
+  const navigate = useNavigate({ from: "/delta" });
+  const windows = deltaWindowsFrom(search);
+  const hierarchy: Hierarchy = search.hierarchy ?? "logical";
+  const path = search.path ?? [];
+  const nodeId = path[path.length - 1] ?? "";
+  const view = search.view ?? "nodes";
+  const params: DeltaWindowsParams = { ...windows, hierarchy, node_id: nodeId };
+  const nodes = useDeltaNodes(params);
+  const resources = useDeltaResources(params, view === "resources");
+  const set = (patch: Partial<DeltaSearch>) => void navigate({ search: compact({ ...search, ...patch }) });
+
+  return (
+    <div>
+      <PageHeader
+        title="Delta"
+        description={`Why cost changed: A = ${formatWindow({ start: windows.base_start, end: windows.base_end })}, B = ${formatWindow({ start: windows.compare_start, end: windows.compare_end })}.`}
+        actions={
+          <>
+            <Segmented<DeltaPresetId>
+              label="Comparison presets"
+              value={matchingDeltaPreset(windows)}
+              options={[
+                { id: "wow", label: "Week over week" },
+                { id: "mom", label: "30 days over 30" },
+              ]}
+              onChange={(id) => set({ ...deltaPreset(id), resource: undefined })}
+            />
+            <WindowInputs id="base" label="A (base)" start={windows.base_start} end={windows.base_end} onChange={(s, e) => set({ base_start: s, base_end: e })} />
+            <WindowInputs id="compare" label="B (compare)" start={windows.compare_start} end={windows.compare_end} onChange={(s, e) => set({ compare_start: s, compare_end: e })} />
+            <Select label="Hierarchy" value={hierarchy} onChange={(e) => set({ hierarchy: e.target.value as Hierarchy, path: undefined, resource: undefined, view: undefined })}>
+              <option value="logical">Logical (customer → cluster → role)</option>
+              <option value="physical">Physical (account → region → VPC)</option>
+            </Select>
+          </>
+        }
+      />
+      <Breadcrumbs path={path} search={search} />
+      <div className="grid grid-cols-1 gap-4">
+        <Card>
+          <CardHeader title={`${nodeId ? nodeLabel(nodeId) : "All"}: total A → total B`} description="Created + removed + usage + rate + transferred in + out = B − A, exactly" />
+          <div className="p-2">
+            <QueryState query={nodes} loading={<Skeleton className="m-2 h-[260px]" />} isEmpty={(d) => d.data.length === 0} empty={<EmptyState title="No cost under this node in either window" />}>
+              {(d) => {
+                const parts = sumParts(d.data);
+                return (
+                  <div className="grid grid-cols-1 gap-2 lg:grid-cols-[1fr_260px]">
+                    <Waterfall steps={waterfallSteps(parts)} />
+                    <dl className="grid grid-cols-2 gap-x-4 gap-y-1 self-center px-3 text-sm" data-testid="delta-summary">
+                      <dt className="text-muted">Total A</dt>
+                      <dd className="num" data-testid="total-a"><Money value={parts.total_a} /></dd>
+                      <dt className="text-muted">Total B</dt>
+                      <dd className="num" data-testid="total-b"><Money value={parts.total_b} /></dd>
+                      <dt className="font-medium">Δ</dt>
+                      <dd className="num font-semibold" data-testid="total-delta"><Money value={parts.delta} delta /></dd>
+                      {DELTA_COMPONENTS.map((key) => (
+                        <div key={key} className="contents">
+                          <dt className="text-muted">{COMPONENT_LABELS[key]}</dt>
+                          <dd className="num"><Money value={parts[key]} delta /></dd>
+                        </div>
+                      ))}
+                    </dl>
+                  </div>
+                );
+              }}
+            </QueryState>
+          </div>
+        </Card>
+        {search.resource ? <EventsPanel resourceId={search.resource} windows={windows} search={search} /> : null}
+        <Card>
+          <CardHeader
+            title={view === "nodes" ? "Children" : "Resources"}
+            description={view === "nodes" ? "Click a node to drill down; a resource opens its lifecycle events" : "Every resource under this node; click one for its lifecycle events"}
+            actions={
+              <Segmented
+                label="Table view"
+                value={view}
+                options={[
+                  { id: "nodes", label: "Child nodes" },
+                  { id: "resources", label: "Resources" },
+                ]}
+                onChange={(id) => set({ view: id === "nodes" ? undefined : id })}
+              />
+            }
+          />
+          {view === "nodes" ? (
+            <QueryState query={nodes} isEmpty={(d) => d.data.length === 0} empty={<EmptyState title="This node has no children with cost">
+              <Button onClick={() => set({ view: "resources" })}>Show its resources</Button>
+            </EmptyState>}>
+              {(d) => <NodesTable rows={d.data} search={search} />}
+            </QueryState>
+          ) : (
+            <QueryState query={resources} isEmpty={(d) => d.data.length === 0} empty={<EmptyState title="No resources with cost under this node" />}>
+              {(d) => <ResourcesTable rows={d.data} search={search} />}
+            </QueryState>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}
