@@ -1,4 +1,4 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
@@ -6,7 +6,15 @@ import "./index.css";
 import { ApiError } from "./lib/api";
 import { makeRouter } from "./router";
 
-const queryClient = new QueryClient({
+const queryClient: QueryClient = new QueryClient({
+  // An unreachable API anywhere re-checks /api/health, so the header's status follows it.
+  queryCache: new QueryCache({
+    onError: (error, query) => {
+      if (error instanceof ApiError && error.kind === "unavailable" && query.queryKey[0] !== "health") {
+        void queryClient.invalidateQueries({ queryKey: ["health"] });
+      }
+    },
+  }),
   defaultOptions: {
     queries: {
       staleTime: 60_000,

@@ -66,7 +66,7 @@ export async function apiGet<T>(
     throw new ApiError("unavailable", 0, "network", "The Polo API cannot be reached. Is the stack running?");
   }
   const text = await response.text();
-  let body: unknown = undefined;
+  let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {

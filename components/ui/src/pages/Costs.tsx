@@ -121,8 +121,8 @@ function AccountRoleTable({ rows, search, filename }: { rows: AccountRoleCost[];
     () => [
       helper.accessor("account_id", { header: "Account", meta: { csv: "account_id" } as ColumnMeta, cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
       helper.accessor((row) => row.role || "(no role)", { id: "role", header: "Role", meta: { csv: "role" } as ColumnMeta }),
-      helper.accessor("effective_cost", { header: "Effective cost", meta: numeric("effective_cost"), cell: (c) => <Money value={c.getValue()} />, aggregationFn: decimalSum, sortingFn: (a, b) => compareDecimals(a.getValue("effective_cost"), b.getValue("effective_cost")) }),
-      helper.accessor("billed_cost", { header: "Billed cost", meta: numeric("billed_cost"), cell: (c) => <Money value={c.getValue()} />, aggregationFn: decimalSum, sortingFn: (a, b) => compareDecimals(a.getValue("billed_cost"), b.getValue("billed_cost")) }),
+      helper.accessor("effective_cost", { header: "Effective cost", meta: numeric("effective_cost"), cell: (c) => <Money value={c.getValue()} />, aggregatedCell: (c) => <Money value={c.getValue()} className="font-semibold" />, aggregationFn: decimalSum, sortingFn: (a, b) => compareDecimals(a.getValue("effective_cost"), b.getValue("effective_cost")) }),
+      helper.accessor("billed_cost", { header: "Billed cost", meta: numeric("billed_cost"), cell: (c) => <Money value={c.getValue()} />, aggregatedCell: (c) => <Money value={c.getValue()} className="font-semibold" />, aggregationFn: decimalSum, sortingFn: (a, b) => compareDecimals(a.getValue("billed_cost"), b.getValue("billed_cost")) }),
       helper.accessor("customers", { header: "Customers", meta: numeric("customers"), aggregationFn: "max", enableGrouping: false, sortingFn: (a, b) => Number(a.getValue("customers")) - Number(b.getValue("customers")) }),
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -70,7 +70,9 @@ function TreeItem({ node, depth, ctx }: { node: TreeNode; depth: number; ctx: Tr
         )}
         <button type="button" onClick={() => ctx.select(node.node_id)} className="flex min-w-0 flex-1 items-center gap-2 text-left" data-testid="tree-select" title={node.node_id}>
           {customer ? <span className="inline-block size-2.5 shrink-0 rounded-full" style={{ background: customerColor(customer) }} aria-hidden="true" /> : null}
-          <span className={cn("truncate", !node.present_as_of && "text-muted line-through")}>{nodeLabel(node.node_id)}</span>
+          <span className={cn("truncate", !node.present_as_of && "text-muted line-through")} title={node.present_as_of ? undefined : "gone by the as-of day (had cost in the window)"}>
+            {nodeLabel(node.node_id)}
+          </span>
           <span className="shrink-0 text-xs text-muted">{node.node_type}</span>
           <span className="ml-auto shrink-0 pl-3 tabular-nums">
             <Money value={node.effective_cost} />

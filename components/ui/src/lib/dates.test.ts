@@ -1,0 +1,50 @@
+import { addDays, daysBetween, deltaPreset, formatWindow, isIsoDay, matchingPreset, presetWindow, previousWindow } from "./dates";
+
+const today = "2026-12-06";
+
+describe("windows are [start, end) in UTC days", () => {
+  it("presets end today (exclusive), so the last day shown is yesterday", () => {
+    expect(presetWindow("7d", today)).toEqual({ start: "2026-11-29", end: "2026-12-06" });
+    expect(presetWindow("30d", today)).toEqual({ start: "2026-11-06", end: "2026-12-06" });
+    expect(presetWindow("this-month", today)).toEqual({ start: "2026-12-01", end: "2026-12-06" });
+    expect(presetWindow("last-month", today)).toEqual({ start: "2026-11-01", end: "2026-12-01" });
+  });
+
+  it("this month on the 1st is the 1st itself, never an empty window", () => {
+    expect(presetWindow("this-month", "2026-03-01")).toEqual({ start: "2026-03-01", end: "2026-03-02" });
+  });
+
+  it("last month in January is December of the year before", () => {
+    expect(presetWindow("last-month", "2027-01-15")).toEqual({ start: "2026-12-01", end: "2027-01-01" });
+  });
+
+  it("recognises a window that is a preset", () => {
+    expect(matchingPreset({ start: "2026-11-29", end: "2026-12-06" }, today)).toBe("7d");
+    expect(matchingPreset({ start: "2026-11-28", end: "2026-12-06" }, today)).toBeNull();
+  });
+
+  it("the previous window has the same length and ends where the window starts", () => {
+    expect(previousWindow({ start: "2026-11-06", end: "2026-12-06" })).toEqual({ start: "2026-10-07", end: "2026-11-06" });
+    expect(daysBetween("2026-10-07", "2026-11-06")).toBe(30);
+  });
+
+  it("delta presets compare windows of equal length", () => {
+    const wow = deltaPreset("wow", today);
+    expect(wow).toEqual({ base_start: "2026-11-22", base_end: "2026-11-29", compare_start: "2026-11-29", compare_end: "2026-12-06" });
+    const mom = deltaPreset("mom", today);
+    expect(daysBetween(mom.base_start, mom.base_end)).toBe(daysBetween(mom.compare_start, mom.compare_end));
+  });
+
+  it("shows the last included day", () => {
+    expect(formatWindow({ start: "2026-11-01", end: "2026-12-01" })).toBe("1 Nov – 30 Nov 2026");
+    expect(formatWindow({ start: "2026-11-05", end: "2026-11-06" })).toBe("5 Nov 2026");
+    expect(formatWindow({ start: "2025-12-20", end: "2026-01-03" })).toBe("20 Dec 2025 – 2 Jan 2026");
+  });
+
+  it("validates ISO days", () => {
+    expect(isIsoDay("2026-02-28")).toBe(true);
+    expect(isIsoDay("2026-2-28")).toBe(false);
+    expect(isIsoDay(20260228)).toBe(false);
+    expect(addDays("2026-02-28", 1)).toBe("2026-03-01");
+  });
+});

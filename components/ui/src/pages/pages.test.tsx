@@ -1,0 +1,72 @@
+import { renderHook } from "@testing-library/react";
+import { getCoreRowModel, getSortedRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
+import type { DeltaNode } from "../lib/api";
+import { tableCsv } from "./Costs";
+import { formatAge } from "./Dashboard";
+import { sumParts, waterfallSteps } from "./Delta";
+import { resourcesParams } from "./Resources";
+
+const node = (id: string, parts: Partial<DeltaNode>): DeltaNode => ({
+  node_id: id,
+  node_type: "customer",
+  total_a: "0",
+  total_b: "0",
+  delta: "0",
+  created: "0",
+  removed: "0",
+  usage_effect: "0",
+  rate_effect: "0",
+  transferred_in: "0",
+  transferred_out: "0",
+  resource_count: "1",
+  flagged_resources: "0",
+  ...parts,
+});
+
+describe("delta", () => {
+  it("a node's totals are the exact sums of its children", () => {
+    const parts = sumParts([
+      node("customer:a", { total_a: "0.1", total_b: "0.3", delta: "0.2", created: "0.2" }),
+      node("customer:b", { total_a: "0.2", total_b: "0.1", delta: "-0.1", usage_effect: "-0.1" }),
+    ]);
+    expect(parts).toMatchObject({ total_a: "0.3", total_b: "0.4", delta: "0.1", created: "0.2", usage_effect: "-0.1" });
+    const steps = waterfallSteps(parts);
+    expect(steps.map((s) => s.label)).toEqual(["Total A", "Created", "Removed", "Usage", "Rate", "Transferred in", "Transferred out", "Total B"]);
+    expect(steps[0]).toMatchObject({ value: "0.3", total: true });
+  });
+});
+
+describe("costs CSV", () => {
+  it("exports the table's rows in their displayed order with raw decimals", () => {
+    type Row = { customer: string; effective_cost: string };
+    const columns: ColumnDef<Row>[] = [
+      { accessorKey: "customer", meta: { csv: "customer" } },
+      { accessorKey: "effective_cost", meta: { csv: "effective_cost" } },
+    ];
+    const data: Row[] = [
+      { customer: "b, inc", effective_cost: "2.000001" },
+      { customer: "a", effective_cost: "10.5" },
+    ];
+    const { result } = renderHook(() =>
+      useReactTable({ data, columns, state: { sorting: [{ id: "customer", desc: false }] }, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel() }),
+    );
+    expect(tableCsv(result.current)).toBe('customer,effective_cost\r\na,10.5\r\n"b, inc",2.000001\r\n');
+  });
+});
+
+describe("resources", () => {
+  it("sends every filter explicitly with the API's defaults", () => {
+    const params = resourcesParams({ customer: "acme", sort: "resource_id", offset: 50 });
+    expect(params).toMatchObject({ customer: "acme", cluster: "", sort: "resource_id", direction: "desc", limit: 50, offset: 50 });
+    expect(String(params.as_of)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});
+
+describe("dashboard", () => {
+  it("words data age", () => {
+    expect(formatAge(30)).toBe("just now");
+    expect(formatAge(600)).toBe("10 min ago");
+    expect(formatAge(9329)).toBe("3 h ago");
+    expect(formatAge(3 * 86400)).toBe("3 days ago");
+  });
+});
