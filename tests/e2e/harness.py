@@ -48,6 +48,61 @@ COLLECTORS: tuple[str, ...] = (
 INVENTORY: tuple[str, ...] = ("config_ec2", "config_ebs", "config_network", "tags", "relationships")
 
 
+# ---------------------------------------------------------------------------------------------
+# The reaper: if the test process dies without its teardown (a Pants timeout kills it), a small
+# watchdog kills every process group a world started, so no moto, ClickHouse, Lambda or
+# workerd outlives the run. (PR_SET_PDEATHSIG cannot do this: it fires when the *thread* that
+# started the child exits, and children are started from worker threads here.)
+
+_REAPER = r"""
+import os, signal, sys, time
+parent, path = int(sys.argv[1]), sys.argv[2]
+while True:
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        break
+    if os.getppid() != parent:
+        break
+    time.sleep(0.5)
+try:
+    pids = [int(p) for p in open(path).read().split()]
+except OSError:
+    pids = []
+for pid in pids:
+    for target in (-pid, pid):
+        try:
+            os.kill(target, signal.SIGKILL)
+        except OSError:
+            pass
+"""
+
+
+class Reaper:
+    _instance: Reaper | None = None
+
+    def __init__(self) -> None:
+        import tempfile
+
+        handle, name = tempfile.mkstemp(prefix="polo-e2e-pids-")
+        os.close(handle)
+        self.path = Path(name)
+        self.watchdog = subprocess.Popen(
+            [sys.executable, "-S", "-c", _REAPER, str(os.getpid()), name],
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+    @classmethod
+    def adopt(cls, pid: int) -> int:
+        """Register a process that leads its own process group (started in a new session)."""
+        if cls._instance is None:
+            cls._instance = Reaper()
+        with cls._instance.path.open("a") as pids:
+            pids.write(f"{pid}\n")
+        return pid
+
+
 def artifact(collector: str) -> Path:
     """Where `pants package` writes a collector's zip (Pants puts it in the test sandbox too)."""
     return Path(f"components.collectors.{collector}/lambda.zip")
@@ -88,7 +143,9 @@ class ClickHouse:
             sys.executable, "-m", "chlocal.server", "--port", str(self.port),
             "--data-dir", str(self.data_dir), "--log-level", "warning",
         ]
-        self.pid = process.spawn(command, log_path=self.log_path, env=process.child_python_env())
+        self.pid = Reaper.adopt(
+            process.spawn(command, log_path=self.log_path, env=process.child_python_env())
+        )
         process.wait_healthy(
             "chlocal", f"{self.url}/ping", pid=self.pid, log_path=self.log_path, timeout_s=60
         )
@@ -271,7 +328,7 @@ class LambdaFunction:
     def _start(self) -> subprocess.Popen[str]:
         log = self.log_path.open("a")
         self.cold_starts += 1
-        return subprocess.Popen(
+        container = subprocess.Popen(
             [sys.executable, "-S", "-c", _RUNTIME],
             cwd=self.code,
             env={"PYTHONPATH": str(self.code), "PATH": "/usr/bin:/bin", **self.env},
@@ -281,6 +338,8 @@ class LambdaFunction:
             text=True,
             start_new_session=True,
         )
+        Reaper.adopt(container.pid)
+        return container
 
     @property
     def pid(self) -> int:
@@ -364,6 +423,7 @@ class Worker:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        Reaper.adopt(self.process.pid)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

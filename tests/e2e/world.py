@@ -40,6 +40,7 @@ from e2e.harness import (
     ClickHouse,
     ClickHouseDoor,
     LambdaFunction,
+    Reaper,
     Worker,
 )
 
@@ -60,10 +61,12 @@ class MotoServer:
         self.log_path = log_path
         # No public AMIs: thousands of default images would only slow moto down.
         env = process.child_python_env({"MOTO_EC2_LOAD_DEFAULT_AMIS": "false", **CREDENTIALS})
-        self.pid = process.spawn(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
-            log_path=log_path,
-            env=env,
+        self.pid = Reaper.adopt(
+            process.spawn(
+                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                log_path=log_path,
+                env=env,
+            )
         )
         process.wait_healthy(
             "moto", f"{self.url}/moto-api/", pid=self.pid, log_path=log_path, timeout_s=60
@@ -132,14 +135,19 @@ class World:
         return datetime(d.year, d.month, d.day, hour, minute, tzinfo=UTC)
 
     def close(self) -> None:
-        for function in self.functions.values():
-            function.close()
+        """Stop everything; one failing step does not keep the others running."""
+        steps = [function.close for function in self.functions.values()]
         if self.worker:
-            self.worker.stop()
-        self.ch_door.close()
-        self.clickhouse.discard()
-        self.aws.close()
-        self.moto.stop()
+            steps.append(self.worker.stop)
+        steps += [self.ch_door.close, self.clickhouse.discard, self.aws.close, self.moto.stop]
+        errors = []
+        for step in steps:
+            try:
+                step()
+            except Exception as error:  # noqa: BLE001 - report after the rest is stopped
+                errors.append(error)
+        if errors:
+            raise errors[0]
 
     # -- the organisation in moto ------------------------------------------------------------
 
