@@ -3,7 +3,8 @@
 The stack is a list of `Service`s started in order as background processes, each with a port
 and a health URL. Today it holds ClickHouse: the chDB endpoint (`chlocal.server`, default) or a
 Docker Compose ClickHouse server (`--clickhouse=docker`), then the API Worker under
-`wrangler dev` (`chlocal.api_service`). An empty database gets the demo organisation
+`wrangler dev` (`chlocal.api_service`), then the web UI's Vite dev server proxying `/api` to it
+(`chlocal.ui_service`). An empty database gets the demo organisation
 (`chlocal.demo_data`).
 
 State lives under `$POLO_HOME` (default `./.polo`):
@@ -36,6 +37,7 @@ from chlocal.server import DEFAULT_PORT
 
 Mode = Literal["embedded", "docker"]
 DEFAULT_API_PORT = 8787
+DEFAULT_UI_PORT = 5173
 CLICKHOUSE = "clickhouse"
 DOCKER_SERVICE = "clickhouse"
 DEFAULT_COMPOSE_FILE = "docker-compose.yml"
@@ -323,6 +325,7 @@ def up(
     migrate: Callable[[str], list[str]] = apply_migrations_over_http,
     seed: Callable[[str], object] | None = None,
     api_port: int | None = None,
+    ui_port: int | None = None,
 ) -> StackState:
     """Start the stack unless it runs already; returns what runs."""
     paths = paths or Paths(home=polo_home())
@@ -360,6 +363,10 @@ def up(
             from chlocal.api_service import api_service
 
             running.append(_start_process(api_service(running[0].url, api_port), paths))
+            if ui_port is not None:
+                from chlocal.ui_service import ui_service
+
+                running.append(_start_process(ui_service(running[-1].url, ui_port), paths))
     except BaseException:
         if running:
             _write_state(paths, StackState(mode=mode, services=running))
@@ -437,6 +444,10 @@ def _parser() -> argparse.ArgumentParser:
     up_cmd.add_argument(
         "--no-api", dest="api", action="store_false", help="ClickHouse only, no API Worker"
     )
+    up_cmd.add_argument("--ui-port", type=int, default=DEFAULT_UI_PORT)
+    up_cmd.add_argument(
+        "--no-ui", dest="ui", action="store_false", help="no web UI (Vite dev server)"
+    )
     up_cmd.add_argument("--no-demo-data", dest="demo_data", action="store_false", help="never seed")
     down_cmd = commands.add_parser("down", help="stop the stack, keep data")
     down_cmd.add_argument("--wipe", action="store_true", help="also delete the local data")
@@ -457,6 +468,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.demo_data
                 else None,
                 api_port=args.api_port if args.api else None,
+                ui_port=args.ui_port if args.api and args.ui else None,
             )
             return 0
         if args.command == "down":

@@ -1,7 +1,8 @@
 """`pants deploy-worker`: deploy the API Worker with wrangler, or build it offline (--dry-run).
 
 The checks and the wrangler call live in components/api/scripts/deploy.mjs; this entry point makes
-sure the npm dependencies exist and turns every failure into one line and an exit code.
+sure the npm dependencies exist, builds the web UI (components/ui, served by the Worker as static
+assets), and turns every failure into one line and an exit code.
 
 Before anything is built, the environment's `[env.<env>.vars]` in wrangler.toml must not enable
 the local-development auth bypass (docs/security.md): a `POLO_AUTH_DEV_BYPASS` other than `"0"`
@@ -52,6 +53,16 @@ def build_command(node: str, env: str, dry_run: bool) -> list[str]:
     return [node, "scripts/deploy.mjs", "--env", env, *(["--dry-run"] if dry_run else [])]
 
 
+def build_ui(ui_dir: Path) -> None:
+    """`npm run build` in the UI's project (installing its locked dependencies when needed)."""
+    npm = require_tool("npm")
+    ensure_installed(ui_dir)
+    print(f"building the web UI in {ui_dir} ...", flush=True)
+    subprocess.run(
+        [npm, "run", "--silent", "build", "--", "--logLevel", "warn"], cwd=ui_dir, check=True
+    )
+
+
 def main(argv: Sequence[str] | None = None, api_dir: Path = API_DIR) -> int:
     parser = argparse.ArgumentParser(prog="deploy-worker", description=__doc__)
     parser.add_argument("--env", choices=ENVIRONMENTS, default="staging")
@@ -80,6 +91,13 @@ def main(argv: Sequence[str] | None = None, api_dir: Path = API_DIR) -> int:
     except subprocess.CalledProcessError as error:
         print(f"deploy-worker: npm install failed (exit {error.returncode})", file=sys.stderr)
         return 2
+    ui_dir = api_dir.parent / "ui"
+    if (ui_dir / "package.json").exists():
+        try:
+            build_ui(ui_dir)
+        except (NodeToolingMissing, subprocess.CalledProcessError) as error:
+            print(f"deploy-worker: building the web UI failed: {error}", file=sys.stderr)
+            return 2
     return subprocess.run(build_command(node, args.env, args.dry_run), cwd=api_dir).returncode
 
 

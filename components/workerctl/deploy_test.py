@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,45 @@ def test_a_missing_env_section_is_refused(tmp_path: Path) -> None:
 def test_the_repo_wrangler_toml_passes_for_every_env() -> None:
     for env in deploy.ENVIRONMENTS:
         assert deploy.bypass_problems(deploy.API_DIR / "wrangler.toml", env) == [], env
+
+
+def _with_ui(tmp_path: Path) -> Path:
+    api_dir = tmp_path / "api"
+    api_dir.mkdir()
+    _api_dir(api_dir)
+    (tmp_path / "ui").mkdir()
+    (tmp_path / "ui" / "package.json").write_text(json.dumps({"name": "ui"}))
+    return api_dir
+
+
+def test_the_web_ui_is_built_before_the_worker_is_bundled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(deploy, "require_tool", lambda name: name)
+    monkeypatch.setattr(deploy, "ensure_installed", lambda _dir: None)
+    monkeypatch.setattr(deploy, "build_ui", lambda ui_dir: calls.append(f"build {ui_dir.name}"))
+
+    def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+        calls.append(" ".join(command[1:]))
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(deploy.subprocess, "run", run)
+    assert deploy.main(["--env", "staging", "--dry-run"], api_dir=_with_ui(tmp_path)) == 0
+    assert calls == ["build ui", "scripts/deploy.mjs --env staging --dry-run"]
+
+
+def test_a_failed_ui_build_stops_the_deploy_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(deploy, "require_tool", lambda name: name)
+    monkeypatch.setattr(deploy, "ensure_installed", lambda _dir: None)
+
+    def fail(_ui_dir: Path) -> None:
+        raise subprocess.CalledProcessError(1, ["npm", "run", "build"])
+
+    monkeypatch.setattr(deploy, "build_ui", fail)
+    assert deploy.main(["--env", "staging", "--dry-run"], api_dir=_with_ui(tmp_path)) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("deploy-worker: building the web UI failed")

@@ -120,7 +120,7 @@ async def migrate(
 
 class PoloUpSubsystem(GoalSubsystem):
     name = "polo-up"
-    help = "Start the local Polo stack (ClickHouse endpoint, migrations, demo data, API)."
+    help = "Start the local Polo stack (ClickHouse endpoint, migrations, demo data, API, web UI)."
 
     clickhouse = StrOption(
         default="embedded",
@@ -129,6 +129,8 @@ class PoloUpSubsystem(GoalSubsystem):
     port = IntOption(default=8123, help="Port of the local ClickHouse HTTP endpoint.")
     api = BoolOption(default=True, help="Also start the API Worker (`wrangler dev`).")
     api_port = IntOption(default=8787, help="Port of the local API Worker.")
+    ui = BoolOption(default=True, help="Also start the web UI (Vite dev server, needs the API).")
+    ui_port = IntOption(default=5173, help="Port of the local web UI.")
     demo_data = BoolOption(default=True, help="Seed the demo organisation into an empty database.")
 
 
@@ -149,6 +151,9 @@ async def polo_up(
         "--api-port",
         str(subsystem.api_port),
         *([] if subsystem.api else ["--no-api"]),
+        "--ui-port",
+        str(subsystem.ui_port),
+        *([] if subsystem.ui else ["--no-ui"]),
         *([] if subsystem.demo_data else ["--no-demo-data"]),
     ]
     return PoloUp(exit_code=await run_entry_point(STACK_BINARY, args, env, "polo-up"))

@@ -10,13 +10,16 @@
  * line. Exit codes: 0 ok, 2 usage or precondition, otherwise wrangler's.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
 const API_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER = join(API_DIR, "node_modules/.bin/wrangler");
+/** The web UI's production build, served by the Worker as static assets ([env.*.assets]). */
+export const UI_DIST = resolve(API_DIR, "../ui/dist");
 const ENVIRONMENTS = ["staging", "production"];
 /** Values in wrangler.toml that mark a var as not yet configured for a real deploy. */
 const PLACEHOLDER = /REPLACE_WITH|\.invalid\b/;
@@ -81,10 +84,39 @@ function wrangler(args) {
   return result.status ?? 1;
 }
 
+/**
+ * `--assets <dir>` for wrangler: the UI build when there is one. A dry run without it (e.g. the API
+ * alone in a test sandbox) gets an empty directory and says so; a real deploy refuses.
+ */
+function assetsArgs(dryRun) {
+  if (existsSync(join(UI_DIST, "index.html"))) return { args: ["--assets", UI_DIST], built: true };
+  if (!dryRun) fail(`the web UI is not built (${UI_DIST}/index.html missing): run 'pants package components/ui' or 'npm run build' in components/ui`);
+  const empty = mkdtempSync(join(tmpdir(), "polo-no-ui-"));
+  return { args: ["--assets", empty], built: false };
+}
+
+/** Size of the UI's static assets: every file, and what the first page load fetches. */
+export function uiAssetsReport(dir) {
+  const files = filesUnder(dir);
+  let raw = 0;
+  let gzip = 0;
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    raw += bytes.length;
+    gzip += gzipSync(bytes).length;
+  }
+  const html = readFileSync(join(dir, "index.html"), "utf8");
+  const initial = [...new Set([...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]))];
+  const initialGzip = initial.reduce((sum, asset) => sum + gzipSync(readFileSync(join(dir, asset))).length, 0);
+  return { count: files.length, raw, gzip, initialGzip };
+}
+
 function dryRun(env) {
   const outdir = join(API_DIR, "dist", env);
   rmSync(outdir, { recursive: true, force: true });
-  const status = wrangler(["deploy", "--dry-run", "--outdir", outdir, "--env", env]);
+  const assets = assetsArgs(true);
+  const status = wrangler(["deploy", "--dry-run", "--outdir", outdir, "--env", env, ...assets.args]);
+  if (!assets.built) rmSync(assets.args[1], { recursive: true, force: true });
   if (status !== 0) return status;
   // wrangler also writes a README.md into the outdir; only modules are uploaded.
   const files = filesUnder(outdir).filter((file) => /\.(m?js|sql|wasm)$/.test(file));
@@ -105,6 +137,15 @@ function dryRun(env) {
   }
   if (sql.count > 0) console.log(`  ${sql.count} SQL text modules (named queries and lookups): ${kib(sql.raw)}`);
   console.log(`bundle size: ${kib(raw)} (gzip ${kib(gzip)}, limit ${kib(SIZE_LIMIT_BYTES)} compressed)`);
+  if (assets.built) {
+    const ui = uiAssetsReport(UI_DIST);
+    console.log(
+      `UI static assets (${relative(process.cwd(), UI_DIST) || "."}): ${ui.count} files, ${kib(ui.raw)} (gzip ${kib(ui.gzip)}); ` +
+        `initial page load ${kib(ui.initialGzip)} gzip`,
+    );
+  } else {
+    console.log("UI static assets: none (components/ui/dist is not built; deploy-worker builds it)");
+  }
   if (gzip > SIZE_LIMIT_BYTES) {
     console.error("deploy-worker: the compressed bundle exceeds Cloudflare's Worker size limit");
     return 1;
@@ -123,7 +164,7 @@ function deploy(env) {
   if (unconfigured.length > 0) {
     fail(`wrangler.toml [env.${env}.vars] still has placeholder values for ${unconfigured.join(", ")}; set them before deploying`);
   }
-  return wrangler(["deploy", "--env", env]);
+  return wrangler(["deploy", "--env", env, ...assetsArgs(false).args]);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
