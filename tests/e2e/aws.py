@@ -90,7 +90,7 @@ class Fault:
             return self.status, {"Content-Type": "application/x-amz-json-1.1"}, body
         if self.service == "ec2":
             xml = (
-                f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>"
+                f'<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error>'
                 f"<Code>{self.code}</Code><Message>{self.message}</Message></Error></Errors>"
                 f"<RequestID>{rid}</RequestID></Response>"
             )

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from e2e.world import World, report
 
 logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto server's request log

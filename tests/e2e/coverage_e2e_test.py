@@ -12,7 +12,6 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 
 import pytest
-
 from e2e import fleet as org
 from e2e.world import World
 
@@ -63,7 +62,10 @@ def test_cost_per_customer_equals_the_fleets_truth(week: World) -> None:
 @pytest.mark.parametrize("day", [0, org.RETAG_DAY, org.DAYS - 1])
 def test_every_resource_has_the_owner_the_fleet_implies(week: World, day: int) -> None:
     answer = week.api(
-        "/api/resources", as_of=week.date(day).isoformat(), limit=1000, sort="resource_id",
+        "/api/resources",
+        as_of=week.date(day).isoformat(),
+        limit=1000,
+        sort="resource_id",
         direction="asc",
     )
     actual = {row["resource_id"]: row for row in answer["data"]}
@@ -73,12 +75,15 @@ def test_every_resource_has_the_owner_the_fleet_implies(week: World, day: int) -
         row = actual[resource.aws_id]
         truth = org.owner(week.fleet, key, day)
         assert (row["marqo_customer"], row["marqo_cluster"], row["marqo_role"]) == (
-            truth.customer, truth.cluster, truth.role
+            truth.customer,
+            truth.cluster,
+            truth.role,
         ), key
         if key in INHERITING:
             assert row["owner_rule"].startswith("inherited:"), (key, row["owner_rule"])
         if key in UNATTRIBUTED:
             assert row["owner_rule"] == "unattributed", key
-        cost = sum((line.cost for line in org.cost_lines(week.fleet, day) if line.key == key),
-                   Decimal(0))
+        cost = sum(
+            (line.cost for line in org.cost_lines(week.fleet, day) if line.key == key), Decimal(0)
+        )
         assert Decimal(row["cost"]) == cost, key

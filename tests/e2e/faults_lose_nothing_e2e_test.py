@@ -28,12 +28,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
-from attribution import pipeline
 from e2e import fleet as org
 from e2e.aws import deny_assume_role, throttle
 from e2e.harness import INVENTORY, InsertHook, LambdaFunction
 from e2e.world import World, report
+
+from attribution import pipeline
 
 DAYS = 2
 FAULT_DAY = 1
@@ -128,7 +128,8 @@ def faulted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultedWorld]:
 
 def checksum(world: World, database: str, table: str, volatile: tuple[str, ...]) -> tuple:
     columns = [
-        name for (name,) in world.query(
+        name
+        for (name,) in world.query(
             f"SELECT name FROM system.columns WHERE database = '{database}' AND table = '{table}' "
             "ORDER BY position"
         )

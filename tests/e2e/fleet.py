@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 PAYER = "123456789012"
@@ -102,7 +102,9 @@ class Resource:
 
 
 # Price changes: usage type -> (day, new price).
-PRICE_CHANGES: dict[str, tuple[int, Decimal]] = {"EU-BoxUsage:m5.large": (PRICE_DAY, Decimal("0.12"))}
+PRICE_CHANGES: dict[str, tuple[int, Decimal]] = {
+    "EU-BoxUsage:m5.large": (PRICE_DAY, Decimal("0.12"))
+}
 
 
 def _hours(service: str, usage_type: str, price: str) -> Usage:
@@ -110,7 +112,9 @@ def _hours(service: str, usage_type: str, price: str) -> Usage:
 
 
 def _root(prefix: str) -> Usage:
-    return Usage(EC2_OTHER, f"{prefix}-EBS:VolumeUsage.gp2", Decimal("0.25"), "GB-Mo", Decimal("0.1"))
+    return Usage(
+        EC2_OTHER, f"{prefix}-EBS:VolumeUsage.gp2", Decimal("0.25"), "GB-Mo", Decimal("0.1")
+    )
 
 
 def definition() -> dict[str, Resource]:
@@ -118,91 +122,156 @@ def definition() -> dict[str, Resource]:
     resources = [
         # --- 111111111111 / us-east-1 -------------------------------------------------------
         Resource(
-            "acme-api-1", "instance", SHOP, US,
+            "acme-api-1",
+            "instance",
+            SHOP,
+            US,
             (_hours(EC2, "USE1-BoxUsage:m5.large", "0.096"),),
             tags={"Customer": "Acme", "Cluster": "search", "Role": "api"},
             instance_type="m5.large",
         ),
         Resource(
-            "acme-web-1", "instance", SHOP, US,
+            "acme-web-1",
+            "instance",
+            SHOP,
+            US,
             (_hours(EC2, "USE1-BoxUsage:m5.large", "0.096"),),
             tags={"marqo_customer": "acme", "marqo_cluster": "search", "marqo_role": "web"},
-            instance_type="m5.large", subnet="b",
+            instance_type="m5.large",
+            subnet="b",
         ),
         Resource(
-            "lb-worker", "instance", SHOP, US,
+            "lb-worker",
+            "instance",
+            SHOP,
+            US,
             (_hours(EC2, "USE1-BoxUsage:t3.medium", "0.0416"),),
-            parent="acme-alb", relationship="behind_load_balancer",
-            instance_type="t3.medium", subnet="b",
+            parent="acme-alb",
+            relationship="behind_load_balancer",
+            instance_type="t3.medium",
+            subnet="b",
         ),
         Resource(
-            "acme-alb", "alb", SHOP, US,
+            "acme-alb",
+            "alb",
+            SHOP,
+            US,
             (_hours(ELB, "USE1-LoadBalancerUsage", "0.0225"),),
             tags={"Customer": "Acme", "Role": "lb"},
         ),
         Resource(
-            "acme-nat", "nat", SHOP, US,
+            "acme-nat",
+            "nat",
+            SHOP,
+            US,
             (_hours(EC2_OTHER, "USE1-NatGateway-Hours", "0.045"),),
             tags={"Customer": "Acme", "Role": "nat"},
         ),
         Resource(
-            "acme-nat-eip", "eip", SHOP, US,
+            "acme-nat-eip",
+            "eip",
+            SHOP,
+            US,
             (_hours(EC2_OTHER, "USE1-PublicIPv4:InUseAddress", "0.005"),),
-            parent="acme-nat", relationship="associated_with",
+            parent="acme-nat",
+            relationship="associated_with",
         ),
         Resource(
-            "globex-batch", "instance", SHOP, US,
+            "globex-batch",
+            "instance",
+            SHOP,
+            US,
             (_hours(EC2, "USE1-BoxUsage:c5.xlarge", "0.17"),),
             tags={"customer-id": "Globex", "cluster": "batch", "role": "worker"},
             retags={RETAG_DAY: {"customer-id": "Initech"}},
             instance_type="c5.xlarge",
         ),
         Resource(
-            "acme-api-2", "instance", SHOP, US,
+            "acme-api-2",
+            "instance",
+            SHOP,
+            US,
             (_hours(EC2, "USE1-BoxUsage:m5.large", "0.096"),),
             tags={"Customer": "Acme", "Cluster": "search", "Role": "api"},
-            first_day=LAUNCH_DAY, instance_type="m5.large", subnet="b",
+            first_day=LAUNCH_DAY,
+            instance_type="m5.large",
+            subnet="b",
         ),
         Resource(
-            "acme-api-2/data", "volume", SHOP, US,
-            (Usage(EC2_OTHER, "USE1-EBS:VolumeUsage.gp3", Decimal("3.25"), "GB-Mo", Decimal("0.08")),),
-            first_day=LAUNCH_DAY, parent="acme-api-2", relationship="attached_to",
+            "acme-api-2/data",
+            "volume",
+            SHOP,
+            US,
+            (
+                Usage(
+                    EC2_OTHER, "USE1-EBS:VolumeUsage.gp3", Decimal("3.25"), "GB-Mo", Decimal("0.08")
+                ),
+            ),
+            first_day=LAUNCH_DAY,
+            parent="acme-api-2",
+            relationship="attached_to",
         ),
         Resource(
-            "support", "support", SHOP, "",
+            "support",
+            "support",
+            SHOP,
+            "",
             (Usage(SUPPORT, "Business-Support", Decimal(1), "Dollar", Decimal("3.5")),),
         ),
         # --- 222222222222 -------------------------------------------------------------------
         Resource(
-            "globex-eu-1", "instance", DATA, EU,
+            "globex-eu-1",
+            "instance",
+            DATA,
+            EU,
             (_hours(EC2, "EU-BoxUsage:m5.large", "0.107"),),
             tags={"Customer": "Globex", "Cluster": "eu", "Role": "search"},
             instance_type="m5.large",
         ),
         Resource(
-            "globex-eu-2", "instance", DATA, EU,
+            "globex-eu-2",
+            "instance",
+            DATA,
+            EU,
             (_hours(EC2, "EU-BoxUsage:m5.large", "0.107"),),
             tags={"customer": "GLOBEX ", "cluster": "eu", "role": "search"},
-            instance_type="m5.large", subnet="b",
+            instance_type="m5.large",
+            subnet="b",
         ),
         Resource(
-            "orphan-volume", "volume", DATA, EU,
-            (Usage(EC2_OTHER, "EU-EBS:VolumeUsage.gp3", Decimal("1.6"), "GB-Mo", Decimal("0.088")),),
+            "orphan-volume",
+            "volume",
+            DATA,
+            EU,
+            (
+                Usage(
+                    EC2_OTHER, "EU-EBS:VolumeUsage.gp3", Decimal("1.6"), "GB-Mo", Decimal("0.088")
+                ),
+            ),
         ),
         Resource(
-            "initech-db", "instance", DATA, US,
+            "initech-db",
+            "instance",
+            DATA,
+            US,
             (_hours(EC2, "USE1-BoxUsage:r6i.large", "0.126"),),
             tags={"Customer": "Initech", "Role": "db"},
             instance_type="r6i.large",
         ),
         # --- 333333333333 -------------------------------------------------------------------
         Resource(
-            "stray", "instance", SANDBOX, US,
+            "stray",
+            "instance",
+            SANDBOX,
+            US,
             (_hours(EC2, "USE1-BoxUsage:t3.micro", "0.0104"),),
             instance_type="t3.micro",
         ),
         Resource(
-            "initech-eu", "instance", SANDBOX, EU,
+            "initech-eu",
+            "instance",
+            SANDBOX,
+            EU,
             (_hours(EC2, "EU-BoxUsage:t3.small", "0.0228"),),
             tags={"customer_id": "Initech"},
             instance_type="t3.small",
@@ -211,9 +280,14 @@ def definition() -> dict[str, Resource]:
     # Every instance has an untagged root volume attached to it, which costs money.
     roots = [
         Resource(
-            f"{r.key}/root", "volume", r.account, r.region,
+            f"{r.key}/root",
+            "volume",
+            r.account,
+            r.region,
             (_root("EU" if r.region == EU else "USE1"),),
-            first_day=r.first_day, parent=r.key, relationship="attached_to",
+            first_day=r.first_day,
+            parent=r.key,
+            relationship="attached_to",
         )
         for r in resources
         if r.kind == "instance"
@@ -295,8 +369,16 @@ def cost_lines(fleet: dict[str, Resource], day: int) -> list[CostLine]:
         for usage in resource.usage:
             cost = (usage.quantity * price(usage, day)).quantize(MICRO)
             lines.append(
-                CostLine(day, resource.key, resource.account, usage.service, usage.usage_type,
-                         usage.quantity, usage.unit, cost)
+                CostLine(
+                    day,
+                    resource.key,
+                    resource.account,
+                    usage.service,
+                    usage.usage_type,
+                    usage.quantity,
+                    usage.unit,
+                    cost,
+                )
             )
     return lines
 
@@ -351,7 +433,7 @@ def under(node: str, o: Owner) -> bool:
 
 def child_of(node: str, o: Owner, key: str) -> str:
     """The child of `node` a resource with owner `o` sits under (itself below its last level)."""
-    path = [""] + logical_path(o)
+    path = ["", *logical_path(o)]
     index = path.index(node)
     return path[index + 1] if index + 1 < len(path) else f"resource:{key}"
 
@@ -373,8 +455,16 @@ class Decomposition:
         return self.total_b - self.total_a
 
     def add(self, other: Decomposition) -> None:
-        for name in ("total_a", "total_b", "created", "removed", "usage_effect", "rate_effect",
-                     "transferred_in", "transferred_out"):
+        for name in (
+            "total_a",
+            "total_b",
+            "created",
+            "removed",
+            "usage_effect",
+            "rate_effect",
+            "transferred_in",
+            "transferred_out",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.resources |= other.resources
 
@@ -392,6 +482,7 @@ def classify(
     fleet: dict[str, Resource], node: str, key: str, a_days: range, b_days: range
 ) -> tuple[str, Decomposition] | None:
     """The resource's component and contribution relative to `node`, or None if never under it."""
+
     def sums(days: range, only_under: bool) -> dict[str, tuple[Decimal, Decimal]]:
         per_type: dict[str, tuple[Decimal, Decimal]] = {}
         for day in days:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -140,8 +141,15 @@ class ClickHouse:
 
     def start(self) -> None:
         command = [
-            sys.executable, "-m", "chlocal.server", "--port", str(self.port),
-            "--data-dir", str(self.data_dir), "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "chlocal.server",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+            "--log-level",
+            "warning",
         ]
         self.pid = Reaper.adopt(
             process.spawn(command, log_path=self.log_path, env=process.child_python_env())
@@ -224,10 +232,8 @@ class ClickHouseDoor:
                         door.forward(self.command, self.path, dict(self.headers), body)
                     hook.act()
                     self.close_connection = True
-                    try:
+                    with contextlib.suppress(OSError):
                         self.connection.shutdown(2)
-                    except OSError:
-                        pass
                     return
                 try:
                     status, headers, payload = door.forward(
@@ -277,7 +283,8 @@ class ClickHouseDoor:
         connection = http.client.HTTPConnection("127.0.0.1", self.backend.port, timeout=120)
         try:
             sent = {
-                k: v for k, v in headers.items()
+                k: v
+                for k, v in headers.items()
                 if k.lower() not in ("transfer-encoding", "content-length", "connection", "host")
             }
             connection.request(method, path, body=body, headers=sent)
@@ -364,8 +371,11 @@ class LambdaFunction:
         if not line:
             container.wait()
             self.container = None
-            return {"ok": False, "error": f"container died (exit {container.returncode})",
-                    "log": self.log_tail()}
+            return {
+                "ok": False,
+                "error": f"container died (exit {container.returncode})",
+                "log": self.log_tail(),
+            }
         return json.loads(line)
 
     def kill(self) -> None:
@@ -410,9 +420,13 @@ class Worker:
                 f"{wrangler} missing: `npm ci` in components/api (Pants runs it for the e2e target)"
             )
         self.port = process.free_port()
-        command = wrangler_command(
-            wrangler, directory, self.port, process.free_port(), self.clickhouse_url
-        ) + ["--log-level", "warn"]
+        command = [
+            *wrangler_command(
+                wrangler, directory, self.port, process.free_port(), self.clickhouse_url
+            ),
+            "--log-level",
+            "warn",
+        ]
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             command,

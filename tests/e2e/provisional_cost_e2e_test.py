@@ -18,7 +18,6 @@ from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
 import pytest
-
 from e2e import fleet as org
 from e2e.world import World, report
 
@@ -58,9 +57,13 @@ def observe(world: World) -> dict[str, object]:
     trend = world.api("/api/costs/trend", customer="", **whole)["data"]
     (coverage,) = world.api("/api/coverage", **whole)["data"]
     delta = world.api(
-        "/api/delta/nodes", hierarchy="logical", node_id="",
-        base_start=world.date(A.start).isoformat(), base_end=world.date(B.start).isoformat(),
-        compare_start=world.date(B.start).isoformat(), compare_end=world.today.isoformat(),
+        "/api/delta/nodes",
+        hierarchy="logical",
+        node_id="",
+        base_start=world.date(A.start).isoformat(),
+        base_end=world.date(B.start).isoformat(),
+        compare_start=world.date(B.start).isoformat(),
+        compare_end=world.today.isoformat(),
     )["data"]
     stored = world.query(
         "SELECT charge_period_start, count(), countDistinct(account_id, service_name, usage_type, "
@@ -72,8 +75,10 @@ def observe(world: World) -> dict[str, object]:
         "trend": {r["charge_date"][:10]: Decimal(r["effective_cost"]) for r in trend},
         "coverage": coverage,
         "delta": {r["node_id"]: r for r in delta},
-        "stored": {str(day): (rows, keys, total, provisional)
-                   for day, rows, keys, total, provisional in stored},
+        "stored": {
+            str(day): (rows, keys, total, provisional)
+            for day, rows, keys, total, provisional in stored
+        },
     }
 
 
@@ -153,8 +158,13 @@ def test_the_delta_follows_the_final_numbers(collections: tuple[World, dict, dic
         assert (Decimal(row["total_a"]), Decimal(row["total_b"])) == (a, b), customer
         assert Decimal(row["delta"]) == b - a
         parts = sum(
-            Decimal(row[name]) for name in (
-                "created", "removed", "usage_effect", "rate_effect", "transferred_in",
+            Decimal(row[name])
+            for name in (
+                "created",
+                "removed",
+                "usage_effect",
+                "rate_effect",
+                "transferred_in",
                 "transferred_out",
             )
         )

@@ -14,15 +14,21 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-
 from e2e import fleet as org
 from e2e.world import World
 
 A = range(0, 7)
 B = range(7, 14)
 FIELDS = (
-    "total_a", "total_b", "delta", "created", "removed", "usage_effect", "rate_effect",
-    "transferred_in", "transferred_out",
+    "total_a",
+    "total_b",
+    "delta",
+    "created",
+    "removed",
+    "usage_effect",
+    "rate_effect",
+    "transferred_in",
+    "transferred_out",
 )
 
 
@@ -73,20 +79,32 @@ def test_root_delta_shows_launch_transfer_and_price_rise(week: World) -> None:
     # What a user reads off the root: Acme grew by what alice launched, Globex's batch instance
     # went to Initech, Globex's EU instances got dearer.
     launched = sum(
-        (line.cost for day in B for line in org.cost_lines(week.fleet, day)
-         if line.key.startswith("acme-api-2")),
+        (
+            line.cost
+            for day in B
+            for line in org.cost_lines(week.fleet, day)
+            if line.key.startswith("acme-api-2")
+        ),
         Decimal(0),
     )
     assert launched > 0
     assert Decimal(actual["customer:acme"]["created"]) == launched
     batch_in_a = sum(
-        (line.cost for day in A for line in org.cost_lines(week.fleet, day)
-         if line.key.startswith("globex-batch")),
+        (
+            line.cost
+            for day in A
+            for line in org.cost_lines(week.fleet, day)
+            if line.key.startswith("globex-batch")
+        ),
         Decimal(0),
     )
     batch_in_b = sum(
-        (line.cost for day in B for line in org.cost_lines(week.fleet, day)
-         if line.key.startswith("globex-batch")),
+        (
+            line.cost
+            for day in B
+            for line in org.cost_lines(week.fleet, day)
+            if line.key.startswith("globex-batch")
+        ),
         Decimal(0),
     )
     assert Decimal(actual["customer:globex"]["transferred_out"]) == -batch_in_a
@@ -149,7 +167,9 @@ def test_resources_are_classified_as_the_fleet_implies(week: World) -> None:
 
     acme = org.resource_components(week.fleet, "customer:acme", A, B)
     assert {k for k, (c, _) in acme.items() if c == "created"} == {
-        "acme-api-2", "acme-api-2/root", "acme-api-2/data"
+        "acme-api-2",
+        "acme-api-2/root",
+        "acme-api-2/data",
     }
     globex = org.resource_components(week.fleet, "customer:globex", A, B)
     assert globex["globex-batch"][0] == "transferred_out"
@@ -159,8 +179,10 @@ def test_resources_are_classified_as_the_fleet_implies(week: World) -> None:
 def test_lifecycle_events_name_who_did_it(week: World) -> None:
     launched = week.fleet["acme-api-2"].aws_id
     answer = week.api(
-        "/api/delta/events", resource_id=launched,
-        start=week.date(0).isoformat(), end=week.today.isoformat(),
+        "/api/delta/events",
+        resource_id=launched,
+        start=week.date(0).isoformat(),
+        end=week.today.isoformat(),
     )
     created = [e for e in answer["data"] if e["kind"] == "cloudtrail" and e["action"] == "create"]
     assert [(e["event_name"], e["actor_arn"]) for e in created] == [("RunInstances", org.ALICE)]
@@ -168,17 +190,22 @@ def test_lifecycle_events_name_who_did_it(week: World) -> None:
 
     volume = week.fleet["acme-api-2/data"].aws_id
     answer = week.api(
-        "/api/delta/events", resource_id=volume,
-        start=week.date(0).isoformat(), end=week.today.isoformat(),
+        "/api/delta/events",
+        resource_id=volume,
+        start=week.date(0).isoformat(),
+        end=week.today.isoformat(),
     )
     assert [(e["action"], e["actor_arn"]) for e in answer["data"] if e["kind"] == "cloudtrail"] == [
-        ("create", org.ALICE), ("attach", org.ALICE)
+        ("create", org.ALICE),
+        ("attach", org.ALICE),
     ]
 
     batch = week.fleet["globex-batch"].aws_id
     answer = week.api(
-        "/api/delta/events", resource_id=batch,
-        start=week.date(0).isoformat(), end=week.today.isoformat(),
+        "/api/delta/events",
+        resource_id=batch,
+        start=week.date(0).isoformat(),
+        end=week.today.isoformat(),
     )
     kinds = {(e["kind"], e["action"]) for e in answer["data"]}
     assert ("cloudtrail", "tag") in kinds and ("owner_change", "owner_change") in kinds
@@ -193,12 +220,22 @@ def test_physical_root_delta_adds_up_per_account(week: World) -> None:
     actual = nodes(week, "", hierarchy="physical")
     for account in org.MEMBERS:
         in_a = sum(
-            (line.cost for day in A for line in org.cost_lines(week.fleet, day)
-             if line.account == account), Decimal(0),
+            (
+                line.cost
+                for day in A
+                for line in org.cost_lines(week.fleet, day)
+                if line.account == account
+            ),
+            Decimal(0),
         )
         in_b = sum(
-            (line.cost for day in B for line in org.cost_lines(week.fleet, day)
-             if line.account == account), Decimal(0),
+            (
+                line.cost
+                for day in B
+                for line in org.cost_lines(week.fleet, day)
+                if line.account == account
+            ),
+            Decimal(0),
         )
         row = actual[f"account:{account}"]
         assert (Decimal(row["total_a"]), Decimal(row["total_b"])) == (in_a, in_b), account

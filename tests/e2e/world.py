@@ -17,7 +17,6 @@ changes (and their CloudTrail events, delivered as EventBridge delivers them) ha
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 import uuid
@@ -29,9 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-
-from attribution import pipeline
-from chlocal import process
 from e2e import fleet as org
 from e2e.aws import CostExplorer, FrontDoor
 from e2e.harness import (
@@ -43,6 +39,9 @@ from e2e.harness import (
     Reaper,
     Worker,
 )
+
+from attribution import pipeline
+from chlocal import process
 
 AMI = "ami-12c6146b"
 CREDENTIALS = {
@@ -144,7 +143,7 @@ class World:
         for step in steps:
             try:
                 step()
-            except Exception as error:  # noqa: BLE001 - report after the rest is stopped
+            except Exception as error:  # - report after the rest is stopped
                 errors.append(error)
         if errors:
             raise errors[0]
@@ -156,8 +155,11 @@ class World:
         key = (account, region)
         if key not in self._sessions:
             sts = boto3.client(
-                "sts", region_name=region, endpoint_url=self.moto_url,
-                aws_access_key_id="testing", aws_secret_access_key="testing",
+                "sts",
+                region_name=region,
+                endpoint_url=self.moto_url,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
             )
             creds = sts.assume_role(
                 RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
@@ -191,15 +193,19 @@ class World:
         ec2 = self.client("ec2", resource.account, resource.region)
         net = self._network(resource.account, resource.region)
         spec: dict[str, Any] = {
-            "ImageId": AMI, "MinCount": 1, "MaxCount": 1,
-            "InstanceType": resource.instance_type, "SubnetId": net[resource.subnet],
+            "ImageId": AMI,
+            "MinCount": 1,
+            "MaxCount": 1,
+            "InstanceType": resource.instance_type,
+            "SubnetId": net[resource.subnet],
         }
         if resource.tags:
             spec["TagSpecifications"] = [{"ResourceType": "instance", "Tags": _tags(resource.tags)}]
         instance = ec2.run_instances(**spec)["Instances"][0]
         resource.aws_id = instance["InstanceId"]
         mappings = ec2.describe_instances(InstanceIds=[resource.aws_id])["Reservations"][0][
-            "Instances"][0]["BlockDeviceMappings"]
+            "Instances"
+        ][0]["BlockDeviceMappings"]
         self.fleet[f"{resource.key}/root"].aws_id = mappings[0]["Ebs"]["VolumeId"]
 
     def _build_day0(self) -> None:
@@ -212,7 +218,9 @@ class World:
         net = self._network(alb.account, alb.region)
         elbv2 = self.client("elbv2", alb.account, alb.region)
         created = elbv2.create_load_balancer(
-            Name="acme-front", Subnets=[net["a"], net["b"]], Type="application",
+            Name="acme-front",
+            Subnets=[net["a"], net["b"]],
+            Type="application",
             Tags=_tags(alb.tags),
         )["LoadBalancers"][0]
         alb.aws_id = created["LoadBalancerArn"]
@@ -224,7 +232,9 @@ class World:
             Targets=[{"Id": f["acme-web-1"].aws_id}, {"Id": f["lb-worker"].aws_id}],
         )
         elbv2.create_listener(
-            LoadBalancerArn=alb.aws_id, Protocol="HTTP", Port=80,
+            LoadBalancerArn=alb.aws_id,
+            Protocol="HTTP",
+            Port=80,
             DefaultActions=[{"Type": "forward", "TargetGroupArn": group}],
         )
         # Acme's NAT gateway; its Elastic IP is untagged.
@@ -232,7 +242,8 @@ class World:
         ec2 = self.client("ec2", nat.account, nat.region)
         eip.aws_id = ec2.allocate_address(Domain="vpc")["AllocationId"]
         nat.aws_id = ec2.create_nat_gateway(
-            SubnetId=self._network(nat.account, nat.region)["a"], AllocationId=eip.aws_id,
+            SubnetId=self._network(nat.account, nat.region)["a"],
+            AllocationId=eip.aws_id,
             TagSpecifications=[{"ResourceType": "natgateway", "Tags": _tags(nat.tags)}],
         )["NatGateway"]["NatGatewayId"]
         # A detached, untagged volume.
@@ -244,8 +255,14 @@ class World:
     # -- CloudTrail, as EventBridge delivers it ----------------------------------------------
 
     def cloudtrail(
-        self, actor: str, account: str, region: str, event_name: str, at: datetime,
-        request: dict[str, Any] | None = None, response: dict[str, Any] | None = None,
+        self,
+        actor: str,
+        account: str,
+        region: str,
+        event_name: str,
+        at: datetime,
+        request: dict[str, Any] | None = None,
+        response: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         self._event_seq += 1
         event_id = str(uuid.UUID(int=self._event_seq))
@@ -253,8 +270,11 @@ class World:
         record = {
             "eventVersion": "1.09",
             "userIdentity": {
-                "type": "IAMUser", "principalId": f"AIDA{user.upper()}", "arn": actor,
-                "accountId": account, "userName": user,
+                "type": "IAMUser",
+                "principalId": f"AIDA{user.upper()}",
+                "arn": actor,
+                "accountId": account,
+                "userName": user,
             },
             "eventTime": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "eventSource": "ec2.amazonaws.com",
@@ -296,11 +316,19 @@ class World:
                 ec2 = self.client("ec2", resource.account, resource.region)
                 ec2.create_tags(Resources=[resource.aws_id], Tags=_tags(resource.retags[day]))
                 self.cloudtrail(
-                    org.BOB, resource.account, resource.region, "CreateTags",
+                    org.BOB,
+                    resource.account,
+                    resource.region,
+                    "CreateTags",
                     self.moment(day, 5, 10),
-                    request={"resourcesSet": {"items": [{"resourceId": resource.aws_id}]},
-                             "tagSet": {"items": [{"key": k, "value": v}
-                                                  for k, v in resource.retags[day].items()]}},
+                    request={
+                        "resourcesSet": {"items": [{"resourceId": resource.aws_id}]},
+                        "tagSet": {
+                            "items": [
+                                {"key": k, "value": v} for k, v in resource.retags[day].items()
+                            ]
+                        },
+                    },
                 )
         for resource in f.values():
             if day == 0 or resource.first_day != day:
@@ -308,7 +336,10 @@ class World:
             if resource.kind == "instance":
                 self._launch(resource)
                 self.cloudtrail(
-                    org.ALICE, resource.account, resource.region, "RunInstances",
+                    org.ALICE,
+                    resource.account,
+                    resource.region,
+                    "RunInstances",
                     self.moment(day, 5, 20),
                     request={"instanceType": resource.instance_type},
                     response={"instancesSet": {"items": [{"instanceId": resource.aws_id}]}},
@@ -320,23 +351,40 @@ class World:
                 continue
             ec2 = self.client("ec2", resource.account, resource.region)
             parent = f[resource.parent] if resource.parent else None
-            zone = ec2.describe_instances(InstanceIds=[parent.aws_id])["Reservations"][0][
-                "Instances"][0]["Placement"]["AvailabilityZone"] if parent else f"{resource.region}a"
+            zone = (
+                ec2.describe_instances(InstanceIds=[parent.aws_id])["Reservations"][0]["Instances"][
+                    0
+                ]["Placement"]["AvailabilityZone"]
+                if parent
+                else f"{resource.region}a"
+            )
             resource.aws_id = ec2.create_volume(AvailabilityZone=zone, Size=100, VolumeType="gp3")[
-                "VolumeId"]
+                "VolumeId"
+            ]
             self.cloudtrail(
-                org.ALICE, resource.account, resource.region, "CreateVolume",
-                self.moment(day, 5, 30), request={"size": 100},
+                org.ALICE,
+                resource.account,
+                resource.region,
+                "CreateVolume",
+                self.moment(day, 5, 30),
+                request={"size": 100},
                 response={"volumeId": resource.aws_id},
             )
             if parent:
-                ec2.attach_volume(VolumeId=resource.aws_id, InstanceId=parent.aws_id,
-                                  Device="/dev/sdf")
+                ec2.attach_volume(
+                    VolumeId=resource.aws_id, InstanceId=parent.aws_id, Device="/dev/sdf"
+                )
                 self.cloudtrail(
-                    org.ALICE, resource.account, resource.region, "AttachVolume",
+                    org.ALICE,
+                    resource.account,
+                    resource.region,
+                    "AttachVolume",
                     self.moment(day, 5, 31),
-                    request={"volumeId": resource.aws_id, "instanceId": parent.aws_id,
-                             "device": "/dev/sdf"},
+                    request={
+                        "volumeId": resource.aws_id,
+                        "instanceId": parent.aws_id,
+                        "device": "/dev/sdf",
+                    },
                 )
 
     def schedule_event(self, day: int) -> dict[str, Any]:
@@ -360,9 +408,10 @@ class World:
     def run_inventory(self, day: int) -> dict[str, dict[str, Any]]:
         """Every inventory function on the day's schedule; EventBridge starts them together."""
         event = self.schedule_event(day)
-        with self.timed("inventory (5 functions in parallel)"), ThreadPoolExecutor(
-            len(INVENTORY)
-        ) as pool:
+        with (
+            self.timed("inventory (5 functions in parallel)"),
+            ThreadPoolExecutor(len(INVENTORY)) as pool,
+        ):
             answers = {name: pool.submit(self.functions[name].invoke, event) for name in INVENTORY}
             return {name: answer.result() for name, answer in answers.items()}
 
