@@ -16,10 +16,19 @@ UI = "ui"
 UI_DIR = Path("components/ui")
 
 
-def vite_command(vite: Path, port: int) -> list[str]:
-    # --bypass-lock: Vite 8 refuses a second server of one project; a developer's own
-    # `npm run dev` on another port must not stop the stack's.
-    return [str(vite), "--host", "127.0.0.1", "--port", str(port), "--strictPort", "--bypass-lock"]
+def vite_command(vite: Path, ui_dir: Path, port: int) -> list[str]:
+    # The root is explicit: the stack starts services from the repo root. --bypass-lock: Vite 8
+    # refuses a second server of one project; a developer's own `npm run dev` must not stop ours.
+    return [
+        str(vite),
+        str(ui_dir),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--strictPort",
+        "--bypass-lock",
+    ]
 
 
 def ensure_ui_installed(ui_dir: Path) -> None:
@@ -45,11 +54,13 @@ def ui_service(api_url: str, port: int, ui_dir: Path = UI_DIR) -> Service:
     origin = api_url.removesuffix("/").removesuffix("/api")
     return Service(
         name=UI,
-        command=vite_command(ui_dir / "node_modules" / ".bin" / "vite", port),
+        command=vite_command(ui_dir / "node_modules" / ".bin" / "vite", ui_dir, port),
         port=port,
-        health_url=f"http://127.0.0.1:{port}/",
+        # A static file: the dev server answers it at once, while `/` (index.html, transformed per
+        # request) can take over a second on a busy machine.
+        health_url=f"http://127.0.0.1:{port}/favicon.svg",
         url=f"http://127.0.0.1:{port}/",
         env={"POLO_API_URL": origin, "POLO_UI_PORT": str(port)},
-        startup_timeout_s=60.0,
+        startup_timeout_s=120.0,
         description=f"web UI (Vite dev server, /api proxied to {origin})",
     )

@@ -18,9 +18,9 @@ def _installed(ui_dir: Path) -> Path:
     return ui_dir
 
 
-def test_the_dev_server_listens_on_loopback_on_its_port_only() -> None:
-    command = vite_command(Path("/ui/node_modules/.bin/vite"), 5173)
-    assert command[0] == "/ui/node_modules/.bin/vite"
+def test_the_dev_server_serves_its_project_on_loopback_on_its_port_only() -> None:
+    command = vite_command(Path("/ui/node_modules/.bin/vite"), Path("/ui"), 5173)
+    assert command[:2] == ["/ui/node_modules/.bin/vite", "/ui"]
     assert ["--host", "127.0.0.1"] == command[command.index("--host") : command.index("--host") + 2]
     assert ["--port", "5173"] == command[command.index("--port") : command.index("--port") + 2]
     assert "--strictPort" in command
@@ -31,7 +31,7 @@ def test_the_ui_proxies_to_the_api_origin(tmp_path: Path) -> None:
     assert service.name == "ui"
     assert service.env["POLO_API_URL"] == "http://127.0.0.1:8787"
     assert service.url == "http://127.0.0.1:5173/"
-    assert service.health_url == "http://127.0.0.1:5173/"
+    assert service.health_url == "http://127.0.0.1:5173/favicon.svg"
     assert service.command is not None
     assert service.command[0] == str(tmp_path.resolve() / "node_modules" / ".bin" / "vite")
 
