@@ -14,6 +14,8 @@ import { useCostsByCustomer, useCoverage, useHealth, useTrend } from "../lib/que
 import type { Freshness } from "../lib/api";
 import { compact, type WindowSearch } from "../search";
 
+const ATTRIBUTED_COLOR = "#2563eb";
+
 export function windowFrom(search: WindowSearch): Window {
   const fallback = presetWindow("30d");
   return { start: search.start ?? fallback.start, end: search.end ?? fallback.end };
@@ -160,7 +162,20 @@ export function DashboardPage() {
 
       <div className="mt-4 grid grid-cols-1 gap-4 lg:grid-cols-3">
         <Card className="lg:col-span-2">
-          <CardHeader title="Daily cost" description="Attributed and unattributed effective cost per day" />
+          <CardHeader
+            title="Daily cost"
+            description="Effective cost per day, stacked"
+            actions={
+              <ul className="flex items-center gap-3 text-xs text-muted" aria-label="Legend">
+                <li className="inline-flex items-center gap-1.5">
+                  <span className="inline-block size-2.5 rounded-sm" style={{ background: ATTRIBUTED_COLOR }} aria-hidden="true" /> Attributed
+                </li>
+                <li className="inline-flex items-center gap-1.5">
+                  <span className="inline-block size-2.5 rounded-sm" style={{ background: UNATTRIBUTED_COLOR }} aria-hidden="true" /> Unattributed
+                </li>
+              </ul>
+            }
+          />
           <div className="p-2">
             <QueryState
               query={trend}
@@ -174,7 +189,7 @@ export function DashboardPage() {
                   rows={d.data as unknown as Record<string, unknown>[]}
                   height={330}
                   series={[
-                    { key: "attributed_cost", label: "Attributed", color: "#2563eb" },
+                    { key: "attributed_cost", label: "Attributed", color: ATTRIBUTED_COLOR },
                     { key: "unattributed_cost", label: "Unattributed", color: UNATTRIBUTED_COLOR },
                   ]}
                 />
