@@ -28,6 +28,14 @@ transfer at each child it was under and an ordinary continuing resource at the n
 children's transfers net to the node's usage and rate effect for it, component by component
 (the children's created, removed, and usage + rate + transfers add up to the node's).
 
+Windows may differ in length (calendar months): the default is raw totals, like AWS. With
+`normalise="daily"` each window's cost and quantity are divided by its number of days (a run
+rate per day). To stay exact, the decomposition runs on A scaled by B's length and B by A's
+(integers times micro-units, no rounding), and each reported amount of a row is that exact
+result divided by len(A)·len(B), rounded half away from zero to 1e-6; the row's usage effect is
+the remainder, so its components still sum exactly to its delta. Rows are rounded separately, so
+normalised children add up to their parent to within 0.5e-6 per child (to the cent).
+
 The SQL named queries (`components/api/src/queries/delta_*.sql`) implement the same rules in
 integer micro-units; the property tests compare the two on random fleets.
 """
@@ -48,10 +56,11 @@ MICRO = 10**6
 _QUANTUM = Decimal(1).scaleb(-6)
 
 Component = Literal["created", "removed", "continuing", "transferred_in", "transferred_out"]
+Normalise = Literal["none", "daily"]
 
 
 class WindowError(ValueError):
-    """The two windows cannot be compared (empty, reversed or of unequal length)."""
+    """The two windows cannot be compared (empty, reversed or overlapping)."""
 
 
 class Window(BaseModel):
@@ -80,19 +89,41 @@ class Window(BaseModel):
 
 
 def validate_windows(base: Window, compare: Window) -> None:
-    """Reject windows of unequal length.
+    """Reject overlapping windows (empty and reversed ones cannot be built).
 
-    Normalising (scaling A to B's length) would make every component a non-terminating fraction,
-    breaking the exact Decimal invariants, and would report calendar length as a usage change;
-    so the caller must pick windows of the same number of days.
+    Windows may differ in length: the components still sum exactly to the difference of the
+    raw totals. A day in both windows would be counted on both sides of the comparison.
     """
-    if base.days != compare.days:
+    if base.start < compare.end and compare.start < base.end:
         raise WindowError(
-            f"windows must have the same length: base window "
-            f"[{base.start.isoformat()}, {base.end.isoformat()}) has {base.days} days, compare "
-            f"window [{compare.start.isoformat()}, {compare.end.isoformat()}) has "
-            f"{compare.days} days"
+            f"windows must not overlap: base window [{base.start.isoformat()}, "
+            f"{base.end.isoformat()}) and compare window [{compare.start.isoformat()}, "
+            f"{compare.end.isoformat()}) share days"
         )
+
+
+def _round_div(value: Decimal, divisor: int) -> Decimal:
+    """value / divisor rounded half away from zero to 1e-6 (value has at most 6 decimals)."""
+    if divisor == 1:
+        return value
+    micro = int(value.scaleb(6))
+    magnitude = (2 * abs(micro) + divisor) // (2 * divisor)
+    return Decimal(magnitude if micro >= 0 else -magnitude).scaleb(-6)
+
+
+def _finish(exact: Components, divisor: int) -> dict[str, Decimal]:
+    """The reported amounts of a row: each divided and rounded, usage the exact remainder."""
+    out = {name: _round_div(getattr(exact, name), divisor) for name in Components.model_fields}
+    out["usage_effect"] = (
+        out["total_b"]
+        - out["total_a"]
+        - out["created"]
+        - out["removed"]
+        - out["rate_effect"]
+        - out["transferred_in"]
+        - out["transferred_out"]
+    )
+    return out
 
 
 def _check_micro(value: Decimal) -> Decimal:
@@ -273,10 +304,25 @@ def _classify(key: str, group: str, items: dict[str, _Sums], seen: _Presence) ->
     )
 
 
+def _scales(base: Window, compare: Window, normalise: Normalise) -> tuple[int, int, int]:
+    """(factor of A's amounts, factor of B's, divisor of the results) for the view asked."""
+    if normalise == "none":
+        return 1, 1, 1
+    if normalise == "daily":
+        return compare.days, base.days, base.days * compare.days
+    raise ValueError(f"normalise must be 'none' or 'daily', not {normalise!r}")
+
+
 def _group(
-    lines: Iterable[CostLine], base: Window, compare: Window, node_id: str, by_child: bool
+    lines: Iterable[CostLine],
+    base: Window,
+    compare: Window,
+    node_id: str,
+    by_child: bool,
+    normalise: Normalise = "none",
 ) -> tuple[dict[tuple[str, str], dict[str, _Sums]], dict[str, _Presence]]:
     validate_windows(base, compare)
+    scale_a, scale_b, _ = _scales(base, compare, normalise)
     groups: dict[tuple[str, str], dict[str, _Sums]] = defaultdict(lambda: defaultdict(_Sums))
     presence: dict[str, _Presence] = defaultdict(_Presence)
     for line in lines:
@@ -296,32 +342,45 @@ def _group(
             continue
         sums = groups[(group, line.resource_key)][line.usage_type]
         if in_a:
-            sums.c_a += line.cost
-            sums.q_a += line.quantity
+            sums.c_a += line.cost * scale_a
+            sums.q_a += line.quantity * scale_a
             sums.in_a = True
         if in_b:
-            sums.c_b += line.cost
-            sums.q_b += line.quantity
+            sums.c_b += line.cost * scale_b
+            sums.q_b += line.quantity * scale_b
             sums.in_b = True
     return groups, presence
 
 
 def delta_resources(
-    lines: Iterable[CostLine], base: Window, compare: Window, node_id: str = ROOT
+    lines: Iterable[CostLine],
+    base: Window,
+    compare: Window,
+    node_id: str = ROOT,
+    normalise: Normalise = "none",
 ) -> list[ResourceDelta]:
     """Every resource under `node_id`, classified relative to that node, largest |delta| first."""
-    groups, presence = _group(lines, base, compare, node_id, by_child=False)
-    rows = [
-        _classify(key, node, items, presence[key]) for (node, key), items in groups.items()
-    ]
+    groups, presence = _group(lines, base, compare, node_id, False, normalise)
+    divisor = _scales(base, compare, normalise)[2]
+    rows = []
+    for (node, key), items in groups.items():
+        exact = _classify(key, node, items, presence[key])
+        rows.append(
+            exact.model_copy(update=_finish(exact, divisor)) if divisor != 1 else exact
+        )
     return sorted(rows, key=lambda r: (-abs(r.delta), r.resource_key))
 
 
 def delta_nodes(
-    lines: Iterable[CostLine], base: Window, compare: Window, node_id: str = ROOT
+    lines: Iterable[CostLine],
+    base: Window,
+    compare: Window,
+    node_id: str = ROOT,
+    normalise: Normalise = "none",
 ) -> list[NodeDelta]:
     """The children of `node_id` (the node itself for its own cost), largest |delta| first."""
-    groups, presence = _group(lines, base, compare, node_id, by_child=True)
+    groups, presence = _group(lines, base, compare, node_id, True, normalise)
+    divisor = _scales(base, compare, normalise)[2]
     fields = list(Components.model_fields)
     per_child: dict[str, dict[str, Decimal]] = defaultdict(
         lambda: dict.fromkeys(fields, Decimal(0))
@@ -339,7 +398,7 @@ def delta_nodes(
             node_id=child,
             resource_count=counts[child][0],
             flagged_resources=counts[child][1],
-            **acc,
+            **_finish(Components(**acc), divisor),
         )
         for child, acc in per_child.items()
     ]
@@ -347,12 +406,20 @@ def delta_nodes(
 
 
 def node_components(
-    lines: Iterable[CostLine], base: Window, compare: Window, node_id: str = ROOT
+    lines: Iterable[CostLine],
+    base: Window,
+    compare: Window,
+    node_id: str = ROOT,
+    normalise: Normalise = "none",
 ) -> Components:
-    """The decomposition of `node_id` itself: the sum of its resources' components."""
+    """The decomposition of `node_id` itself: the sum of its resources' exact components (each
+    amount rounded once, for the normalised view)."""
+    groups, presence = _group(lines, base, compare, node_id, False, normalise)
+    divisor = _scales(base, compare, normalise)[2]
     fields = list(Components.model_fields)
     acc = dict.fromkeys(fields, Decimal(0))
-    for resource in delta_resources(lines, base, compare, node_id):
+    for (node, key), items in groups.items():
+        resource = _classify(key, node, items, presence[key])
         for name in fields:
             acc[name] += getattr(resource, name)
-    return Components(**acc)
+    return Components(**_finish(Components(**acc), divisor))

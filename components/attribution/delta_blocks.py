@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from attribution import delta_weeks
+from attribution import delta_months, delta_weeks
 from collectors.common.clickhouse_client import PoloClickHouse
 
 TABLE = "cost_delta_blocks"
@@ -74,7 +74,8 @@ def span_start(day: date) -> date:
 
 def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
     """Recompute the blocks of every span that contains one of `days` from cost_attributed_daily,
-    then the week-over-week pairs that hold one of `days` from the blocks (delta_weeks)."""
+    then the week-over-week and month-over-month pairs that hold one of `days` from the blocks
+    (delta_weeks, delta_months)."""
     wanted = set(days)
     for start in sorted({span_start(day) for day in wanted}):
         partition = (start - _EPOCH).days // SPAN_DAYS
@@ -89,3 +90,4 @@ def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
             {"start": start, "end": start + timedelta(days=SPAN_DAYS)},
         )
     delta_weeks.refresh_days(db, wanted)
+    delta_months.refresh_days(db, wanted)

@@ -19,8 +19,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attribution.delta import CostLine, Window, delta_nodes, delta_resources, node_components
+from attribution.delta import (
+    CostLine,
+    Normalise,
+    Window,
+    delta_nodes,
+    delta_resources,
+    node_components,
+)
 from attribution.delta_blocks import TABLE, refresh_days
+from attribution.delta_months import TABLE as MONTHS_TABLE
 from attribution.delta_weeks import TABLE as WEEKS
 from attribution.delta_weeks import WEEK_DAYS
 from attribution.fleets import (
@@ -32,6 +40,7 @@ from attribution.fleets import (
     Hierarchy,
     all_nodes,
     fleets,
+    window_pairs,
 )
 from attribution.hierarchy_builder import closure_rows
 from attribution.nodes import STRUCTURAL_TYPES, UNRESOURCED
@@ -80,7 +89,14 @@ def _node_type(node_id: str) -> str:
 
 
 def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarchy) -> None:
-    tables = ("cost_attributed_daily", "cost_by_owner_daily", TABLE, WEEKS, "resource_ancestry")
+    tables = (
+        "cost_attributed_daily",
+        "cost_by_owner_daily",
+        TABLE,
+        WEEKS,
+        MONTHS_TABLE,
+        "resource_ancestry",
+    )
     for table in tables:
         db.command("truncate", f"TRUNCATE TABLE {table}")
     rows: list[dict[str, Any]] = []
@@ -131,7 +147,13 @@ def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarc
     refresh_days(db, {line.day for line in lines})
 
 
-def params(node: str, hierarchy: str, base: Window = BASE, compare: Window = COMPARE) -> dict:
+def params(
+    node: str,
+    hierarchy: str,
+    base: Window = BASE,
+    compare: Window = COMPARE,
+    normalise: Normalise = "none",
+) -> dict:
     return {
         "base_start": base.start,
         "base_end": base.end,
@@ -139,6 +161,7 @@ def params(node: str, hierarchy: str, base: Window = BASE, compare: Window = COM
         "compare_end": compare.end,
         "hierarchy": hierarchy,
         "node_id": node,
+        "normalise": normalise,
     }
 
 
@@ -153,13 +176,15 @@ def check_against_reference(
     hierarchy: str,
     base: Window = BASE,
     compare: Window = COMPARE,
+    normalise: Normalise = "none",
 ) -> None:
     for node in sorted(all_nodes(lines)):
         # Every node some cost passed through exists for the API (no 404 for an empty window).
         exists = run_lookup(db, "node_exists", {"hierarchy": hierarchy, "node_id": node})
         assert exists == [{"node_exists": 1}], f"node_exists does not know {node!r}"
-        sql_nodes = run_query(db, "delta_nodes", params(node, hierarchy, base, compare))
-        ref_nodes = delta_nodes(lines, base, compare, node)
+        asked = params(node, hierarchy, base, compare, normalise)
+        sql_nodes = run_query(db, "delta_nodes", asked)
+        ref_nodes = delta_nodes(lines, base, compare, node, normalise)
         extra = ("resource_count", "flagged_resources")
         assert sorted(_as_tuple(r, "node_id", extra) for r in sql_nodes) == sorted(
             _as_tuple(r, "node_id", extra) for r in ref_nodes
@@ -168,17 +193,22 @@ def check_against_reference(
             parts = sum((row[c] for c in COMPONENTS[2:]), Decimal(0))
             assert parts == row["delta"] == row["total_b"] - row["total_a"]
 
-        sql_resources = run_query(db, "delta_resources", params(node, hierarchy, base, compare))
-        ref_resources = delta_resources(lines, base, compare, node)
+        sql_resources = run_query(db, "delta_resources", asked)
+        ref_resources = delta_resources(lines, base, compare, node, normalise)
+        assert {r["total_rows"] for r in sql_resources} == {len(ref_resources)}
         assert sorted(_as_tuple(r, "resource_id", ("flagged",)) for r in sql_resources) == sorted(
             _as_tuple(r, "resource_key", ("flagged",)) for r in ref_resources
         ), f"delta_resources differs at node {node!r}"
         by_key = {r.resource_key: r.component for r in ref_resources}
         assert {r["resource_id"]: r["component"] for r in sql_resources} == by_key
 
-        # Children add up to the node: compare with the node's own decomposition.
-        own = node_components(lines, base, compare, node)
-        assert sum((r["delta"] for r in sql_nodes), Decimal(0)) == own.delta
+        # Children add up to the node: compare with the node's own decomposition (per day,
+        # each row is rounded once: to within half a micro-dollar per row).
+        own = node_components(lines, base, compare, node, normalise)
+        children = sum((r["delta"] for r in sql_nodes), Decimal(0))
+        assert abs(children - own.delta) <= (
+            0 if normalise == "none" else Decimal("0.000001") * len(sql_nodes)
+        )
 
 
 @EXAMPLES
@@ -247,6 +277,7 @@ def test_two_adjacent_weeks_match_the_reference_at_every_node(
         picked = query_file("delta_nodes", params(node, hierarchy, WEEK_BASE, WEEK_COMPARE))
         assert picked == ("delta_nodes_root_week" if node == "" else "delta_nodes_week")
     check_against_reference(db, weeks, hierarchy, WEEK_BASE, WEEK_COMPARE)
+    check_against_reference(db, weeks, hierarchy, WEEK_BASE, WEEK_COMPARE, "daily")
 
 
 def test_the_week_over_week_files_refuse_other_windows_and_nodes(db: PoloClickHouse) -> None:
@@ -259,21 +290,66 @@ def test_the_week_over_week_files_refuse_other_windows_and_nodes(db: PoloClickHo
         with pytest.raises(ClickHouseQueryError, match="two adjacent 7-day windows only"):
             db.query("t", sql, params(node, hierarchy))
     overlapping = Window(start=WEEK_BASE.start + timedelta(days=1), end=WEEK_COMPARE.end)
-    with pytest.raises(ClickHouseQueryError, match="same number of days"):
+    with pytest.raises(ClickHouseQueryError, match="must not overlap"):
         db.query("t", week_file, params("vpc-1", "physical", overlapping, WEEK_COMPARE))
     with pytest.raises(ClickHouseQueryError, match="answers the root"):
         db.query("t", root_file, params("customer:acme", "logical", WEEK_BASE, WEEK_COMPARE))
     with pytest.raises(ClickHouseQueryError, match="below the root only"):
         db.query("t", week_file, params("", "logical", WEEK_BASE, WEEK_COMPARE))
+    # A longer base window ending where the compare week starts is not a week over a week.
+    longer = Window(start=WEEK_BASE.start - timedelta(days=3), end=WEEK_BASE.end)
+    for sql, node in ((root_file, ""), (week_file, "customer:acme")):
+        with pytest.raises(ClickHouseQueryError, match="two adjacent 7-day windows only"):
+            db.query("t", sql, params(node, "logical", longer, WEEK_COMPARE))
 
 
-def test_windows_of_unequal_length_are_rejected_by_the_sql(db: PoloClickHouse) -> None:
-    longer = Window(start=COMPARE.start, end=date(2026, 3, 8))
+def test_overlapping_windows_and_unknown_views_are_rejected_by_the_sql(db: PoloClickHouse) -> None:
+    overlapping = Window(start=BASE.end - timedelta(days=1), end=date(2026, 3, 8))
     for name in ("delta_nodes", "delta_resources"):
-        with pytest.raises(ClickHouseQueryError, match="same number of days"):
-            run_query(db, name, params("", "logical", compare=longer))
+        for node, hierarchy in (("", "logical"), ("customer:acme", "logical"), ("vpc-1", "physical")):
+            with pytest.raises(ClickHouseQueryError, match="must not overlap"):
+                run_query(db, name, params(node, hierarchy, compare=overlapping))
+            with pytest.raises(ClickHouseQueryError, match="normalise must be none or daily"):
+                run_query(db, name, {**params(node, hierarchy), "normalise": "weekly"})
     with pytest.raises(ClickHouseQueryError, match="hierarchy must be logical or physical"):
         run_query(db, "delta_nodes", params("", "spatial"))
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@pytest.mark.parametrize("hierarchy", ["logical", "physical"])
+@given(data=st.data())
+def test_unequal_windows_match_the_reference_at_every_node_raw_and_per_day(
+    db: PoloClickHouse, hierarchy: Hierarchy, data: st.DataObject
+) -> None:
+    base, compare = data.draw(window_pairs(max_days=62))
+    lines = data.draw(fleets(max_resources=5, hierarchy=hierarchy, base=base, compare=compare))
+    load_fleet(db, lines, hierarchy)
+    for normalise in ("none", "daily"):
+        check_against_reference(db, lines, hierarchy, base, compare, normalise)
+
+
+@EXAMPLES
+@given(data=st.data())
+def test_delta_resources_pages_walk_every_resource_once(
+    db: PoloClickHouse, data: st.DataObject
+) -> None:
+    lines = data.draw(fleets(max_resources=8, hierarchy="logical"))
+    load_fleet(db, lines, "logical")
+    expected = [r.resource_key for r in delta_resources(lines, BASE, COMPARE)]
+    size = data.draw(st.integers(min_value=1, max_value=3))
+    walked: list[str] = []
+    for offset in range(0, len(expected) + size, size):
+        page = run_query(
+            db, "delta_resources", {**params("", "logical"), "limit": size, "offset": offset}
+        )
+        assert len(page) <= size
+        assert all(r["total_rows"] == len(expected) for r in page)
+        walked += [r["resource_id"] for r in page]
+    assert walked == expected
 
 
 def test_missing_or_unknown_parameters_fail_before_reaching_clickhouse(
@@ -372,3 +448,40 @@ def test_moves_are_transfers_at_both_children_and_net_at_the_common_parent(
     # Counts: each moved resource under both children, once at the parent.
     assert sorted(c["resource_count"] for c in children.values()) == [2, 3]
     assert len(at_parent) == 3
+
+
+FEBRUARY = Window(start=date(2026, 2, 1), end=date(2026, 3, 1))
+MARCH = Window(start=date(2026, 3, 1), end=date(2026, 4, 1))
+
+
+@EXAMPLES
+@pytest.mark.parametrize("hierarchy", ["logical", "physical"])
+@given(data=st.data())
+def test_calendar_months_match_the_reference_at_every_node_from_the_month_pairs(
+    db: PoloClickHouse, hierarchy: Hierarchy, data: st.DataObject
+) -> None:
+    lines = data.draw(fleets(max_resources=5, hierarchy=hierarchy, base=FEBRUARY, compare=MARCH))
+    load_fleet(db, lines, hierarchy)
+    for node in all_nodes(lines):
+        picked = query_file("delta_nodes", params(node, hierarchy, FEBRUARY, MARCH))
+        assert picked == ("delta_nodes_root_month" if node == "" else "delta_nodes_month")
+    for normalise in ("none", "daily"):
+        check_against_reference(db, lines, hierarchy, FEBRUARY, MARCH, normalise)
+
+
+def test_the_month_over_month_files_refuse_other_windows_and_nodes(db: PoloClickHouse) -> None:
+    root_file, month_file = load_query("delta_nodes_root_month"), load_query("delta_nodes_month")
+    not_months = (
+        (Window(start=date(2026, 2, 2), end=date(2026, 3, 1)), MARCH),
+        (FEBRUARY, Window(start=date(2026, 3, 1), end=date(2026, 3, 31))),
+        (Window(start=date(2026, 1, 1), end=date(2026, 2, 1)), MARCH),
+        (WEEK_BASE, WEEK_COMPARE),
+    )
+    for base, compare in not_months:
+        for sql, node in ((root_file, ""), (month_file, "customer:acme"), (month_file, "vpc-1")):
+            with pytest.raises(ClickHouseQueryError, match="calendar month over the month before"):
+                db.query("t", sql, params(node, "logical", base, compare))
+    with pytest.raises(ClickHouseQueryError, match="answers the root"):
+        db.query("t", root_file, params("customer:acme", "logical", FEBRUARY, MARCH))
+    with pytest.raises(ClickHouseQueryError, match="below the root only"):
+        db.query("t", month_file, params("", "logical", FEBRUARY, MARCH))

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from attribution.delta import (
@@ -18,7 +19,7 @@ from attribution.delta import (
     rate_effect,
     validate_windows,
 )
-from attribution.fleets import BASE, COMPARE, all_nodes, fleets
+from attribution.fleets import BASE, COMPARE, all_nodes, fleets, window_pairs
 from attribution.nodes import logical_path
 
 D = Decimal
@@ -158,11 +159,47 @@ def test_delta_nodes_returns_children_and_the_self_row_of_a_leaf() -> None:
     assert delta_nodes(lines, A, B, "customer:nobody") == []
 
 
-def test_unequal_windows_are_rejected_with_both_lengths_named() -> None:
-    with pytest.raises(WindowError, match=r"same length.*2 days.*3 days"):
-        validate_windows(A, Window(start=date(2026, 3, 3), end=date(2026, 3, 6)))
+def test_overlapping_windows_are_rejected_and_unequal_ones_compared() -> None:
+    with pytest.raises(WindowError, match=r"must not overlap.*2026-03-01.*2026-03-02"):
+        validate_windows(A, Window(start=date(2026, 3, 2), end=date(2026, 3, 6)))
     with pytest.raises(WindowError):
-        delta_nodes([], A, Window(start=date(2026, 3, 3), end=date(2026, 3, 4)))
+        delta_nodes([], A, Window(start=date(2026, 2, 28), end=date(2026, 3, 2)))
+    # A month against a longer one: raw totals by default, the extra day reads as usage.
+    october = Window(start=date(2026, 3, 1), end=date(2026, 3, 3))
+    november = Window(start=date(2026, 3, 3), end=date(2026, 3, 6))
+    lines = [line(d, "i", "2.4", "24") for d in range(5)]
+    row = delta_resources(lines, october, november)[0]
+    assert (row.total_a, row.total_b, row.usage_effect, row.rate_effect) == (
+        D("4.8"),
+        D("7.2"),
+        D("2.4"),
+        D(0),
+    )
+    # Per day, the same instance at the same price did not change at all.
+    daily = delta_resources(lines, october, november, normalise="daily")[0]
+    assert (daily.total_a, daily.total_b, daily.delta, daily.component) == (
+        D("2.4"),
+        D("2.4"),
+        0,
+        "continuing",
+    )
+
+
+def test_daily_normalisation_rounds_each_row_and_keeps_its_components_exact() -> None:
+    # 1/3 of a cent per day cannot be written in micro-dollars: rounded half away from zero.
+    base = Window(start=date(2026, 3, 1), end=date(2026, 3, 4))
+    compare = Window(start=date(2026, 3, 4), end=date(2026, 3, 5))
+    lines = [line(0, "i", "0.01", "1"), line(3, "i", "0.02", "1")]
+    lines += [line(3, "new", "0.000001", "1")]
+    rows = by_key(delta_resources(lines, base, compare, normalise="daily"))
+    assert rows["i"].total_a == D("0.003333")
+    assert rows["i"].total_b == D("0.02")
+    assert rows["i"].components_sum == rows["i"].delta
+    assert rows["new"].created == D("0.000001")
+    node = node_components(lines, base, compare, normalise="daily")
+    assert node.components_sum == node.delta == D("0.016668")
+    with pytest.raises(ValueError, match="normalise"):
+        delta_nodes(lines, base, compare, normalise="weekly")  # type: ignore[arg-type]
 
 
 def test_empty_or_reversed_window_is_rejected() -> None:
@@ -248,3 +285,24 @@ def test_transferring_a_resource_between_owners_changes_no_total(lines: list[Cos
     assert node_components(moved, BASE, COMPARE) == before
     children = delta_nodes(moved, BASE, COMPARE)
     assert sum((c.delta for c in children), D(0)) == before.delta
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_unequal_windows_keep_both_invariants_raw_and_per_day(data: st.DataObject) -> None:
+    base, compare = data.draw(window_pairs())
+    lines = data.draw(fleets(max_resources=5, base=base, compare=compare))
+    for normalise in ("none", "daily"):
+        for node in all_nodes(lines):
+            parent = node_components(lines, base, compare, node, normalise)
+            assert parent.components_sum == parent.delta
+            children = delta_nodes(lines, base, compare, node, normalise)
+            for child in children:
+                assert child.components_sum == child.delta
+            for field in ("total_a", "total_b"):
+                total = sum((getattr(c, field) for c in children), D(0))
+                if normalise == "none":
+                    assert total == getattr(parent, field)
+                else:
+                    # Each row is rounded once: to within half a micro-dollar per child.
+                    assert abs(total - getattr(parent, field)) <= D("0.0000005") * len(children)

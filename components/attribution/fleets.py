@@ -81,7 +81,27 @@ def _path(hierarchy: Hierarchy, place: int, key: str, in_inventory: bool) -> tup
 
 
 @st.composite
-def _resource(draw: st.DrawFn, index: int, hierarchy: Hierarchy) -> list[FleetLine]:
+def window_pairs(draw: st.DrawFn, max_days: int = 62) -> tuple[Window, Window]:
+    """A base and a compare window of 1..max_days days each (usually unequal), the compare
+    window after the base one, adjacent or a few days later."""
+    a = draw(st.integers(min_value=1, max_value=max_days))
+    b = draw(st.integers(min_value=1, max_value=max_days))
+    gap = draw(st.integers(min_value=0, max_value=3))
+    base = Window(start=START, end=START + timedelta(days=a))
+    compare_start = base.end + timedelta(days=gap)
+    return base, Window(start=compare_start, end=compare_start + timedelta(days=b))
+
+
+def _window_days(base: Window, compare: Window) -> list[date]:
+    return [
+        window.start + timedelta(days=i) for window in (base, compare) for i in range(window.days)
+    ]
+
+
+@st.composite
+def _resource(
+    draw: st.DrawFn, index: int, hierarchy: Hierarchy, base: Window, compare: Window
+) -> list[FleetLine]:
     unresourced = index == 1 and draw(st.booleans())
     key = f"r-{index:03d}"
     places = len(OWNERS) if hierarchy == "logical" else len(PLACES)
@@ -92,13 +112,14 @@ def _resource(draw: st.DrawFn, index: int, hierarchy: Hierarchy) -> list[FleetLi
     place_a = draw(st.sampled_from(allowed))
     # Most resources stay where they are; some move from a random day on.
     place_b = draw(st.one_of(st.just(place_a), st.sampled_from(allowed)))
-    switch = draw(st.integers(min_value=0, max_value=2 * DAYS))
+    all_days = _window_days(base, compare)
+    switch = draw(st.integers(min_value=0, max_value=len(all_days)))
     if unresourced:
         # AWS cost without a resource id: always unattributed, always directly in its region.
         key = resource_key("", ACCOUNT_A, "eu-west-1", UNRESOURCED_SERVICE)
         place_a = place_b = len(OWNERS) - 1 if hierarchy == "logical" else 2
     usage_types = draw(st.lists(st.sampled_from(USAGE_TYPES), min_size=1, max_size=2, unique=True))
-    day_numbers = st.integers(min_value=0, max_value=2 * DAYS - 1)
+    day_numbers = st.integers(min_value=0, max_value=len(all_days) - 1)
     days = draw(st.sets(day_numbers, min_size=1))
     # Days without a snapshot. Never for r-000, which other resources are attached to (the
     # closure table lists a parent as long as a child names it), nor for unresourced cost, which
@@ -113,7 +134,7 @@ def _resource(draw: st.DrawFn, index: int, hierarchy: Hierarchy) -> list[FleetLi
         for usage_type in usage_types:
             lines.append(
                 FleetLine(
-                    day=START + timedelta(days=offset),
+                    day=all_days[offset],
                     resource_key=key,
                     usage_type=usage_type,
                     cost=draw(_money),
@@ -127,11 +148,19 @@ def _resource(draw: st.DrawFn, index: int, hierarchy: Hierarchy) -> list[FleetLi
 
 @st.composite
 def fleets(
-    draw: st.DrawFn, max_resources: int = 8, hierarchy: Hierarchy = "logical"
+    draw: st.DrawFn,
+    max_resources: int = 8,
+    hierarchy: Hierarchy = "logical",
+    base: Window = BASE,
+    compare: Window = COMPARE,
 ) -> list[FleetLine]:
-    """Cost lines of 1..max_resources resources over BASE and COMPARE."""
+    """Cost lines of 1..max_resources resources over `base` and `compare`."""
     count = draw(st.integers(min_value=1, max_value=max_resources))
-    return [line for index in range(count) for line in draw(_resource(index, hierarchy))]
+    return [
+        line
+        for index in range(count)
+        for line in draw(_resource(index, hierarchy, base, compare))
+    ]
 
 
 def all_nodes(lines: list[CostLine]) -> set[str]:

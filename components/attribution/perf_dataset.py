@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from attribution import delta_blocks, delta_weeks
+from attribution import delta_blocks, delta_months, delta_weeks
 from collectors.common.clickhouse_client import PoloClickHouse
 
 # Per (resource r, day d): the derived facts every statement below shares.
@@ -282,6 +282,7 @@ def generate(
         "cost_by_owner_daily",
         delta_blocks.TABLE,
         delta_weeks.TABLE,
+        delta_months.TABLE,
         "resource_snapshots",
         "resource_ancestry",
         "lifecycle_events",

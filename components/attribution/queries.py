@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from attribution.delta_months import is_month_over_month
 from attribution.delta_weeks import WEEK_DAYS
 from collectors.common.clickhouse_client import PoloClickHouse
 
@@ -50,10 +51,19 @@ QUERY_FILES: dict[str, tuple[str, ...]] = {
         "delta_nodes_root",
         "delta_nodes_root_week",
         "delta_nodes_week",
+        "delta_nodes_root_month",
+        "delta_nodes_month",
         "delta_nodes_owner",
         "delta_nodes_account",
         "delta_nodes_closure",
     ),
+}
+
+# Parameters that may be left out, with the values the API Worker binds by default
+# (src/queries/registry.ts): the raw (not per-day) delta, and every resource on one page.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "delta_nodes": {"normalise": "none"},
+    "delta_resources": {"normalise": "none", "limit": 1000, "offset": 0},
 }
 
 # `{name:Type}`; a type may contain parentheses and quotes (e.g. DateTime64(3, 'UTC')).
@@ -75,24 +85,39 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _is_week_over_week(parameters: Mapping[str, Any]) -> bool:
-    """Two adjacent 7-day windows: the API's default comparison, answered from the pairs."""
+def _windows(parameters: Mapping[str, Any]) -> tuple[date, date, date, date] | None:
     try:
         a0, a1, b0, b1 = (
             _day(parameters[key])
             for key in ("base_start", "base_end", "compare_start", "compare_end")
         )
     except (KeyError, ValueError):
+        return None
+    return a0, a1, b0, b1
+
+
+def _is_week_over_week(parameters: Mapping[str, Any]) -> bool:
+    """Two adjacent 7-day windows: the API's default comparison, answered from the pairs."""
+    windows = _windows(parameters)
+    if windows is None:
         return False
+    a0, a1, b0, b1 = windows
     week = timedelta(days=WEEK_DAYS)
     return a1 == b0 and a1 - a0 == week and b1 - b0 == week
+
+
+def _is_month_over_month(parameters: Mapping[str, Any]) -> bool:
+    """A calendar month against the month before it, answered from the month pairs."""
+    windows = _windows(parameters)
+    return windows is not None and is_month_over_month(*windows)
 
 
 def delta_nodes_file(parameters: Mapping[str, Any]) -> str:
     """The `delta_nodes` file for a node: the same rule as `deltaNodesFile` in registry.ts.
 
-    Two adjacent weeks (the API's default windows) read the week-over-week pairs, with one file
-    for the root and one below it; other windows read the blocks, with one file per kind of
+    Two adjacent weeks (the API's default windows) read the week-over-week pairs, and two
+    consecutive calendar months the month pairs, each with one file for the root and one below
+    it; other windows read the blocks, with one file per kind of
     node. Each file refuses a node or windows of another kind, so a disagreement fails loudly.
     An unknown hierarchy goes anywhere: every file rejects it with the same message.
     """
@@ -100,6 +125,8 @@ def delta_nodes_file(parameters: Mapping[str, Any]) -> str:
     node_id = str(parameters.get("node_id", ""))
     if _is_week_over_week(parameters):
         return "delta_nodes_root_week" if node_id == "" else "delta_nodes_week"
+    if _is_month_over_month(parameters):
+        return "delta_nodes_root_month" if node_id == "" else "delta_nodes_month"
     if node_id == "":
         return "delta_nodes_root"
     if hierarchy == "logical" or node_id.startswith("unresourced:"):
@@ -156,8 +183,10 @@ def placeholders(sql: str) -> dict[str, str]:
 def run_query(
     db: PoloClickHouse, name: str, parameters: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    """Run a named query; returns its rows as dicts (column name → value)."""
-    given = dict(parameters or {})
+    """Run a named query; returns its rows as dicts (column name → value).
+
+    Parameters with an API default (`DEFAULTS`) may be left out; any other must be given."""
+    given = {**DEFAULTS.get(name, {}), **(parameters or {})}
     sql = _sendable(query_file(name, given))
     expected = placeholders(sql)
     missing = sorted(set(expected) - set(given))

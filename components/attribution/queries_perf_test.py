@@ -54,6 +54,20 @@ DELTA_30 = {
     "compare_start": END - timedelta(days=30),
     "compare_end": END,
 }
+# Calendar months of unequal length (February, 28 days, against March, 31), and month-to-date
+# (the first 15 days of March against the first 15 of February): the block files.
+MONTHS = {
+    "base_start": date(2026, 2, 1),
+    "base_end": date(2026, 3, 1),
+    "compare_start": date(2026, 3, 1),
+    "compare_end": date(2026, 4, 1),
+}
+MTD = {
+    "base_start": date(2026, 2, 1),
+    "base_end": date(2026, 2, 16),
+    "compare_start": date(2026, 3, 1),
+    "compare_end": date(2026, 3, 16),
+}
 ACCOUNT = "100000000000"
 REGION = f"region:{ACCOUNT}/us-east-1"
 VPC = f"vpc-{ACCOUNT}0"
@@ -107,10 +121,33 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], int | None]] = [
         ("delta_nodes", f"{scenario}, 30-day windows", {**DELTA_30, **node}, None)
         for scenario, node in DELTA_NODES
     ),
+    *(
+        ("delta_nodes", f"{scenario}, months (28 vs 31 days)", {**MONTHS, **node}, None)
+        for scenario, node in DELTA_NODES
+    ),
+    ("delta_nodes", "logical root, month to date", {**MTD, **DELTA_NODES[0][1]}, None),
+    (
+        "delta_nodes",
+        "logical customer, months, per day",
+        {**MONTHS, **DELTA_NODES[1][1], "normalise": "daily"},
+        None,
+    ),
     (
         "delta_resources",
         "logical customer",
         {**DELTA, "hierarchy": "logical", "node_id": "customer:cust0042"},
+        None,
+    ),
+    (
+        "delta_resources",
+        "logical root, first page of 100",
+        {**DELTA, "hierarchy": "logical", "node_id": "", "limit": 100},
+        None,
+    ),
+    (
+        "delta_resources",
+        "logical root, page at offset 10000",
+        {**DELTA, "hierarchy": "logical", "node_id": "", "limit": 100, "offset": 10_000},
         None,
     ),
     ("delta_resources", "physical VPC", {**DELTA, "hierarchy": "physical", "node_id": VPC}, None),

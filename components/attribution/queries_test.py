@@ -29,6 +29,7 @@ CONTRACT = {
         "compare_end",
         "hierarchy",
         "node_id",
+        "normalise",
     },
     "delta_resources": {
         "base_start",
@@ -37,6 +38,9 @@ CONTRACT = {
         "compare_end",
         "hierarchy",
         "node_id",
+        "normalise",
+        "limit",
+        "offset",
     },
     "delta_events": {"resource_id", "start", "end"},
     "resources": {
@@ -109,6 +113,20 @@ DAYS_3 = {
     "compare_start": date(2026, 3, 8),
     "compare_end": date(2026, 3, 11),
 }
+# October against November: calendar months of 31 and 30 days.
+MONTHS = {
+    "base_start": date(2026, 10, 1),
+    "base_end": date(2026, 11, 1),
+    "compare_start": date(2026, 11, 1),
+    "compare_end": date(2026, 12, 1),
+}
+# Month to date: the first 5 days of November against the first 5 of October (the blocks).
+MTD = {
+    "base_start": date(2026, 10, 1),
+    "base_end": date(2026, 10, 6),
+    "compare_start": date(2026, 11, 1),
+    "compare_end": date(2026, 11, 6),
+}
 
 
 @pytest.mark.parametrize(
@@ -137,6 +155,14 @@ DAYS_3 = {
         ("physical", "region:123456789012/eu-west-1", DAYS_3, "delta_nodes_closure"),
         ("physical", "vpc-1", DAYS_3, "delta_nodes_closure"),
         ("physical", "i-0abc", {}, "delta_nodes_closure"),
+        ("logical", "", MONTHS, "delta_nodes_root_month"),
+        ("physical", "", MONTHS, "delta_nodes_root_month"),
+        ("logical", "customer:acme", MONTHS, "delta_nodes_month"),
+        ("physical", "account:123456789012", MONTHS, "delta_nodes_month"),
+        ("physical", "vpc-1", MONTHS, "delta_nodes_month"),
+        ("logical", "", {**MONTHS, "base_start": date(2026, 10, 2)}, "delta_nodes_root"),
+        ("logical", "customer:acme", {**MONTHS, "compare_end": date(2026, 11, 30)}, "delta_nodes_owner"),
+        ("physical", "vpc-1", MTD, "delta_nodes_closure"),
     ],
 )
 def test_delta_nodes_picks_its_file_from_the_hierarchy_the_node_and_the_windows(

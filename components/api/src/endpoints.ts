@@ -65,8 +65,11 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
     query: "delta_resources",
     tag: "delta",
     summary: "Delta decomposition per resource under a node",
-    description: "Each resource under node_id with its cost in A and B, its delta component and flags.",
+    description:
+      "Each resource under node_id with its cost in A and B, its delta component and flags, largest |delta| first. " +
+      "Paged with limit/offset; page.total is the number of resources under the node.",
     nodeScoped: true,
+    paged: true,
   },
   {
     path: "/api/delta/events",

@@ -13,8 +13,10 @@
 --   node_id       String  the node whose children are returned; '' is the root (customers or
 --                         accounts). A node that has cost of its own (a resource with attached
 --                         resources, a logical leaf) also returns itself as one row.
--- Windows must have the same number of days; otherwise the query fails with
--- "base and compare windows must have the same number of days" (FUNCTION_THROW_IF_VALUE_IS_NON_ZERO).
+--   normalise     String  'none': raw totals (the default); 'daily': each window's cost and
+--                         quantity per day of the window (docs/attribution.md)
+-- Windows may differ in length (calendar months); windows that share a day fail with "base and
+-- compare windows must not overlap" (FUNCTION_THROW_IF_VALUE_IS_NON_ZERO).
 --
 -- Columns (money Decimal, effective cost; every row: created + removed + usage_effect +
 -- rate_effect + transferred_in + transferred_out = delta = total_b - total_a, exactly)
@@ -40,11 +42,19 @@ WITH
     (
         SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
              + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
-             + throwIf(dateDiff('day', a0, a1) != dateDiff('day', b0, b1),
-                       'base and compare windows must have the same number of days')
+             + throwIf(a0 < b1 AND b0 < a1, 'base and compare windows must not overlap')
+             + throwIf({normalise:String} NOT IN ('none', 'daily'), 'normalise must be none or daily')
              + throwIf(node = '' OR (h = 'physical' AND NOT startsWith(node, 'unresourced:')),
                        'delta_nodes_owner answers a logical node or an unresourced pseudo-resource')
     ) AS invalid,
+    -- normalise = 'daily': A's amounts times B's length, B's times A's (exact), each reported
+    -- amount divided by both lengths and rounded half away from zero to 1e-6 (per_row); raw
+    -- totals otherwise (factors 1).
+    {normalise:String} = 'daily' AS per_day,
+    if(per_day, toInt64(dateDiff('day', b0, b1)), 1) AS scale_a,
+    if(per_day, toInt64(dateDiff('day', a0, a1)), 1) AS scale_b,
+    scale_a * scale_b AS divisor,
+    (x) -> intDiv(2 * abs(x) + divisor, 2 * divisor) * if(x < 0, -1, 1) AS per_row,
     -- 1 customer, 2 cluster, 3 role, 4 a resource (the node itself is the only child).
     multiIf(h = 'physical', 4, startsWith(node, 'customer:'), 1, startsWith(node, 'cluster:'), 2,
             startsWith(node, 'role:'), 3, 4) AS kind,
@@ -74,15 +84,15 @@ WITH
 SELECT
     child AS node_id,
     any(child_type) AS node_type,
-    toDecimal128(sum(ca), 6) / 1000000 AS total_a,
-    toDecimal128(sum(cb), 6) / 1000000 AS total_b,
+    toDecimal128(per_row(sum(ca)), 6) / 1000000 AS total_a,
+    toDecimal128(per_row(sum(cb)), 6) / 1000000 AS total_b,
     total_b - total_a AS delta,
-    toDecimal128(sumIf(cb, component = 1), 6) / 1000000 AS created,
-    -toDecimal128(sumIf(ca, component = 2), 6) / 1000000 AS removed,
-    toDecimal128(sumIf(toInt128(cb) - ca, component = 3), 6) / 1000000 - rate_effect AS usage_effect,
-    toDecimal128(sumIf(rate_micro, component = 3), 6) / 1000000 AS rate_effect,
-    toDecimal128(sumIf(cb, component = 4), 6) / 1000000 AS transferred_in,
-    -toDecimal128(sumIf(ca, component = 4), 6) / 1000000 AS transferred_out,
+    toDecimal128(per_row(sumIf(cb, component = 1)), 6) / 1000000 AS created,
+    -toDecimal128(per_row(sumIf(ca, component = 2)), 6) / 1000000 AS removed,
+    delta - created - removed - rate_effect - transferred_in - transferred_out AS usage_effect,
+    toDecimal128(per_row(sumIf(rate_micro, component = 3)), 6) / 1000000 AS rate_effect,
+    toDecimal128(per_row(sumIf(cb, component = 4)), 6) / 1000000 AS transferred_in,
+    -toDecimal128(per_row(sumIf(ca, component = 4)), 6) / 1000000 AS transferred_out,
     count() AS resource_count,
     toUInt64(sumIf(flagged, component = 3)) AS flagged_resources
 FROM
@@ -108,10 +118,10 @@ FROM
             -- the rows of a resource outside the node (under = 0) make one line per resource.
             SELECT under, child, resource_hash, usage,
                 any(child_type) AS child_type,
-                sum(cost_micro * in_a) AS c_a,
-                sum(cost_micro * in_b) AS c_b,
-                sum(quantity_micro * in_a) AS q_a,
-                sum(quantity_micro * in_b) AS q_b,
+                sum(cost_micro * in_a) * scale_a AS c_a,
+                sum(cost_micro * in_b) * scale_b AS c_b,
+                sum(quantity_micro * in_a) * scale_a AS q_a,
+                sum(quantity_micro * in_b) * scale_b AS q_b,
                 max(in_a) AS line_a,
                 max(in_b) AS line_b,
                 -- The price changed: C_B*Q_A != C_A*Q_B, exact in Int128 while quantities fit in

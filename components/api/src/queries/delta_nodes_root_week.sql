@@ -14,8 +14,9 @@
 --   hierarchy     String  'logical' (customer > cluster > role > resource) or
 --                         'physical' (account > region > VPC > subnet > resource > attached)
 --   node_id       String  '' (the root: customers or accounts)
--- Other windows fail with "delta_nodes_root_week answers two adjacent 7-day windows only"; windows
--- of unequal length fail with "base and compare windows must have the same number of days".
+--   normalise     String  'none': raw totals (the default); 'daily': each window's cost and
+--                         quantity per day of the window (docs/attribution.md)
+-- Other windows fail with "delta_nodes_root_week answers two adjacent 7-day windows only".
 --
 -- Columns (money Decimal, effective cost; every row: created + removed + usage_effect +
 -- rate_effect + transferred_in + transferred_out = delta = total_b - total_a, exactly)
@@ -38,12 +39,20 @@ WITH
     (
         SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
              + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
-             + throwIf(dateDiff('day', a0, a1) != dateDiff('day', b0, b1),
-                       'base and compare windows must have the same number of days')
-             + throwIf(a1 != b0 OR dateDiff('day', b0, b1) != 7,
+             + throwIf(a0 < b1 AND b0 < a1, 'base and compare windows must not overlap')
+             + throwIf({normalise:String} NOT IN ('none', 'daily'), 'normalise must be none or daily')
+             + throwIf(a1 != b0 OR dateDiff('day', a0, a1) != 7 OR dateDiff('day', b0, b1) != 7,
                        'delta_nodes_root_week answers two adjacent 7-day windows only')
              + throwIf({node_id:String} != '', 'delta_nodes_root_week answers the root (node_id = \'\') only')
     ) AS invalid,
+    -- normalise = 'daily': A's amounts times B's length, B's times A's (exact), each reported
+    -- amount divided by both lengths and rounded half away from zero to 1e-6 (per_row); raw
+    -- totals otherwise (factors 1).
+    {normalise:String} = 'daily' AS per_day,
+    if(per_day, toInt64(dateDiff('day', b0, b1)), 1) AS scale_a,
+    if(per_day, toInt64(dateDiff('day', a0, a1)), 1) AS scale_b,
+    scale_a * scale_b AS divisor,
+    (x) -> intDiv(2 * abs(x) + divisor, 2 * divisor) * if(x < 0, -1, 1) AS per_row,
     -- A line's rate effect in integer micro-units: (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B),
     -- rounded half away from zero, exactly as attribution/delta.py does. Only for a line in both
     -- windows whose price changed: C_B*Q_A != C_A*Q_B, exact in Int128 while quantities fit in
@@ -57,7 +66,8 @@ WITH
         toInt256(0)) AS rate,
     pair AS (
         SELECT if(h = 'logical', marqo_customer, account_id) AS child, resource_hash, usage_hash,
-            split_resource, cost_a, cost_b, quantity_a, quantity_b,
+            split_resource, cost_a * scale_a AS sc_a, cost_b * scale_b AS sc_b,
+            quantity_a * scale_a AS sq_a, quantity_b * scale_b AS sq_b,
             rows_a > 0 AS line_a, rows_b > 0 AS line_b, resource_in_a, resource_in_b
         FROM cost_delta_weeks
         WHERE compare_start = b0
@@ -69,15 +79,15 @@ WITH
 SELECT
     concat(if(h = 'logical', 'customer:', 'account:'), child) AS node_id,
     if(h = 'logical', 'customer', 'account') AS node_type,
-    toDecimal128(sum(ca), 6) / 1000000 AS total_a,
-    toDecimal128(sum(cb), 6) / 1000000 AS total_b,
+    toDecimal128(per_row(sum(ca)), 6) / 1000000 AS total_a,
+    toDecimal128(per_row(sum(cb)), 6) / 1000000 AS total_b,
     total_b - total_a AS delta,
-    toDecimal128(sumIf(cb, component = 1), 6) / 1000000 AS created,
-    -toDecimal128(sumIf(ca, component = 2), 6) / 1000000 AS removed,
-    toDecimal128(sumIf(toInt128(cb) - ca, component = 3), 6) / 1000000 - rate_effect AS usage_effect,
-    toDecimal128(sumIf(rate_micro, component = 3), 6) / 1000000 AS rate_effect,
-    toDecimal128(sumIf(cb, component = 4), 6) / 1000000 AS transferred_in,
-    -toDecimal128(sumIf(ca, component = 4), 6) / 1000000 AS transferred_out,
+    toDecimal128(per_row(sumIf(cb, component = 1)), 6) / 1000000 AS created,
+    -toDecimal128(per_row(sumIf(ca, component = 2)), 6) / 1000000 AS removed,
+    delta - created - removed - rate_effect - transferred_in - transferred_out AS usage_effect,
+    toDecimal128(per_row(sumIf(rate_micro, component = 3)), 6) / 1000000 AS rate_effect,
+    toDecimal128(per_row(sumIf(cb, component = 4)), 6) / 1000000 AS transferred_in,
+    -toDecimal128(per_row(sumIf(ca, component = 4)), 6) / 1000000 AS transferred_out,
     count() AS resource_count,
     toUInt64(sumIf(flagged, component = 3)) AS flagged_resources
 FROM
@@ -89,10 +99,10 @@ FROM
         -- Per child x resource. A resource whose rows all share one place (nearly every one)
         -- has one child, and each of its rows is a whole line (resource x usage type).
         SELECT any(child) AS child,
-            sum(cost_a) AS ca, sum(cost_b) AS cb, max(line_a) AS in_a, max(line_b) AS in_b,
+            sum(sc_a) AS ca, sum(sc_b) AS cb, max(line_a) AS in_a, max(line_b) AS in_b,
             any(resource_in_a) AS had_a, any(resource_in_b) AS had_b,
-            sum(rate(cost_a, cost_b, quantity_a, quantity_b, line_a AND line_b)) AS rate_micro,
-            max(line_a AND line_b AND (quantity_a <= 0 OR quantity_b <= 0)) AS flagged,
+            sum(rate(sc_a, sc_b, sq_a, sq_b, line_a AND line_b)) AS rate_micro,
+            max(line_a AND line_b AND (sq_a <= 0 OR sq_b <= 0)) AS flagged,
             0 AS moved
         FROM pair
         WHERE NOT split_resource
@@ -106,7 +116,7 @@ FROM
         FROM
         (
             SELECT child, resource_hash,
-                sum(cost_a) AS c_a, sum(cost_b) AS c_b, sum(quantity_a) AS q_a, sum(quantity_b) AS q_b,
+                sum(sc_a) AS c_a, sum(sc_b) AS c_b, sum(sq_a) AS q_a, sum(sq_b) AS q_b,
                 max(line_a) AS l_a, max(line_b) AS l_b,
                 any(resource_in_a) AS had_a, any(resource_in_b) AS had_b
             FROM pair

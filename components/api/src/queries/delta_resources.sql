@@ -8,7 +8,11 @@
 --   compare_end   Date    end of window B (exclusive)
 --   hierarchy     String  'logical' or 'physical'
 --   node_id       String  the node whose resources are listed; '' is the root (everything)
--- Windows must have the same number of days (else the query fails with a message saying so).
+--   normalise     String  'none': raw totals (the default); 'daily': each window's cost and
+--                         quantity per day of the window (docs/attribution.md)
+--   limit         UInt32  page size (the API allows 1..1000)
+--   offset        UInt32  rows to skip: the page starts after the `offset` largest changes
+-- Windows may differ in length; windows that share a day fail ("must not overlap").
 --
 -- Columns
 --   resource_id (cost without a resource id appears as 'unresourced:<account>/<region>/<service>'),
@@ -16,9 +20,10 @@
 --   the resource's last day under the node), component ('created' | 'removed' | 'continuing' |
 --   'transferred_in' | 'transferred_out'), total_a, total_b, delta, created, removed,
 --   usage_effect, rate_effect, transferred_in, transferred_out, flagged (1 = continuing with an
---   unknown quantity: its whole change is reported as usage effect).
--- The 1000 resources with the largest |delta|, largest first. (Their deltas add up to the
--- node's delta when the node has at most 1000 resources.)
+--   unknown quantity: its whole change is reported as usage effect), total_rows (how many
+--   resources the node has in all, on every page).
+-- One page of the resources ordered by |delta| (largest first), then resource_id: walking the
+-- pages to total_rows lists every resource once, and their deltas add up to the node's.
 WITH
     {hierarchy:String} AS h,
     {node_id:String} AS node,
@@ -29,9 +34,17 @@ WITH
     (
         SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
              + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
-             + throwIf(dateDiff('day', a0, a1) != dateDiff('day', b0, b1),
-                       'base and compare windows must have the same number of days')
+             + throwIf(a0 < b1 AND b0 < a1, 'base and compare windows must not overlap')
+             + throwIf({normalise:String} NOT IN ('none', 'daily'), 'normalise must be none or daily')
     ) AS invalid,
+    -- normalise = 'daily': A's amounts times B's length, B's times A's (exact), each reported
+    -- amount divided by both lengths, rounded half away from zero to 1e-6; raw otherwise.
+    {normalise:String} = 'daily' AS per_day,
+    if(per_day, toInt64(dateDiff('day', b0, b1)), 1) AS scale_a,
+    if(per_day, toInt64(dateDiff('day', a0, a1)), 1) AS scale_b,
+    scale_a * scale_b AS divisor,
+    (x) -> toDecimal128(intDiv(2 * abs(x) + divisor, 2 * divisor) * if(x < 0, -1, 1), 6) / 1000000
+        AS per_row,
     multiIf(
         node = '', 'root',
         h = 'logical' AND startsWith(node, 'customer:'), 'customer',
@@ -116,10 +129,10 @@ WITH
     lines AS (
         SELECT
             rkey, usage_type,
-            sumIf(cost, in_a) AS c_a,
-            sumIf(cost, in_b) AS c_b,
-            sumIf(qty, in_a) AS q_a,
-            sumIf(qty, in_b) AS q_b,
+            sumIf(cost, in_a) * scale_a AS c_a,
+            sumIf(cost, in_b) * scale_b AS c_b,
+            sumIf(qty, in_a) * scale_a AS q_a,
+            sumIf(qty, in_b) * scale_b AS q_b,
             max(in_a) AS line_a,
             max(in_b) AS line_b,
             argMax(tuple(resource_type, account_id, region, marqo_customer, marqo_cluster, marqo_role),
@@ -159,7 +172,7 @@ WITH
     classified AS (
         SELECT
             r.*,
-            toDecimal128(r.rate_micro, 6) / 1000000 AS rate,
+            per_row(r.rate_micro) AS rate,
             p.rkey != '' AS looked_up,
             looked_up AND p.rows_anywhere > r.placed_rows AS moved,
             multiIf(
@@ -181,18 +194,19 @@ SELECT
     seen.5 AS marqo_cluster,
     seen.6 AS marqo_role,
     component,
-    ca AS total_a,
-    cb AS total_b,
-    cb - ca AS delta,
-    if(component = 'created', cb, 0) AS created,
-    if(component = 'removed', -ca, 0) AS removed,
-    if(component = 'continuing', cb - ca - rate, 0) AS usage_effect,
+    per_row(toInt256(ca * 1000000)) AS total_a,
+    per_row(toInt256(cb * 1000000)) AS total_b,
+    total_b - total_a AS delta,
+    if(component = 'created', total_b, 0) AS created,
+    if(component = 'removed', -total_a, 0) AS removed,
+    if(component = 'continuing', delta - rate, 0) AS usage_effect,
     if(component = 'continuing', rate, 0) AS rate_effect,
-    if(startsWith(component, 'transferred'), cb, 0) AS transferred_in,
-    if(startsWith(component, 'transferred'), -ca, 0) AS transferred_out,
-    toUInt8(flagged AND component = 'continuing') AS flagged
+    if(startsWith(component, 'transferred'), total_b, 0) AS transferred_in,
+    if(startsWith(component, 'transferred'), -total_a, 0) AS transferred_out,
+    toUInt8(flagged AND component = 'continuing') AS flagged,
+    count() OVER () AS total_rows
 FROM classified
 WHERE invalid = 0
 ORDER BY abs(delta) DESC, resource_id
-LIMIT 1000
+LIMIT {limit:UInt32} OFFSET {offset:UInt32}
 SETTINGS join_use_nulls = 0

@@ -10,7 +10,6 @@
 import { badRequest } from "../errors";
 import {
   addDays,
-  checkEqualWindows,
   checkWindow,
   dateParam,
   daysBetween,
@@ -33,6 +32,8 @@ import deltaNodesOwnerSql from "./delta_nodes_owner.sql";
 import deltaNodesRootSql from "./delta_nodes_root.sql";
 import deltaNodesRootWeekSql from "./delta_nodes_root_week.sql";
 import deltaNodesWeekSql from "./delta_nodes_week.sql";
+import deltaNodesMonthSql from "./delta_nodes_month.sql";
+import deltaNodesRootMonthSql from "./delta_nodes_root_month.sql";
 import deltaResourcesSql from "./delta_resources.sql";
 import freshnessSql from "./freshness.sql";
 import hierarchyTreeSql from "./hierarchy_tree.sql";
@@ -69,14 +70,16 @@ export interface QuerySpec {
   params: Record<string, ParamSpec>;
   /** `[start, end)` pairs checked for order and length after all values are resolved. */
   windows: ReadonlyArray<readonly [string, string]>;
-  /** The windows must have the same number of days (the delta compares like with like). */
-  equalWindows?: boolean;
+  /** The windows must not share a day (a day in both would be counted on both sides). */
+  separateWindows?: boolean;
 }
 
 export const DEFAULT_WINDOW_DAYS = 30;
 export const DEFAULT_DELTA_DAYS = 7;
 export const HIERARCHIES = ["logical", "physical"] as const;
 export const SORT_DIRECTIONS = ["asc", "desc"] as const;
+/** Delta views: raw window totals (like AWS), or each window per day of its length. */
+export const NORMALISE = ["none", "daily"] as const;
 /** Columns the `resources` query can sort by (it binds them as an `Identifier`). */
 export const RESOURCE_SORT_COLUMNS = [
   "resource_id",
@@ -118,6 +121,12 @@ const deltaParams = (): Record<string, ParamSpec> => ({
   ),
   hierarchy: hierarchy(),
   node_id: nodeId(),
+  normalise: enumParam(
+    "'none': raw totals of each window (the default; windows may differ in length, e.g. calendar months). " +
+      "'daily': each window's cost and quantity divided by its number of days (run rate per day).",
+    NORMALISE,
+    "none",
+  ),
 });
 const deltaWindows = [
   ["base_start", "base_end"],
@@ -140,9 +149,25 @@ function isWeekOverWeek(params: Resolved): boolean {
   );
 }
 
+/** First day of the month `months` after the month of `day` (YYYY-MM-DD). */
+function monthStart(day: string, months: number): string {
+  const [year, month] = day.split("-").map(Number) as [number, number];
+  const first = new Date(Date.UTC(year, month - 1 + months, 1));
+  return first.toISOString().slice(0, 10);
+}
+
+/** A calendar month against the month right before it: answered from the month pairs. */
+function isMonthOverMonth(params: Resolved): boolean {
+  const day = (name: string): string => String(params[name] ?? "");
+  const b0 = day("compare_start");
+  if (!/^\d{4}-\d{2}-01$/.test(b0)) return false;
+  return day("base_end") === b0 && day("base_start") === monthStart(b0, -1) && day("compare_end") === monthStart(b0, 1);
+}
+
 /**
  * The `delta_nodes` file for a request: two adjacent weeks (the default windows) read the
- * week-over-week pairs, with one file for the root and one below it; other windows read the
+ * week-over-week pairs, two consecutive calendar months the month pairs, each with one file for
+ * the root and one below it; other windows read the
  * blocks, with one file for the root, a logical node or an unresourced pseudo-resource (owner
  * columns place it), a physical account, or a physical node at or below a region (the closure
  * table places it). The same rule as `delta_nodes_file` in attribution/queries.py; each file
@@ -152,6 +177,7 @@ export function deltaNodesFile(params: Resolved): string {
   const hierarchy = String(params.hierarchy ?? "");
   const nodeId = String(params.node_id ?? "");
   if (isWeekOverWeek(params)) return nodeId === "" ? "delta_nodes_root_week" : "delta_nodes_week";
+  if (isMonthOverMonth(params)) return nodeId === "" ? "delta_nodes_root_month" : "delta_nodes_month";
   if (nodeId === "") return "delta_nodes_root";
   if (hierarchy === "logical" || nodeId.startsWith("unresourced:")) return "delta_nodes_owner";
   if (nodeId.startsWith("account:")) return "delta_nodes_account";
@@ -209,6 +235,8 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
         delta_nodes_root: deltaNodesRootSql,
         delta_nodes_root_week: deltaNodesRootWeekSql,
         delta_nodes_week: deltaNodesWeekSql,
+        delta_nodes_root_month: deltaNodesRootMonthSql,
+        delta_nodes_month: deltaNodesMonthSql,
         delta_nodes_owner: deltaNodesOwnerSql,
         delta_nodes_account: deltaNodesAccountSql,
         delta_nodes_closure: deltaNodesClosureSql,
@@ -217,14 +245,18 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
     },
     params: deltaParams(),
     windows: deltaWindows,
-    equalWindows: true,
+    separateWindows: true,
   },
   delta_resources: {
     name: "delta_resources",
     sql: deltaResourcesSql,
-    params: deltaParams(),
+    params: {
+      ...deltaParams(),
+      limit: uintParam(`Page size (1..${MAX_PAGE_SIZE}).`, 1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),
+      offset: uintParam("Resources to skip (for paging, largest |delta| first).", 0, 4_000_000_000, 0),
+    },
     windows: deltaWindows,
-    equalWindows: true,
+    separateWindows: true,
   },
   delta_events: {
     name: "delta_events",
@@ -318,6 +350,25 @@ export function bindParams(
   for (const [startName, endName] of spec.windows) {
     checkWindow(startName, endName, String(resolved[startName]), String(resolved[endName]));
   }
-  if (spec.equalWindows) checkEqualWindows(spec.windows, resolved);
+  if (spec.separateWindows) checkSeparateWindows(spec.windows, resolved);
   return resolved;
+}
+
+/** Windows compared with each other must not share a day; their lengths may differ. */
+export function checkSeparateWindows(windows: ReadonlyArray<readonly [string, string]>, resolved: Resolved): void {
+  const spans = windows.map(([start, end]) => [String(resolved[start]), String(resolved[end])] as const);
+  for (let i = 0; i < spans.length; i++) {
+    for (let j = i + 1; j < spans.length; j++) {
+      const [aStart, aEnd] = spans[i]!;
+      const [bStart, bEnd] = spans[j]!;
+      // YYYY-MM-DD strings compare as dates.
+      if (aStart < bEnd && bStart < aEnd) {
+        const [a0, a1] = windows[i]!;
+        const [b0, b1] = windows[j]!;
+        throw badRequest(
+          `the windows must not overlap (${a0}..${a1} = ${aStart}..${aEnd}, ${b0}..${b1} = ${bStart}..${bEnd})`,
+        );
+      }
+    }
+  }
 }

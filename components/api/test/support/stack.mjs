@@ -202,7 +202,18 @@ export function namedQuery(name, params = {}) {
       params.base_end === params.compare_start &&
       daysApart(params.base_start, params.base_end) === 7 &&
       daysApart(params.compare_start, params.compare_end) === 7;
+    const b0 = String(params.compare_start ?? "");
+    const shift = (day, months) => {
+      const [y, m] = day.split("-").map(Number);
+      return new Date(Date.UTC(y, m - 1 + months, 1)).toISOString().slice(0, 10);
+    };
+    const month =
+      /^\d{4}-\d{2}-01$/.test(b0) &&
+      params.base_end === b0 &&
+      params.base_start === shift(b0, -1) &&
+      params.compare_end === shift(b0, 1);
     if (week) file = node === "" ? "delta_nodes_root_week" : "delta_nodes_week";
+    else if (month) file = node === "" ? "delta_nodes_root_month" : "delta_nodes_month";
     else if (node === "") file = "delta_nodes_root";
     else if (hierarchy === "logical" || node.startsWith("unresourced:")) file = "delta_nodes_owner";
     else if (node.startsWith("account:")) file = "delta_nodes_account";

@@ -47,11 +47,15 @@ describe("every 400 case", () => {
   it("an explicit start after the default end (today)", () =>
     expect400("/api/coverage?start=2149-01-01", "must be before 'end'"));
 
-  it("delta windows of unequal length", () =>
+  it("delta windows that overlap", () =>
     expect400(
-      "/api/delta/nodes?base_start=2026-01-01&base_end=2026-02-01&compare_start=2026-02-01&compare_end=2026-03-01",
-      "the windows must be equally long (base_start..base_end = 31 days, compare_start..compare_end = 28 days)",
+      "/api/delta/nodes?base_start=2026-01-01&base_end=2026-02-02&compare_start=2026-02-01&compare_end=2026-03-01",
+      "the windows must not overlap (base_start..base_end = 2026-01-01..2026-02-02, compare_start..compare_end = 2026-02-01..2026-03-01)",
     ));
+  it("unknown delta view", () =>
+    expect400("/api/delta/resources?normalise=weekly", "'normalise' must be one of none, daily"));
+  it("delta_resources page size above the maximum", () =>
+    expect400("/api/delta/resources?limit=1001", "'limit' must be between 1 and 1000"));
   it("unknown hierarchy", () => expect400("/api/hierarchy/tree?hierarchy=financial", "'hierarchy' must be one of logical, physical"));
   it("unknown sort column", () => expect400("/api/resources?sort=password", "'sort' must be one of"));
   it("sort by an SQL fragment", () => expect400("/api/resources?sort=cost%3B%20DROP%20TABLE%20x", "'sort' must be one of"));
@@ -97,6 +101,7 @@ describe("bindParams", () => {
       base_start: "2026-03-01",
       hierarchy: "logical",
       node_id: "",
+      normalise: "none",
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deltaNodesFile, LOOKUPS, QUERIES, sqlFor, stripCommentLines, type QueryName } from "../../src/queries/registry";
+import { bindParams, deltaNodesFile, LOOKUPS, QUERIES, sqlFor, stripCommentLines, type QueryName } from "../../src/queries/registry";
 
 /** `{name:Type}` placeholders ClickHouse will bind, outside comments. */
 function placeholders(sql: string): Map<string, string> {
@@ -56,6 +56,8 @@ describe("query registry", () => {
   // Two adjacent weeks (the API's default windows) and two adjacent 3-day windows.
   const week = { base_start: "2026-03-01", base_end: "2026-03-08", compare_start: "2026-03-08", compare_end: "2026-03-15" };
   const days3 = { base_start: "2026-03-05", base_end: "2026-03-08", compare_start: "2026-03-08", compare_end: "2026-03-11" };
+  // October against November: calendar months of 31 and 30 days (the month pairs).
+  const months = { base_start: "2026-10-01", base_end: "2026-11-01", compare_start: "2026-11-01", compare_end: "2026-12-01" };
   it.each([
     ["logical", "", week, "delta_nodes_root_week"],
     ["physical", "", week, "delta_nodes_root_week"],
@@ -76,6 +78,14 @@ describe("query registry", () => {
     ["physical", "region:123456789012/eu-west-1", days3, "delta_nodes_closure"],
     ["physical", "vpc-1", days3, "delta_nodes_closure"],
     ["physical", "i-0abc", days3, "delta_nodes_closure"],
+    ["logical", "", months, "delta_nodes_root_month"],
+    ["physical", "", months, "delta_nodes_root_month"],
+    ["logical", "customer:acme", months, "delta_nodes_month"],
+    ["physical", "account:123456789012", months, "delta_nodes_month"],
+    ["physical", "vpc-1", months, "delta_nodes_month"],
+    ["logical", "", { ...months, base_start: "2026-10-02" }, "delta_nodes_root"],
+    ["logical", "customer:acme", { ...months, compare_end: "2026-11-30" }, "delta_nodes_owner"],
+    ["physical", "vpc-1", { base_start: "2026-10-01", base_end: "2026-10-06", compare_start: "2026-11-01", compare_end: "2026-11-06" }, "delta_nodes_closure"],
   ])("delta_nodes in the %s hierarchy at %j over %j is answered by %s", (hierarchy, nodeId, windows, file) => {
     const params = { ...windows, hierarchy, node_id: nodeId };
     expect(deltaNodesFile(params)).toBe(file);
@@ -83,6 +93,15 @@ describe("query registry", () => {
     const sent = sqlFor(spec, params);
     expect(sent).toBe(stripCommentLines(spec.files?.sql[file] ?? ""));
     expect(sent).not.toMatch(/^\s*--/m);
+  });
+
+  it("delta windows may differ in length (calendar months) and default to raw totals, all resources on one page", () => {
+    const search = new URLSearchParams("base_start=2026-10-01&base_end=2026-11-01&compare_start=2026-11-01&compare_end=2026-12-01");
+    const nodes = bindParams(QUERIES.delta_nodes, search, "2026-12-06");
+    expect(nodes.normalise).toBe("none");
+    expect(deltaNodesFile(nodes)).toBe("delta_nodes_root_month");
+    const resources = bindParams(QUERIES.delta_resources, search, "2026-12-06");
+    expect([resources.limit, resources.offset]).toEqual([1000, 0]);
   });
 
   it("queries answered by one file are sent as they are", () => {
