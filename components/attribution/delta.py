@@ -365,9 +365,7 @@ def delta_resources(
     rows = []
     for (node, key), items in groups.items():
         exact = _classify(key, node, items, presence[key])
-        rows.append(
-            exact.model_copy(update=_finish(exact, divisor)) if divisor != 1 else exact
-        )
+        rows.append(exact.model_copy(update=_finish(exact, divisor)) if divisor != 1 else exact)
     return sorted(rows, key=lambda r: (-abs(r.delta), r.resource_key))
 
 

@@ -306,7 +306,11 @@ def test_the_week_over_week_files_refuse_other_windows_and_nodes(db: PoloClickHo
 def test_overlapping_windows_and_unknown_views_are_rejected_by_the_sql(db: PoloClickHouse) -> None:
     overlapping = Window(start=BASE.end - timedelta(days=1), end=date(2026, 3, 8))
     for name in ("delta_nodes", "delta_resources"):
-        for node, hierarchy in (("", "logical"), ("customer:acme", "logical"), ("vpc-1", "physical")):
+        for node, hierarchy in (
+            ("", "logical"),
+            ("customer:acme", "logical"),
+            ("vpc-1", "physical"),
+        ):
             with pytest.raises(ClickHouseQueryError, match="must not overlap"):
                 run_query(db, name, params(node, hierarchy, compare=overlapping))
             with pytest.raises(ClickHouseQueryError, match="normalise must be none or daily"):
@@ -406,19 +410,28 @@ def test_moves_are_transfers_at_both_children_and_net_at_the_common_parent(
     load_fleet(db, lines, hierarchy)
     parent = "customer:acme" if hierarchy == "logical" else "vpc-1"
     first, second = (
-        ("cluster:acme/k1", "cluster:acme/k2") if hierarchy == "logical" else ("subnet-1", "subnet-2")
+        ("cluster:acme/k1", "cluster:acme/k2")
+        if hierarchy == "logical"
+        else ("subnet-1", "subnet-2")
     )
     check_against_reference(db, lines, hierarchy, base, compare)
 
-    children = {r["node_id"]: r for r in run_query(db, "delta_nodes", params(parent, hierarchy, base, compare))}
+    children = {
+        r["node_id"]: r
+        for r in run_query(db, "delta_nodes", params(parent, hierarchy, base, compare))
+    }
     assert set(children) == {first, second}
     at_parent = {
-        r["resource_id"]: r for r in run_query(db, "delta_resources", params(parent, hierarchy, base, compare))
+        r["resource_id"]: r
+        for r in run_query(db, "delta_resources", params(parent, hierarchy, base, compare))
     }
     # At the parent all three are continuing: the moves happened inside it.
     assert {r["component"] for r in at_parent.values()} == {"continuing"}
     moved_change = sum(
-        (at_parent[k]["usage_effect"] + at_parent[k]["rate_effect"] for k in ("i-partway", "i-boundary")),
+        (
+            at_parent[k]["usage_effect"] + at_parent[k]["rate_effect"]
+            for k in ("i-partway", "i-boundary")
+        ),
         Decimal(0),
     )
     transfers = sum(
@@ -428,10 +441,12 @@ def test_moves_are_transfers_at_both_children_and_net_at_the_common_parent(
     # The first child: i-partway is a transfer in and out (it ended in the second), i-boundary
     # a transfer out; the second: both transferred in. i-stays is continuing in the first.
     at_first = {
-        r["resource_id"]: r for r in run_query(db, "delta_resources", params(first, hierarchy, base, compare))
+        r["resource_id"]: r
+        for r in run_query(db, "delta_resources", params(first, hierarchy, base, compare))
     }
     at_second = {
-        r["resource_id"]: r for r in run_query(db, "delta_resources", params(second, hierarchy, base, compare))
+        r["resource_id"]: r
+        for r in run_query(db, "delta_resources", params(second, hierarchy, base, compare))
     }
     assert {k: r["component"] for k, r in at_first.items()} == {
         "i-partway": "transferred_out",

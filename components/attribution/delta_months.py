@@ -41,7 +41,9 @@ def previous_month(first: date) -> date:
 
 def compare_starts(days: Iterable[date]) -> list[date]:
     """The pairs whose windows hold one of `days`: the day's month and the month after."""
-    return sorted({start for day in days for start in (month_start(day), next_month(month_start(day)))})
+    return sorted(
+        {start for day in days for start in (month_start(day), next_month(month_start(day)))}
+    )
 
 
 def is_month_over_month(a0: date, a1: date, b0: date, b1: date) -> bool:

@@ -6,9 +6,10 @@ have an unknown (zero) quantity or a negative cost (a credit), and sometimes are
 a resource id. Some resources are missing from the inventory on some or all days (an EBS snapshot,
 a bucket the collectors do not list, lost events): on those days they have no snapshot, so they
 are unattributed in the logical hierarchy and hang directly under their region in the physical
-one, as the attribution engine places them. Lines are placed in the logical or the physical hierarchy. The same fleets drive
-the Decimal property tests and the integration tests that hold the SQL named queries to the same
-answers.
+one, as the attribution engine places them. Lines are placed in the logical or the physical
+hierarchy. The same fleets drive the Decimal property tests and the integration tests that hold
+the SQL named queries to the same answers. The windows are two adjacent 3-day ones by default;
+`window_pairs` draws others, usually of unequal length.
 """
 
 from __future__ import annotations
@@ -157,9 +158,7 @@ def fleets(
     """Cost lines of 1..max_resources resources over `base` and `compare`."""
     count = draw(st.integers(min_value=1, max_value=max_resources))
     return [
-        line
-        for index in range(count)
-        for line in draw(_resource(index, hierarchy, base, compare))
+        line for index in range(count) for line in draw(_resource(index, hierarchy, base, compare))
     ]
 
 

@@ -204,7 +204,9 @@ def run_query(
     return list(result.named_results())
 
 
-def run_lookup(db: PoloClickHouse, name: str, parameters: Mapping[str, Any]) -> list[dict[str, Any]]:
+def run_lookup(
+    db: PoloClickHouse, name: str, parameters: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     """Run one of the API's lookups (`components/api/src/lookups/<name>.sql`) as the Worker does."""
     path = LOOKUPS_DIR / f"{name}.sql"
     if not path.is_file():

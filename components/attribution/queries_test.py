@@ -161,7 +161,12 @@ MTD = {
         ("physical", "account:123456789012", MONTHS, "delta_nodes_month"),
         ("physical", "vpc-1", MONTHS, "delta_nodes_month"),
         ("logical", "", {**MONTHS, "base_start": date(2026, 10, 2)}, "delta_nodes_root"),
-        ("logical", "customer:acme", {**MONTHS, "compare_end": date(2026, 11, 30)}, "delta_nodes_owner"),
+        (
+            "logical",
+            "customer:acme",
+            {**MONTHS, "compare_end": date(2026, 11, 30)},
+            "delta_nodes_owner",
+        ),
         ("physical", "vpc-1", MTD, "delta_nodes_closure"),
     ],
 )
