@@ -87,13 +87,23 @@ class World:
         self.start = self.today - timedelta(days=days)
         self.timings: dict[str, float] = {}
         self.fleet = org.definition()
-        self.moto = MotoServer(root / "moto.log")
-        self.moto_url = self.moto.url
-        self.cost_explorer = CostExplorer(self.fleet, self.start, days)
-        self.aws = FrontDoor(self.moto_url, self.cost_explorer)
-        self.clickhouse = ClickHouse(root / "clickhouse" / "data")
-        self.clickhouse.migrate()
+        self.simulated: list[int] = []
+        self._sessions: dict[tuple[str, str], boto3.Session] = {}
+        self._event_seq = 0
+        self.ids: dict[str, dict[str, str]] = {}  # account/region -> vpc, subnet-a, subnet-b
+        # ClickHouse (start + migrations) comes up while moto starts and the organisation is
+        # built in it; the Worker starts in the background once ClickHouse is up.
+        self._background = ThreadPoolExecutor(2, thread_name_prefix="world")
+        clickhouse = self._background.submit(self._start_clickhouse, root / "clickhouse" / "data")
+        with self.timed("start moto + build organisation"):
+            self.moto = MotoServer(root / "moto.log")
+            self.moto_url = self.moto.url
+            self.cost_explorer = CostExplorer(self.fleet, self.start, days)
+            self.aws = FrontDoor(self.moto_url, self.cost_explorer)
+            self._build_day0()
+        self.clickhouse = clickhouse.result()
         self.ch_door = ClickHouseDoor(self.clickhouse)
+        self._worker = self._background.submit(self._start_worker)
         self.env = {
             **CREDENTIALS,
             "AWS_DEFAULT_REGION": org.US,
@@ -109,12 +119,19 @@ class World:
             name: LambdaFunction(name, root / "lambda", self.env) for name in COLLECTORS
         }
         self.worker: Worker | None = None
-        self.simulated: list[int] = []
-        self._sessions: dict[tuple[str, str], boto3.Session] = {}
-        self._event_seq = 0
-        self.ids: dict[str, dict[str, str]] = {}  # account/region -> vpc, subnet-a, subnet-b
-        with self.timed("build organisation in moto"):
-            self._build_day0()
+
+    def _start_clickhouse(self, data_dir: Path) -> ClickHouse:
+        began = time.perf_counter()
+        clickhouse = ClickHouse(data_dir)
+        clickhouse.migrate()
+        self.timings["start ClickHouse + migrate (background)"] = time.perf_counter() - began
+        return clickhouse
+
+    def _start_worker(self) -> Worker:
+        began = time.perf_counter()
+        worker = Worker(self.clickhouse.url, self.root / "wrangler.log").start()
+        self.timings["start Worker (background)"] = time.perf_counter() - began
+        return worker
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -136,8 +153,7 @@ class World:
     def close(self) -> None:
         """Stop everything; one failing step does not keep the others running."""
         steps = [function.close for function in self.functions.values()]
-        if self.worker:
-            steps.append(self.worker.stop)
+        steps.append(self._stop_worker)
         steps += [self.ch_door.close, self.clickhouse.discard, self.aws.close, self.moto.stop]
         errors = []
         for step in steps:
@@ -147,6 +163,13 @@ class World:
                 errors.append(error)
         if errors:
             raise errors[0]
+
+    def _stop_worker(self) -> None:
+        try:
+            worker = self.worker or self._worker.result()
+        finally:
+            self._background.shutdown(wait=True)
+        worker.stop()
 
     # -- the organisation in moto ------------------------------------------------------------
 
@@ -443,8 +466,8 @@ class World:
 
     def api(self, path: str, **params: Any) -> dict[str, Any]:
         if self.worker is None:
-            with self.timed("worker start"):
-                self.worker = Worker(self.clickhouse.url, self.root / "wrangler.log").start()
+            with self.timed("wait for the Worker"):
+                self.worker = self._worker.result()
         with self.timed("api"):
             return self.worker.get(path, **params)
 
