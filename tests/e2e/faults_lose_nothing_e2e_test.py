@@ -10,7 +10,7 @@ wrong at once, in the database the API reads (`polo`):
 - config_ebs is killed (SIGKILL, as a Lambda timeout does) right after its second
   `resource_events` insert reached ClickHouse;
 - the ClickHouse endpoint is restarted (same port, same data) while config_network's insert is
-  in flight, which never reaches the server.
+  in flight; that insert never reaches the server (the client retries it after the restart).
 
 Then access is restored and every function is invoked again with the same scheduled event (what
 EventBridge's retry of a failed asynchronous invocation does). A second database (`reference`)
