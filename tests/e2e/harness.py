@@ -76,6 +76,10 @@ for pid in pids:
             os.kill(target, signal.SIGKILL)
         except OSError:
             pass
+try:
+    os.unlink(path)
+except OSError:
+    pass
 """
 
 
