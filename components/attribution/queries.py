@@ -43,6 +43,7 @@ QUERY_NAMES: tuple[str, ...] = (
     "node_cost_trend",
     "coverage",
     "freshness",
+    "export_focus",
 )
 
 # Named query -> the files (stems in QUERIES_DIR) that answer it, when it is not just `<name>.sql`.

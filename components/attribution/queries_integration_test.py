@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -65,6 +66,7 @@ def all_params(result: SeedResult) -> dict[str, dict[str, Any]]:
         "node_cost_trend": {"hierarchy": "physical", "node_id": "", **window(result)},
         "coverage": window(result),
         "freshness": {},
+        "export_focus": {**window(result), "limit": 1000, "offset": 0},
     }
 
 
@@ -104,6 +106,26 @@ def test_a_customer_filter_narrows_the_trend_and_the_account_roles(seeded: Seede
     assert sum(r["effective_cost"] for r in trend) == listed[customer]["effective_cost"]
     assert sum(r["effective_cost"] for r in roles) == listed[customer]["effective_cost"]
     assert {r["customers"] for r in roles} == {1}
+
+
+def test_the_focus_export_has_every_cent_and_the_owner_as_tags(seeded: Seeded) -> None:
+    db, result = seeded
+    (coverage,) = run_query(db, "coverage", window(result))
+    rows: list[dict[str, Any]] = []
+    while page := run_query(
+        db, "export_focus", {**window(result), "limit": 5000, "offset": len(rows)}
+    ):
+        rows.extend(page)
+    assert sum(r["EffectiveCost"] for r in rows) == coverage["total_cost"]
+    customers = run_query(db, "costs_by_customer", window(result))
+    by_customer = {r["customer"]: r["effective_cost"] for r in customers}
+    exported: dict[str, Decimal] = {}
+    for row in rows:
+        customer = json.loads(row["Tags"])["marqo_customer"]
+        exported[customer] = exported.get(customer, Decimal(0)) + row["EffectiveCost"]
+    assert exported == by_customer
+    assert {r["ChargeCategory"] for r in rows} == {"Usage"}
+    assert all(r["ChargePeriodEnd"] - r["ChargePeriodStart"] == timedelta(days=1) for r in rows)
 
 
 @pytest.mark.parametrize("hierarchy", ["logical", "physical"])

@@ -61,6 +61,7 @@ CONTRACT = {
     "node_cost_trend": {"hierarchy", "node_id", "start", "end"},
     "coverage": {"start", "end"},
     "freshness": set(),
+    "export_focus": {"start", "end", "limit", "offset"},
 }
 
 

@@ -204,11 +204,23 @@ export async function queryJson(config: ClickHouseConfig, query: QueryRequest): 
   };
 }
 
-/** Runs a query and returns ClickHouse's own CSV (with a header row) as a stream. */
-export async function queryCsv(config: ClickHouseConfig, query: QueryRequest): Promise<ReadableStream<Uint8Array>> {
-  const response = await send(config, query, "CSVWithNames");
+/** ClickHouse output formats the API streams through unchanged. */
+export type StreamFormat = "CSVWithNames" | "Parquet";
+
+/** Runs a query and returns ClickHouse's own output in `format` as a stream. */
+export async function queryStream(
+  config: ClickHouseConfig,
+  query: QueryRequest,
+  format: StreamFormat,
+): Promise<ReadableStream<Uint8Array>> {
+  const response = await send(config, query, format);
   if (!response.body) throw mapServerError(query.name, response.status, "", null);
   return response.body;
+}
+
+/** Runs a query and returns ClickHouse's own CSV (with a header row) as a stream. */
+export async function queryCsv(config: ClickHouseConfig, query: QueryRequest): Promise<ReadableStream<Uint8Array>> {
+  return queryStream(config, query, "CSVWithNames");
 }
 
 /** Cheapest possible round trip, for the health endpoint. */

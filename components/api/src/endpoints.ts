@@ -2,7 +2,7 @@
  * The API surface: which URL serves which named query, and the handlers that run them.
  * The same table drives routing and the OpenAPI document, so they cannot drift apart.
  */
-import { configFromEnv, ping, queryCsv, queryJson, type ClickHouseConfig } from "./clickhouse";
+import { configFromEnv, ping, queryJson, queryStream, type ClickHouseConfig, type StreamFormat } from "./clickhouse";
 import { ApiError, jsonResponse } from "./errors";
 import { todayUtc, uintParam, type Resolved } from "./params";
 import { bindParams, LOOKUPS, QUERIES, sqlFor, type QueryName, type QuerySpec } from "./queries/registry";
@@ -20,6 +20,8 @@ export interface QueryEndpoint {
   description: string;
   /** Offers `?format=csv` (ClickHouse's CSVWithNames, streamed). */
   csv?: boolean;
+  /** Offers `?format=parquet` (ClickHouse's Parquet, streamed). */
+  parquet?: boolean;
   /** Paged with limit/offset; the response carries `page`. */
   paged?: boolean;
   /** Scoped to `node_id` in `hierarchy`: an empty answer for a node that never existed is a 404. */
@@ -107,6 +109,19 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
     isEmpty: (rows) => rows.every((row) => isZero(row.effective_cost) && isZero(row.billed_cost)),
   },
   {
+    path: "/api/export/focus",
+    query: "export_focus",
+    tag: "export",
+    summary: "Attributed cost as FOCUS 1.x columns",
+    description:
+      "Polo's attributed cost in [start, end) with FinOps FOCUS column names, one row per day, account, service, " +
+      "usage type and resource, the owner fields as Tags: '?format=csv' or '?format=parquet' streams up to " +
+      `${MAX_CSV_ROWS} rows per request (page with limit/offset), JSON answers one page.`,
+    csv: true,
+    parquet: true,
+    paged: true,
+  },
+  {
     path: "/api/coverage",
     query: "coverage",
     tag: "coverage",
@@ -120,17 +135,28 @@ function isZero(value: unknown): boolean {
   return /^-?0+(\.0+)?$/.test(String(value));
 }
 
-/** The spec a request binds against: CSV exports may be larger than a JSON page. */
+/** How each streamed format is produced and served. */
+const STREAMED: Record<string, { clickhouse: StreamFormat; contentType: string; extension: string }> = {
+  csv: { clickhouse: "CSVWithNames", contentType: "text/csv; charset=utf-8", extension: "csv" },
+  parquet: { clickhouse: "Parquet", contentType: "application/vnd.apache.parquet", extension: "parquet" },
+};
+
+/** The spec a request binds against: streamed exports may be larger than a JSON page. */
 function specFor(endpoint: QueryEndpoint, format: string): QuerySpec {
   const spec = QUERIES[endpoint.query];
-  if (format !== "csv") return spec;
+  if (!(format in STREAMED)) return spec;
   const limit = uintParam(`Rows to export (1..${MAX_CSV_ROWS}).`, 1, MAX_CSV_ROWS, MAX_CSV_ROWS);
   return { ...spec, params: { ...spec.params, limit } };
 }
 
+/** The formats an endpoint offers. */
+export function formatsOf(endpoint: QueryEndpoint): string[] {
+  return ["json", ...(endpoint.csv ? ["csv"] : []), ...(endpoint.parquet ? ["parquet"] : [])];
+}
+
 function formatOf(endpoint: QueryEndpoint, url: URL): string {
   const format = url.searchParams.get("format") ?? "json";
-  const allowed = endpoint.csv ? ["json", "csv"] : ["json"];
+  const allowed = formatsOf(endpoint);
   if (!allowed.includes(format)) {
     throw new ApiError(400, "bad_request", `parameter 'format' must be one of ${allowed.join(", ")}; got '${format}'`);
   }
@@ -141,14 +167,16 @@ export function queryHandler(endpoint: QueryEndpoint) {
   return async ({ url, env }: RouteContext<Env>): Promise<Response> => {
     const format = formatOf(endpoint, url);
     const spec = specFor(endpoint, format);
-    const params = bindParams(spec, url.searchParams, todayUtc(), endpoint.csv ? ["format"] : []);
+    const params = bindParams(spec, url.searchParams, todayUtc(), formatsOf(endpoint).length > 1 ? ["format"] : []);
     const config = configFromEnv(env);
-    if (format === "csv") {
-      const body = await queryCsv(config, { name: spec.name, sql: sqlFor(spec, params), params });
+    const streamed = STREAMED[format];
+    if (streamed) {
+      const query = { name: spec.name, sql: sqlFor(spec, params), params };
+      const body = await queryStream(config, query, streamed.clickhouse);
       return new Response(body, {
         headers: {
-          "content-type": "text/csv; charset=utf-8",
-          "content-disposition": `attachment; filename="${endpoint.query}.csv"`,
+          "content-type": streamed.contentType,
+          "content-disposition": `attachment; filename="${endpoint.query}.${streamed.extension}"`,
         },
       });
     }

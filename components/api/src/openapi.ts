@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the endpoint table and the query registry so it
  * always describes the parameters the Worker actually validates.
  */
-import { MAX_CSV_ROWS, QUERY_ENDPOINTS, type QueryEndpoint } from "./endpoints";
+import { formatsOf, MAX_CSV_ROWS, QUERY_ENDPOINTS, type QueryEndpoint } from "./endpoints";
 import type { ParamSpec } from "./params";
 import { QUERIES } from "./queries/registry";
 
@@ -71,15 +71,19 @@ function operation(endpoint: QueryEndpoint): Json {
       schema: { $ref: endpoint.paged ? "#/components/schemas/PagedQueryResult" : "#/components/schemas/QueryResult" },
     },
   };
-  if (endpoint.csv) {
+  const formats = formatsOf(endpoint);
+  if (formats.length > 1) {
     parameters.push({
       name: "format",
       in: "query",
       required: false,
-      description: `'csv' streams the rows as CSV with a header row (limit up to ${MAX_CSV_ROWS}).`,
-      schema: { type: "string", enum: ["json", "csv"], default: "json" },
+      description:
+        `${formats.filter((f) => f !== "json").map((f) => `'${f}'`).join(" or ")} streams the rows ` +
+        `(CSV with a header row; Parquet), limit up to ${MAX_CSV_ROWS}.`,
+      schema: { type: "string", enum: formats, default: "json" },
     });
-    content["text/csv"] = { schema: { type: "string" } };
+    if (endpoint.csv) content["text/csv"] = { schema: { type: "string" } };
+    if (endpoint.parquet) content["application/vnd.apache.parquet"] = { schema: { type: "string", format: "binary" } };
   }
   return {
     operationId: endpoint.query,

@@ -39,6 +39,7 @@ import freshnessSql from "./freshness.sql";
 import hierarchyTreeSql from "./hierarchy_tree.sql";
 import nodeCostTrendSql from "./node_cost_trend.sql";
 import resourcesSql from "./resources.sql";
+import exportFocusSql from "./export_focus.sql";
 import nodeExistsSql from "../lookups/node_exists.sql";
 
 export type QueryName =
@@ -52,7 +53,8 @@ export type QueryName =
   | "hierarchy_tree"
   | "node_cost_trend"
   | "coverage"
-  | "freshness";
+  | "freshness"
+  | "export_focus";
 
 export interface QuerySpec {
   name: QueryName;
@@ -312,6 +314,16 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
   },
   coverage: { name: "coverage", sql: coverageSql, params: window(), windows: [["start", "end"]] },
   freshness: { name: "freshness", sql: freshnessSql, params: {}, windows: [] },
+  export_focus: {
+    name: "export_focus",
+    sql: exportFocusSql,
+    params: {
+      ...window(),
+      limit: uintParam(`Page size (1..${MAX_PAGE_SIZE}).`, 1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),
+      offset: uintParam("Rows to skip (for paging, in day, account, service, usage type, resource order).", 0, 4_000_000_000, 0),
+    },
+    windows: [["start", "end"]],
+  },
 };
 
 /**

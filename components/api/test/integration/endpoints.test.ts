@@ -46,7 +46,7 @@ const windowQs = () => `start=${seeded.start}&end=${seeded.end}`;
 describe("every endpoint on the seeded dataset", () => {
   // The case list depends on discovered data, so the cases run inside one test, each labelled.
   it("every endpoint equals its named query run directly, with money as decimal strings", async () => {
-    expect(new Set(cases.map((c) => c.path)).size).toBe(10);
+    expect(new Set(cases.map((c) => c.path)).size).toBe(11);
     let decimalsChecked = 0;
     for (const { label, path, query, qs, nonEmpty } of cases) {
       const body = await getJson(`${path}?${qs}`);
@@ -106,6 +106,29 @@ describe("every endpoint on the seeded dataset", () => {
     expect(lines).toHaveLength(json.data.length + 1);
   });
 
+  it("exports attributed cost as FOCUS columns in CSV and in Parquet", async () => {
+    const csv = await get(`/api/export/focus?${windowQs()}&format=csv&limit=50`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    expect(csv.headers.get("content-disposition")).toContain('filename="export_focus.csv"');
+    const lines = (await csv.text()).trimEnd().split("\n");
+    expect(lines[0]).toContain('"BillingPeriodStart","BillingPeriodEnd","ChargePeriodStart"');
+    expect(lines[0]).toContain('"BilledCost","EffectiveCost","BillingCurrency"');
+    expect(lines).toHaveLength(51);
+    expect(lines[1]).toContain("marqo_customer");
+
+    const parquet = await get(`/api/export/focus?${windowQs()}&format=parquet&limit=50`);
+    expect(parquet.status).toBe(200);
+    expect(parquet.headers.get("content-type")).toBe("application/vnd.apache.parquet");
+    const bytes = new Uint8Array(await parquet.arrayBuffer());
+    const magic = (at: number) => new TextDecoder().decode(bytes.slice(at, at + 4));
+    expect([magic(0), magic(bytes.length - 4)]).toEqual(["PAR1", "PAR1"]);
+
+    const bad = await get(`/api/export/focus?${windowQs()}&format=xlsx`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain("json, csv, parquet");
+  });
+
   it("reports health with ClickHouse reachable and the freshness of each collector", async () => {
     const body = await getJson<{ status: string; clickhouse: { reachable: boolean }; freshness: unknown[] }>("/api/health");
     expect(body.status).toBe("ok");
@@ -117,7 +140,7 @@ describe("every endpoint on the seeded dataset", () => {
   it("serves its OpenAPI document", async () => {
     const doc = await getJson<{ openapi: string; paths: Record<string, unknown> }>("/api/openapi.json");
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toHaveLength(12);
+    expect(Object.keys(doc.paths)).toHaveLength(13);
   });
 
   it("answers 404 for a node that never existed, and 200 with no rows for a real node outside its data", async () => {

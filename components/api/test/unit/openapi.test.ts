@@ -57,5 +57,7 @@ describe("OpenAPI document", () => {
     expect(tree.parameters.find((p) => p.name === "hierarchy")!.schema.enum).toEqual(["logical", "physical"]);
     expect(tree.responses).toHaveProperty("404");
     expect(doc.paths["/api/delta/events"]!.get.parameters.find((p) => p.name === "resource_id")!.required).toBe(true);
+    const focus = doc.paths["/api/export/focus"]!.get;
+    expect(focus.parameters.find((p) => p.name === "format")!.schema.enum).toEqual(["json", "csv", "parquet"]);
   });
 });

@@ -18,7 +18,7 @@ function placeholders(sql: string): Map<string, string> {
 describe("query registry", () => {
   const names = Object.keys(QUERIES) as QueryName[];
 
-  it("covers the eleven named queries of the contract", () => {
+  it("covers the twelve named queries of the contract", () => {
     expect(names.sort()).toEqual(
       [
         "costs_by_account_role",
@@ -28,6 +28,7 @@ describe("query registry", () => {
         "delta_events",
         "delta_nodes",
         "delta_resources",
+        "export_focus",
         "freshness",
         "hierarchy_tree",
         "node_cost_trend",
