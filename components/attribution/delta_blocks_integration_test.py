@@ -161,8 +161,15 @@ def test_windows_of_any_length_and_alignment_count_each_day_once(db: PoloClickHo
 
     for length in (1, 2, 3, 5, 7, 8, 13, 16, 17):
         for base in range(0, DAYS - 2 * length + 1, 3):
-            # Adjacent windows, and overlapping ones (a day in both counts in both).
-            for compare in {base + length, base + length // 2}:
+            # Adjacent windows, a gap between them, and a compare window of another length
+            # (overlapping windows are refused).
+            for compare, compare_length in {
+                (base + length, length),
+                (base + length + 1, length - 1),
+                (base + length, length + 1),
+            }:
+                if compare_length < 1 or compare + compare_length > DAYS:
+                    continue
                 result = run_query(
                     db,
                     "delta_nodes",
@@ -170,7 +177,7 @@ def test_windows_of_any_length_and_alignment_count_each_day_once(db: PoloClickHo
                         "base_start": START + timedelta(days=base),
                         "base_end": START + timedelta(days=base + length),
                         "compare_start": START + timedelta(days=compare),
-                        "compare_end": START + timedelta(days=compare + length),
+                        "compare_end": START + timedelta(days=compare + compare_length),
                         "hierarchy": "logical",
                         "node_id": "",
                     },
@@ -178,4 +185,4 @@ def test_windows_of_any_length_and_alignment_count_each_day_once(db: PoloClickHo
                 got_a = {r["node_id"]: r["total_a"] for r in result if r["total_a"]}
                 got_b = {r["node_id"]: r["total_b"] for r in result if r["total_b"]}
                 assert got_a == window_sum(base, length), (length, base, compare)
-                assert got_b == window_sum(compare, length), (length, base, compare)
+                assert got_b == window_sum(compare, compare_length), (length, base, compare)
