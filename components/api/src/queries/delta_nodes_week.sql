@@ -118,12 +118,12 @@ WITH
                 kind = 6, account_id = parts[1] AND region = parts[2],
                 resource_key = node OR has(physical_path, node))
     ),
-    -- Every row of the node's split resources, wherever it is.
+    -- Every row of the pair's split resources (~1 % of them), wherever it is. (Not limited to the
+    -- node's: that would evaluate the node's filter over the pair a second time.)
     split_rows AS (
         SELECT resource_hash, sum(rows_a + rows_b) AS resource_rows
         FROM cost_delta_weeks
         WHERE compare_start = b0 AND split_resource
-          AND resource_hash IN (SELECT resource_hash FROM pair WHERE split_resource)
         GROUP BY resource_hash
     )
 -- Components: 3 continuing (in both windows, every row of the resource under the child); else
