@@ -118,6 +118,7 @@ DATA_TABLES = (
     "cost_by_owner_daily",
     "cost_delta_blocks",
     "cost_delta_weeks",
+    "cost_delta_months",
 )
 
 

@@ -183,15 +183,6 @@ export function checkWindow(startName: string, endName: string, start: string, e
   }
 }
 
-/** Windows compared with each other must be equally long, or a longer window would look like growth. */
-export function checkEqualWindows(windows: ReadonlyArray<readonly [string, string]>, resolved: Resolved): void {
-  const lengths = windows.map(([start, end]) => daysBetween(String(resolved[start]), String(resolved[end])));
-  if (new Set(lengths).size > 1) {
-    const described = windows.map(([start, end], i) => `${start}..${end} = ${lengths[i]} days`).join(", ");
-    throw badRequest(`the windows must be equally long (${described})`);
-  }
-}
-
 function truncate(raw: string): string {
   return raw.length > 40 ? `${raw.slice(0, 40)}...` : raw;
 }
