@@ -101,7 +101,7 @@ test("reloading a deep link restores the same view (windows, path, tab, open res
   const resources = (await api<{ resource_id: string }>(page, `delta/resources?node_id=${encodeURIComponent(root)}`)).data;
   await page.goto("/delta");
   await settled(page);
-  await page.getByRole("button", { name: "30 days over 30" }).click();
+  await page.getByRole("button", { name: "Month over month" }).click();
   await settled(page);
   await page.getByTestId("delta-nodes").locator(`tr[data-row-id="${root}"]`).getByTestId("node-link").click();
   await settled(page);
@@ -115,7 +115,7 @@ test("reloading a deep link restores the same view (windows, path, tab, open res
   await page.reload();
   await settled(page);
   expect(page.url()).toBe(url);
-  await expect(page.getByRole("button", { name: "30 days over 30" })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByRole("button", { name: "Month over month" })).toHaveAttribute("aria-pressed", "true");
   expect(await page.getByTestId("delta-summary").innerText()).toBe(before);
   await expect(page.getByTestId("events-panel")).toContainText(rid);
   await expect(page.getByRole("group", { name: "Table view" }).getByRole("button", { name: "Resources" })).toHaveAttribute("aria-pressed", "true");

@@ -28,11 +28,21 @@ describe("windows are [start, end) in UTC days", () => {
     expect(daysBetween("2026-10-07", "2026-11-06")).toBe(30);
   });
 
-  it("delta presets compare windows of equal length", () => {
+  it("delta presets: the last two weeks, and the last two calendar months", () => {
     const wow = deltaPreset("wow", today);
     expect(wow).toEqual({ base_start: "2026-11-22", base_end: "2026-11-29", compare_start: "2026-11-29", compare_end: "2026-12-06" });
-    const mom = deltaPreset("mom", today);
-    expect(daysBetween(mom.base_start, mom.base_end)).toBe(daysBetween(mom.compare_start, mom.compare_end));
+    expect(deltaPreset("mom", today)).toEqual({
+      base_start: "2026-10-01",
+      base_end: "2026-11-01",
+      compare_start: "2026-11-01",
+      compare_end: "2026-12-01",
+    });
+    expect(deltaPreset("mom", "2026-03-31")).toEqual({
+      base_start: "2026-01-01",
+      base_end: "2026-02-01",
+      compare_start: "2026-02-01",
+      compare_end: "2026-03-01",
+    });
   });
 
   it("shows the last included day", () => {

@@ -99,14 +99,22 @@ export interface DeltaWindows {
   compare_end: string;
 }
 
-/** Week over week: B = the last 7 days, A = the 7 before. Month over month: 30 and 30 (the API
- * compares windows of equal length only, so calendar months are not used). */
+/** Week over week: B = the last 7 days, A = the 7 before. Month over month: B = last calendar
+ * month, A = the month before it (raw totals, so a 31-day month against a 30-day one shows the
+ * extra day as usage, as AWS's own month comparisons do). */
 export function deltaPreset(id: DeltaPresetId, today: string = todayUtc()): DeltaWindows {
-  const length = id === "wow" ? 7 : 30;
+  if (id === "mom") {
+    return {
+      compare_end: firstOfMonth(today),
+      compare_start: firstOfMonth(today, -1),
+      base_end: firstOfMonth(today, -1),
+      base_start: firstOfMonth(today, -2),
+    };
+  }
   return {
     compare_end: today,
-    compare_start: addDays(today, -length),
-    base_end: addDays(today, -length),
-    base_start: addDays(today, -2 * length),
+    compare_start: addDays(today, -7),
+    base_end: addDays(today, -7),
+    base_start: addDays(today, -14),
   };
 }

@@ -7,6 +7,7 @@ import { QueryState } from "../components/QueryState";
 import { Card, CardHeader, EmptyState, ErrorState, Skeleton } from "../components/ui";
 import { WindowPicker } from "../components/WindowPicker";
 import { TrendChart } from "../components/charts";
+import { completenessNote, daysWithCost } from "../lib/completeness";
 import { presetWindow, previousWindow, formatWindow, type Window } from "../lib/dates";
 import { changePct, compareDecimals, subtractDecimals, toMicros, toNumber } from "../lib/money";
 import { customerColor, UNATTRIBUTED_COLOR } from "../lib/palette";
@@ -94,6 +95,9 @@ export function DashboardPage() {
   const previousCoverage = useCoverage(previous);
   const customers = useCostsByCustomer(window);
   const trend = useTrend(window);
+  const previousTrend = useTrend(previous);
+  const currentNote = completenessNote(daysWithCost(trend.data?.data), window);
+  const previousNote = completenessNote(daysWithCost(previousTrend.data?.data), previous);
 
   const current = coverage.data?.data[0];
   const before = previousCoverage.data?.data[0];
@@ -111,7 +115,7 @@ export function DashboardPage() {
       ) : null}
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-5">
         {current ? (
-          <Kpi label="Spend in window" icon={<Wallet className="size-4" aria-hidden="true" />} testId="kpi-spend" sub={`${current.customers} customers`}>
+          <Kpi label="Spend in window" icon={<Wallet className="size-4" aria-hidden="true" />} testId="kpi-spend" sub={`${current.customers} customers${currentNote}`}>
             <Money value={current.total_cost} />
           </Kpi>
         ) : (
@@ -131,6 +135,7 @@ export function DashboardPage() {
             sub={
               <>
                 <Pct value={changePct(before.total_cost, current.total_cost)} delta /> vs <Money value={before.total_cost} digits={0} />, {formatWindow(previous)}
+                {previousNote}
               </>
             }
           >

@@ -296,7 +296,7 @@ export function DeltaPage() {
               value={matchingDeltaPreset(windows)}
               options={[
                 { id: "wow", label: "Week over week" },
-                { id: "mom", label: "30 days over 30" },
+                { id: "mom", label: "Month over month" },
               ]}
               onChange={(id) => set({ ...deltaPreset(id), resource: undefined })}
             />
