@@ -218,11 +218,6 @@ export async function queryStream(
   return response.body;
 }
 
-/** Runs a query and returns ClickHouse's own CSV (with a header row) as a stream. */
-export async function queryCsv(config: ClickHouseConfig, query: QueryRequest): Promise<ReadableStream<Uint8Array>> {
-  return queryStream(config, query, "CSVWithNames");
-}
-
 /** Cheapest possible round trip, for the health endpoint. */
 export async function ping(config: ClickHouseConfig): Promise<number> {
   const started = Date.now();
