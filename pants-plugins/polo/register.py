@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from polo import goals, health, ruff_format
+from polo import eslint, goals, health, ruff_format
 from polo.clickhouse_migrations import ClickhouseMigrationsTarget
 
 
 def rules():
-    return [*health.rules(), *goals.rules(), *ruff_format.rules()]
+    return [*health.rules(), *goals.rules(), *ruff_format.rules(), *eslint.rules()]
 
 
 def target_types():
