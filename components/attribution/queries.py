@@ -23,6 +23,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
+from attribution.completeness import DeltaWindows, data_end, delta_windows
 from attribution.delta_months import is_month_over_month
 from attribution.delta_weeks import WEEK_DAYS
 from collectors.common.clickhouse_client import PoloClickHouse
@@ -42,6 +45,7 @@ QUERY_NAMES: tuple[str, ...] = (
     "hierarchy_tree",
     "node_cost_trend",
     "coverage",
+    "dashboard_summary",
     "freshness",
     "export_focus",
 )
@@ -219,3 +223,35 @@ def run_lookup(
             f"{name}: takes {', '.join(sorted(expected))}, given {', '.join(sorted(parameters))}"
         )
     return list(db.query(f"lookup:{name}", sql, dict(parameters)).named_results())
+
+
+# The windows of a delta, as the `window_completeness` lookup takes them.
+DELTA_WINDOW_PARAMETERS = ("base_start", "base_end", "compare_start", "compare_end")
+
+
+class DeltaAnswer(BaseModel):
+    """A delta query's rows and how complete each of its windows is (the API's `windows`)."""
+
+    rows: list[dict[str, Any]]
+    windows: DeltaWindows
+
+
+def window_completeness(db: PoloClickHouse, parameters: Mapping[str, Any]) -> DeltaWindows:
+    """Days with cost data and provisional days of a delta's two windows."""
+    windows = {key: parameters[key] for key in DELTA_WINDOW_PARAMETERS}
+    rows = run_lookup(db, "window_completeness", windows)
+    return delta_windows(windows, rows[0])
+
+
+def run_delta(db: PoloClickHouse, name: str, parameters: Mapping[str, Any]) -> DeltaAnswer:
+    """`delta_nodes` or `delta_resources` with each window's completeness, as the API answers."""
+    if name not in ("delta_nodes", "delta_resources"):
+        raise KeyError(f"{name!r} is not a delta query")
+    return DeltaAnswer(
+        rows=run_query(db, name, parameters), windows=window_completeness(db, parameters)
+    )
+
+
+def default_data_end(db: PoloClickHouse, today: date) -> date:
+    """Where the API's default windows end: the day after the last day with cost data."""
+    return data_end(run_lookup(db, "last_cost_day", {})[0]["last_cost_day"], today)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from attribution.queries import QUERY_NAMES, run_query
+from attribution.queries import QUERY_NAMES, default_data_end, run_delta, run_query
 from attribution.seed import SeedResult
 from collectors.common.clickhouse_client import ClickHouseQueryError, PoloClickHouse
 
@@ -68,6 +68,43 @@ def all_params(result: SeedResult) -> dict[str, dict[str, Any]]:
         "freshness": {},
         "export_focus": {**window(result), "limit": 1000, "offset": 0},
     }
+
+
+def test_the_story_windows_hold_cost_on_every_day_and_end_with_the_last_cost_day(
+    seeded: Seeded,
+) -> None:
+    db, result = seeded
+    s, windows = result.story, result.story_windows
+    assert windows.complete and windows.note is None
+    assert (windows.base.days_with_cost, windows.compare.days_with_cost) == (7, 7)
+    # The seed marks its last two days provisional, as Cost Explorer would.
+    assert (windows.base.provisional_days, windows.compare.provisional_days) == (0, 2)
+    assert default_data_end(db, s.compare_end + timedelta(days=30)) == s.compare_end
+    assert default_data_end(db, s.compare_end) == s.compare_end
+
+
+@pytest.mark.parametrize("name", ["delta_nodes", "delta_resources"])
+def test_a_delta_reaching_past_the_last_cost_day_is_flagged_not_silent(
+    seeded: Seeded, name: str
+) -> None:
+    db, result = seeded
+    s = result.story
+    late = {
+        **all_params(result)["delta_nodes"],
+        "base_start": s.base_start + timedelta(days=3),
+        "base_end": s.base_end + timedelta(days=3),
+        "compare_start": s.compare_start + timedelta(days=3),
+        "compare_end": s.compare_end + timedelta(days=3),
+    }
+    answer = run_delta(db, name, late)
+    assert answer.rows
+    assert answer.windows.base.complete
+    assert not answer.windows.compare.complete and not answer.windows.complete
+    assert answer.windows.compare.days_with_cost == 4
+    assert answer.windows.compare.days_after_last_cost_day == 3
+    assert answer.windows.note and "compare window" in answer.windows.note
+    on_time = run_delta(db, name, all_params(result)["delta_nodes"])
+    assert on_time.windows.complete and on_time.rows
 
 
 @pytest.mark.parametrize("name", QUERY_NAMES)

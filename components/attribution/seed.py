@@ -43,7 +43,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from attribution import pipeline
+from attribution.completeness import DeltaWindows
 from attribution.nodes import cluster_node
+from attribution.queries import window_completeness
 from collectors.common import normaliser
 from collectors.common.arn import load_balancer_arn
 from collectors.common.clickhouse_client import ClickHouseError, PoloClickHouse, connect
@@ -150,6 +152,8 @@ class Story(BaseModel):
 
 class SeedResult(BaseModel):
     story: Story
+    story_windows: DeltaWindows
+    """How complete the story's windows are in the database just written (always complete)."""
     rows: dict[str, int]
     checksums: dict[str, str]
     seconds: float
@@ -979,8 +983,15 @@ def seed(
 
     pipeline.rebuild(db, org.day(0), config.end_date, day_built, version=1)
     rows["attribution"] = built_rows
+    told = story(org)
+    # The story is what everyone compares first: both windows must hold cost on every day and
+    # end with the last cost day, or the demo would show missing days as a drop (issue 15).
+    windows = window_completeness(db, told.model_dump())
+    if not windows.complete or windows.last_cost_day != told.compare_end - timedelta(days=1):
+        raise SeedError(f"the story's windows are not complete cost data: {windows}")
     return SeedResult(
-        story=story(org),
+        story=told,
+        story_windows=windows,
         rows=rows,
         checksums=checksums(db),
         seconds=time.perf_counter() - began,
@@ -1043,11 +1054,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"seed: done: {total} rows in {result.seconds:.1f} s "
         f"({total / max(result.seconds, 1e-9):,.0f} rows/s)"
     )
-    s = result.story
+    s, w = result.story, result.story_windows
     print(
         f"seed: story: base [{s.base_start}, {s.base_end}) vs compare "
         f"[{s.compare_start}, {s.compare_end}); new cluster {s.new_cluster_node}; "
         f"{s.moved_resource} moves {s.moved_from} -> {s.moved_to}"
+    )
+    print(
+        f"seed: story windows: cost on {w.base.days_with_cost} of {w.base.days} and "
+        f"{w.compare.days_with_cost} of {w.compare.days} days ({w.compare.provisional_days} "
+        f"provisional), last cost day {w.last_cost_day}; the API's default windows end there"
     )
     for table, digest in result.checksums.items():
         print(f"seed: checksum {table} {digest}")

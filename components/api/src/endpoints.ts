@@ -3,9 +3,10 @@
  * The same table drives routing and the OpenAPI document, so they cannot drift apart.
  */
 import { configFromEnv, ping, queryJson, queryStream, type ClickHouseConfig, type StreamFormat } from "./clickhouse";
+import { dataEnd, deltaWindows } from "./completeness";
 import { ApiError, jsonResponse } from "./errors";
-import { todayUtc, uintParam, type Resolved } from "./params";
-import { bindParams, LOOKUPS, QUERIES, sqlFor, type QueryName, type QuerySpec } from "./queries/registry";
+import { daysBetween, todayUtc, uintParam, type Resolved } from "./params";
+import { bindParams, LOOKUPS, needsDataEnd, QUERIES, sqlFor, type QueryName, type QuerySpec } from "./queries/registry";
 import type { RouteContext } from "./router";
 import type { Env } from "./env";
 
@@ -28,6 +29,8 @@ export interface QueryEndpoint {
   nodeScoped?: boolean;
   /** What "empty" means when the query pads its answer (a trend has a row for every day). */
   isEmpty?: (rows: Record<string, unknown>[]) => boolean;
+  /** A delta: the answer carries `windows`, each window's days with cost data and provisional days. */
+  deltaWindows?: boolean;
 }
 
 export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
@@ -61,6 +64,7 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
       "For each child of node_id in the hierarchy: total in base window A and compare window B, the delta and its " +
       "components (created, removed, usage effect, rate effect, transferred in/out), which sum exactly to the delta.",
     nodeScoped: true,
+    deltaWindows: true,
   },
   {
     path: "/api/delta/resources",
@@ -72,6 +76,7 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
       "Paged with limit/offset; page.total is the number of resources under the node.",
     nodeScoped: true,
     paged: true,
+    deltaWindows: true,
   },
   {
     path: "/api/delta/events",
@@ -122,6 +127,16 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
     paged: true,
   },
   {
+    path: "/api/dashboard",
+    query: "dashboard_summary",
+    tag: "costs",
+    summary: "The dashboard's numbers for a window, in one request",
+    description:
+      "The window's and the previous window's totals and coverage, cost per customer and both windows' daily " +
+      "trends: what /api/coverage, /api/costs/by-customer and /api/costs/trend answer for the same windows, " +
+      "from one query. The previous window defaults to the one of the same length right before.",
+  },
+  {
     path: "/api/coverage",
     query: "coverage",
     tag: "coverage",
@@ -133,6 +148,23 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
 /** A decimal string (as ClickHouse quotes it) that is zero, compared as text so no float is involved. */
 function isZero(value: unknown): boolean {
   return /^-?0+(\.0+)?$/.test(String(value));
+}
+
+/** Seconds a browser may reuse an answer: the UI's own staleTime, so a reload shows what was just seen. */
+export const FRESH_SECONDS = 60;
+/**
+ * Windows that ended this many days ago or more hold settled data (Cost Explorer revises recent
+ * days; the seed and the collectors mark the last two provisional), so their answers are reused
+ * for longer. Not `immutable`: a late revision or an attribution rebuild can still change them.
+ */
+export const SETTLED_AFTER_DAYS = 7;
+export const SETTLED_SECONDS = 3600;
+
+/** `Cache-Control` of a query's answer: private (behind Access, per user), short unless every window is settled. */
+export function cacheControl(spec: QuerySpec, params: Resolved, today: string): string {
+  const ends = spec.windows.map(([, end]) => String(params[end]));
+  const settled = ends.length > 0 && ends.every((end) => daysBetween(end, today) >= SETTLED_AFTER_DAYS);
+  return `private, max-age=${settled ? SETTLED_SECONDS : FRESH_SECONDS}`;
 }
 
 /** How each streamed format is produced and served. */
@@ -167,8 +199,15 @@ export function queryHandler(endpoint: QueryEndpoint) {
   return async ({ url, env }: RouteContext<Env>): Promise<Response> => {
     const format = formatOf(endpoint, url);
     const spec = specFor(endpoint, format);
-    const params = bindParams(spec, url.searchParams, todayUtc(), formatsOf(endpoint).length > 1 ? ["format"] : []);
     const config = configFromEnv(env);
+    const extra = formatsOf(endpoint).length > 1 ? ["format"] : [];
+    // Validated before ClickHouse is asked anything; then default windows end with the data, not
+    // with today (asked only when a date is left out, and bound again from it).
+    let params = bindParams(spec, url.searchParams, todayUtc(), extra);
+    if (needsDataEnd(spec, url.searchParams)) {
+      params = bindParams(spec, url.searchParams, dataEnd(await lastCostDay(config), todayUtc()), extra);
+    }
+    const caching = { "cache-control": cacheControl(spec, params, todayUtc()) };
     const streamed = STREAMED[format];
     if (streamed) {
       const query = { name: spec.name, sql: sqlFor(spec, params), params };
@@ -177,16 +216,20 @@ export function queryHandler(endpoint: QueryEndpoint) {
         headers: {
           "content-type": streamed.contentType,
           "content-disposition": `attachment; filename="${endpoint.query}.${streamed.extension}"`,
+          ...caching,
         },
       });
     }
     // A paged query fetches one row more than asked, to tell the caller whether a next page exists.
     const bound: Resolved = endpoint.paged ? { ...params, limit: Number(params.limit) + 1 } : params;
-    const result = await queryJson(config, { name: spec.name, sql: sqlFor(spec, params), params: bound });
+    const [result, windows] = await Promise.all([
+      queryJson(config, { name: spec.name, sql: sqlFor(spec, params), params: bound }),
+      endpoint.deltaWindows ? windowCompleteness(config, params) : undefined,
+    ]);
     const empty = endpoint.isEmpty ? endpoint.isEmpty(result.rows) : result.rows.length === 0;
     if (endpoint.nodeScoped && empty) await assertNodeExists(config, params);
     let rows = result.rows;
-    const body: Record<string, unknown> = {};
+    const body: Record<string, unknown> = windows ? { windows } : {};
     if (endpoint.paged) {
       const limit = Number(params.limit);
       const offset = Number(params.offset);
@@ -207,8 +250,23 @@ export function queryHandler(endpoint: QueryEndpoint) {
       params,
       ...body,
       meta: { query: spec.name, columns: result.columns, rows: rows.length, elapsed_ms: result.elapsedMs },
-    });
+    }, 200, caching);
   };
+}
+
+/** The last day with attributed cost, or null when there is none. */
+async function lastCostDay(config: ClickHouseConfig): Promise<string | null> {
+  const result = await queryJson(config, { name: "last_cost_day", sql: LOOKUPS.last_cost_day.sql, params: {} });
+  const day = result.rows[0]?.last_cost_day;
+  return day === null || day === undefined ? null : String(day);
+}
+
+/** The `windows` block of a delta answer: days with cost data and provisional days per window. */
+async function windowCompleteness(config: ClickHouseConfig, params: Resolved) {
+  const names = ["base_start", "base_end", "compare_start", "compare_end"] as const;
+  const bound = Object.fromEntries(names.map((name) => [name, params[name]!]));
+  const result = await queryJson(config, { name: "window_completeness", sql: LOOKUPS.window_completeness.sql, params: bound });
+  return deltaWindows(params, result.rows[0] ?? {});
 }
 
 /** Empty results for a node id that names nothing, on any day, are a 404 rather than an empty 200. */

@@ -185,6 +185,10 @@ export function openApiDocument(serverUrl: string): Json {
               items: { type: "object" },
             },
             params: { type: "object", description: "Every parameter as bound, defaults included." },
+            windows: {
+              $ref: "#/components/schemas/DeltaWindows",
+              description: "Delta answers only: how complete each window's cost data is.",
+            },
             meta: {
               type: "object",
               properties: {
@@ -197,6 +201,31 @@ export function openApiDocument(serverUrl: string): Json {
                 elapsed_ms: { type: "number" },
               },
             },
+          },
+        },
+        WindowCompleteness: {
+          type: "object",
+          properties: {
+            start: { type: "string", format: "date" },
+            end: { type: "string", format: "date" },
+            days: { type: "integer", description: "Days the window spans." },
+            days_with_cost: { type: "integer", description: "Days with attributed cost." },
+            provisional_days: { type: "integer", description: "Days whose cost Cost Explorer may still revise." },
+            days_after_last_cost_day: { type: "integer" },
+            complete: { type: "boolean", description: "Every day of the window holds cost data." },
+          },
+        },
+        DeltaWindows: {
+          type: "object",
+          properties: {
+            last_cost_day: { type: ["string", "null"], format: "date" },
+            base: { $ref: "#/components/schemas/WindowCompleteness" },
+            compare: { $ref: "#/components/schemas/WindowCompleteness" },
+            complete: {
+              type: "boolean",
+              description: "false when a window has days without cost data (e.g. it reaches past the last cost day): its lower total is missing data, not a drop.",
+            },
+            note: { type: ["string", "null"] },
           },
         },
         PagedQueryResult: {

@@ -40,7 +40,9 @@ import hierarchyTreeSql from "./hierarchy_tree.sql";
 import nodeCostTrendSql from "./node_cost_trend.sql";
 import resourcesSql from "./resources.sql";
 import exportFocusSql from "./export_focus.sql";
+import lastCostDaySql from "../lookups/last_cost_day.sql";
 import nodeExistsSql from "../lookups/node_exists.sql";
+import windowCompletenessSql from "../lookups/window_completeness.sql";
 
 export type QueryName =
   | "costs_by_customer"
@@ -95,7 +97,13 @@ export const RESOURCE_SORT_COLUMNS = [
   "cost",
 ] as const;
 
-const end = () => dateParam("Window end (exclusive), YYYY-MM-DD. Default: today (UTC).", (_r, today) => today);
+/**
+ * Date defaults are computed from `dataEnd`, the day after the last day with cost data (today when
+ * there is none; endpoints.ts looks it up only when a date is left out), so a default window never
+ * reaches into days whose cost is not in yet.
+ */
+const DATA_END = "the day after the last day with cost data (today, UTC, when there is none)";
+const end = () => dateParam(`Window end (exclusive), YYYY-MM-DD. Default: ${DATA_END}.`, (_r, dataEnd) => dataEnd);
 const startOf = (endName: string, days: number) =>
   dateParam(`Window start (inclusive), YYYY-MM-DD. Default: ${days} days before '${endName}'.`, (r) =>
     addDays(String(r[endName]), -days),
@@ -109,9 +117,9 @@ const nodeId = () =>
     maxLength: 512,
   });
 
-/** Base window = the `DEFAULT_DELTA_DAYS` before the compare window, which ends today by default. */
+/** Base window = the `DEFAULT_DELTA_DAYS` before the compare window, which ends at `dataEnd` by default. */
 const deltaParams = (): Record<string, ParamSpec> => ({
-  compare_end: dateParam("Compare window B end (exclusive). Default: today (UTC).", (_r, today) => today),
+  compare_end: dateParam(`Compare window B end (exclusive). Default: ${DATA_END}.`, (_r, dataEnd) => dataEnd),
   compare_start: dateParam(
     `Compare window B start (inclusive). Default: ${DEFAULT_DELTA_DAYS} days before compare_end.`,
     (r) => addDays(String(r.compare_end), -DEFAULT_DELTA_DAYS),
@@ -273,8 +281,8 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
     name: "resources",
     sql: resourcesSql,
     params: {
-      as_of: dateParam("Snapshot day, YYYY-MM-DD. Default: yesterday (UTC), the last complete day.", (_r, today) =>
-        addDays(today, -1),
+      as_of: dateParam("Snapshot day, YYYY-MM-DD. Default: the last day with cost data (yesterday, UTC, when there is none).", (_r, dataEnd) =>
+        addDays(dataEnd, -1),
       ),
       customer: customer(),
       cluster: textParam("Cluster (marqo_cluster); empty means any."),
@@ -335,7 +343,19 @@ export const LOOKUPS = {
     sql: nodeExistsSql,
     params: { hierarchy: hierarchy(), node_id: nodeId() } as Record<string, ParamSpec>,
   },
+  /** Days with cost data and provisional days of a delta's windows (every delta answer states them). */
+  window_completeness: {
+    sql: windowCompletenessSql,
+    params: Object.fromEntries(deltaWindows.flat().map((name) => [name, deltaParams()[name]!])) as Record<string, ParamSpec>,
+  },
+  /** Where default windows end. */
+  last_cost_day: { sql: lastCostDaySql, params: {} as Record<string, ParamSpec> },
 } as const;
+
+/** Whether binding this query string would compute a date from `dataEnd` (a date left out). */
+export function needsDataEnd(spec: QuerySpec, search: URLSearchParams): boolean {
+  return Object.entries(spec.params).some(([name, param]) => param.kind === "date" && !search.has(name));
+}
 
 /**
  * Validates a query string against a query's parameters and returns the values to bind.
@@ -345,7 +365,7 @@ export const LOOKUPS = {
 export function bindParams(
   spec: QuerySpec,
   search: URLSearchParams,
-  today: string,
+  dataEnd: string,
   extra: readonly string[] = [],
 ): Resolved {
   for (const key of new Set(search.keys())) {
@@ -357,7 +377,7 @@ export function bindParams(
   }
   const resolved: Resolved = {};
   for (const [name, param] of Object.entries(spec.params)) {
-    resolved[name] = parseParam(name, param, search.get(name), resolved, today);
+    resolved[name] = parseParam(name, param, search.get(name), resolved, dataEnd);
   }
   for (const [startName, endName] of spec.windows) {
     checkWindow(startName, endName, String(resolved[startName]), String(resolved[endName]));

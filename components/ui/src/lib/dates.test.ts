@@ -1,17 +1,23 @@
-import { addDays, daysBetween, deltaPreset, formatWindow, isIsoDay, matchingPreset, presetWindow, previousWindow } from "./dates";
+import { addDays, daysBetween, dataEndOf, deltaPreset, formatWindow, isIsoDay, matchingPreset, presetWindow, previousWindow } from "./dates";
 
+// The day after the last day with cost data (2026-12-05).
 const today = "2026-12-06";
 
 describe("windows are [start, end) in UTC days", () => {
-  it("presets end today (exclusive), so the last day shown is yesterday", () => {
+  it("presets end with the last day with cost data, else with yesterday", () => {
+    expect(dataEndOf("2026-12-01", today)).toBe("2026-12-02");
+    expect(dataEndOf(null, today)).toBe(today);
+    expect(presetWindow("7d", dataEndOf("2026-12-01", today))).toEqual({ start: "2026-11-25", end: "2026-12-02" });
     expect(presetWindow("7d", today)).toEqual({ start: "2026-11-29", end: "2026-12-06" });
     expect(presetWindow("30d", today)).toEqual({ start: "2026-11-06", end: "2026-12-06" });
     expect(presetWindow("this-month", today)).toEqual({ start: "2026-12-01", end: "2026-12-06" });
     expect(presetWindow("last-month", today)).toEqual({ start: "2026-11-01", end: "2026-12-01" });
   });
 
-  it("this month on the 1st is the 1st itself, never an empty window", () => {
-    expect(presetWindow("this-month", "2026-03-01")).toEqual({ start: "2026-03-01", end: "2026-03-02" });
+  it("this month is the month of the last cost day: never a day without data, never empty", () => {
+    expect(presetWindow("this-month", "2026-03-01")).toEqual({ start: "2026-02-01", end: "2026-03-01" });
+    expect(presetWindow("this-month", "2026-03-02")).toEqual({ start: "2026-03-01", end: "2026-03-02" });
+    expect(presetWindow("last-month", "2026-03-01")).toEqual({ start: "2026-01-01", end: "2026-02-01" });
   });
 
   it("last month in January is December of the year before", () => {
@@ -43,6 +49,23 @@ describe("windows are [start, end) in UTC days", () => {
       compare_start: "2026-02-01",
       compare_end: "2026-03-01",
     });
+  });
+
+  it("month to date: the same days of the month before, cut at that month's end", () => {
+    expect(deltaPreset("mtd", today)).toEqual({
+      base_start: "2026-11-01",
+      base_end: "2026-11-06",
+      compare_start: "2026-12-01",
+      compare_end: "2026-12-06",
+    });
+    expect(deltaPreset("mtd", "2026-03-31")).toEqual({
+      base_start: "2026-02-01",
+      base_end: "2026-03-01",
+      compare_start: "2026-03-01",
+      compare_end: "2026-03-31",
+    });
+    // The last cost day is the 1st: one day against one day.
+    expect(deltaPreset("mtd", "2026-03-02")).toMatchObject({ base_end: "2026-02-02", compare_start: "2026-03-01" });
   });
 
   it("shows the last included day", () => {

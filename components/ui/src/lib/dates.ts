@@ -37,26 +37,34 @@ export const PRESETS: { id: PresetId; label: string }[] = [
   { id: "last-month", label: "Last month" },
 ];
 
-/** The window of a preset, ending with yesterday (today has no complete cost data yet). */
-export function presetWindow(id: PresetId, today: string = todayUtc()): Window {
+/**
+ * Where preset windows end (exclusive): the day after the last day with cost data, so that no
+ * preset reaches into days whose cost is not in yet (the API's default windows end there too).
+ * Without that day (not loaded yet), today: the window then ends with yesterday.
+ */
+export function dataEndOf(lastCostDay: string | null | undefined, today: string = todayUtc()): string {
+  return lastCostDay ? addDays(lastCostDay, 1) : today;
+}
+
+/** The window of a preset, ending with the last day with cost data (`dataEnd` is the day after). */
+export function presetWindow(id: PresetId, dataEnd: string = todayUtc()): Window {
+  const lastDay = addDays(dataEnd, -1);
   switch (id) {
     case "7d":
-      return { start: addDays(today, -7), end: today };
+      return { start: addDays(dataEnd, -7), end: dataEnd };
     case "30d":
-      return { start: addDays(today, -30), end: today };
-    case "this-month": {
-      const start = firstOfMonth(today);
-      // On the 1st the month has no complete day yet: show the 1st itself.
-      return { start, end: start === today ? addDays(today, 1) : today };
-    }
+      return { start: addDays(dataEnd, -30), end: dataEnd };
+    case "this-month":
+      // The month of the last cost day, up to it (on a month's last cost day, the whole month).
+      return { start: firstOfMonth(lastDay), end: dataEnd };
     case "last-month":
-      return { start: firstOfMonth(today, -1), end: firstOfMonth(today) };
+      return { start: firstOfMonth(lastDay, -1), end: firstOfMonth(lastDay) };
   }
 }
 
-export function matchingPreset(window: Window, today: string = todayUtc()): PresetId | null {
+export function matchingPreset(window: Window, dataEnd: string = todayUtc()): PresetId | null {
   for (const preset of PRESETS) {
-    const candidate = presetWindow(preset.id, today);
+    const candidate = presetWindow(preset.id, dataEnd);
     if (candidate.start === window.start && candidate.end === window.end) return preset.id;
   }
   return null;
@@ -90,7 +98,7 @@ export function formatDay(day: string): string {
   });
 }
 
-export type DeltaPresetId = "wow" | "mom";
+export type DeltaPresetId = "wow" | "mom" | "mtd";
 
 export interface DeltaWindows {
   base_start: string;
@@ -99,22 +107,35 @@ export interface DeltaWindows {
   compare_end: string;
 }
 
-/** Week over week: B = the last 7 days, A = the 7 before. Month over month: B = last calendar
- * month, A = the month before it (raw totals, so a 31-day month against a 30-day one shows the
- * extra day as usage, as AWS's own month comparisons do). */
-export function deltaPreset(id: DeltaPresetId, today: string = todayUtc()): DeltaWindows {
+/**
+ * The comparisons the API answers from precomputed pairs, all ending with the last cost day
+ * (`dataEnd` is the day after it):
+ * - week over week: B = the last 7 days, A = the 7 before;
+ * - month over month: B = the last complete calendar month, A = the month before it (raw totals,
+ *   so a 31-day month against a 30-day one shows the extra day as usage, as AWS's own month
+ *   comparisons do);
+ * - month to date: B = the first days of the last cost day's month up to it, A = the same days
+ *   of the month before (cut at that month's end: 30 March to date against all of February).
+ */
+export function deltaPreset(id: DeltaPresetId, dataEnd: string = todayUtc()): DeltaWindows {
   if (id === "mom") {
     return {
-      compare_end: firstOfMonth(today),
-      compare_start: firstOfMonth(today, -1),
-      base_end: firstOfMonth(today, -1),
-      base_start: firstOfMonth(today, -2),
+      compare_end: firstOfMonth(dataEnd),
+      compare_start: firstOfMonth(dataEnd, -1),
+      base_end: firstOfMonth(dataEnd, -1),
+      base_start: firstOfMonth(dataEnd, -2),
     };
   }
+  if (id === "mtd") {
+    const compareStart = firstOfMonth(addDays(dataEnd, -1));
+    const baseStart = firstOfMonth(compareStart, -1);
+    const days = Math.min(daysBetween(compareStart, dataEnd), daysBetween(baseStart, compareStart));
+    return { compare_end: dataEnd, compare_start: compareStart, base_end: addDays(baseStart, days), base_start: baseStart };
+  }
   return {
-    compare_end: today,
-    compare_start: addDays(today, -7),
-    base_end: addDays(today, -7),
-    base_start: addDays(today, -14),
+    compare_end: dataEnd,
+    compare_start: addDays(dataEnd, -7),
+    base_end: addDays(dataEnd, -7),
+    base_start: addDays(dataEnd, -14),
   };
 }
