@@ -60,6 +60,7 @@ CONTRACT = {
     "hierarchy_tree": {"start", "end", "as_of", "hierarchy", "node_id"},
     "node_cost_trend": {"hierarchy", "node_id", "start", "end"},
     "coverage": {"start", "end"},
+    "dashboard_summary": {"start", "end", "previous_start", "previous_end"},
     "freshness": set(),
     "export_focus": {"start", "end", "limit", "offset"},
 }

@@ -31,7 +31,10 @@ export async function handleRequest(request: Request, env: Env): Promise<Respons
     checkRequestLine(request);
     await authenticate(request, env);
     const response = await router.handle(request, env);
+    // A query's answer says how long it may be reused (endpoints.ts); anything else is not stored.
+    const cacheControl = response.headers.get("cache-control");
     for (const [key, value] of Object.entries(headers)) response.headers.set(key, value);
+    if (cacheControl) response.headers.set("cache-control", cacheControl);
     return response;
   } catch (error) {
     if (error instanceof ApiError) {

@@ -24,6 +24,7 @@ import {
 import costsByAccountRoleSql from "./costs_by_account_role.sql";
 import costsByCustomerSql from "./costs_by_customer.sql";
 import coverageSql from "./coverage.sql";
+import dashboardSummarySql from "./dashboard_summary.sql";
 import dailyTrendSql from "./daily_trend.sql";
 import deltaEventsSql from "./delta_events.sql";
 import deltaNodesAccountSql from "./delta_nodes_account.sql";
@@ -55,6 +56,7 @@ export type QueryName =
   | "hierarchy_tree"
   | "node_cost_trend"
   | "coverage"
+  | "dashboard_summary"
   | "freshness"
   | "export_focus";
 
@@ -321,6 +323,23 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
     windows: [["start", "end"]],
   },
   coverage: { name: "coverage", sql: coverageSql, params: window(), windows: [["start", "end"]] },
+  dashboard_summary: {
+    name: "dashboard_summary",
+    sql: dashboardSummarySql,
+    params: {
+      ...window(),
+      previous_end: dateParam("End of the window compared with (exclusive). Default: 'start'.", (r) => String(r.start)),
+      previous_start: dateParam(
+        "First day of the window compared with. Default: as many days before 'previous_end' as the window is long.",
+        (r) => addDays(String(r.previous_end), -daysOf(String(r.start), String(r.end))),
+      ),
+    },
+    windows: [
+      ["start", "end"],
+      ["previous_start", "previous_end"],
+    ],
+    separateWindows: true,
+  },
   freshness: { name: "freshness", sql: freshnessSql, params: {}, windows: [] },
   export_focus: {
     name: "export_focus",

@@ -104,6 +104,7 @@ export function endpointCases(s) {
     ["hierarchy/tree (physical)", "/api/hierarchy/tree", "hierarchy_tree", `${window}&as_of=${s.asOf}&hierarchy=physical`],
     ["hierarchy/trend", "/api/hierarchy/trend", "node_cost_trend", `${window}&node_id=${q(customerNode)}`],
     ["coverage", "/api/coverage", "coverage", window],
+    ["dashboard", "/api/dashboard", "dashboard_summary", window],
     ["export/focus", "/api/export/focus", "export_focus", `${window}&limit=200`],
   ];
   return cases.map(([label, path, query, qs]) => ({

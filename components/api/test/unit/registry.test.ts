@@ -18,12 +18,13 @@ function placeholders(sql: string): Map<string, string> {
 describe("query registry", () => {
   const names = Object.keys(QUERIES) as QueryName[];
 
-  it("covers the twelve named queries of the contract", () => {
+  it("covers the thirteen named queries of the contract", () => {
     expect(names.sort()).toEqual(
       [
         "costs_by_account_role",
         "costs_by_customer",
         "coverage",
+        "dashboard_summary",
         "daily_trend",
         "delta_events",
         "delta_nodes",
