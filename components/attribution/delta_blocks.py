@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from attribution import delta_months, delta_weeks
+from attribution import delta_months, delta_mtd, delta_weeks
 from collectors.common.clickhouse_client import PoloClickHouse
 
 TABLE = "cost_delta_blocks"
@@ -74,8 +74,8 @@ def span_start(day: date) -> date:
 
 def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
     """Recompute the blocks of every span that contains one of `days` from cost_attributed_daily,
-    then the week-over-week and month-over-month pairs that hold one of `days` from the blocks
-    (delta_weeks, delta_months)."""
+    then the week-over-week, month-over-month and month-to-date pairs that hold one of `days`
+    from the blocks (delta_weeks, delta_months, delta_mtd)."""
     wanted = set(days)
     for start in sorted({span_start(day) for day in wanted}):
         partition = (start - _EPOCH).days // SPAN_DAYS
@@ -91,3 +91,4 @@ def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
         )
     delta_weeks.refresh_days(db, wanted)
     delta_months.refresh_days(db, wanted)
+    delta_mtd.refresh_days(db, wanted)

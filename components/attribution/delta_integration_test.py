@@ -29,6 +29,7 @@ from attribution.delta import (
 )
 from attribution.delta_blocks import TABLE, refresh_days
 from attribution.delta_months import TABLE as MONTHS_TABLE
+from attribution.delta_mtd import TABLE as MTD_TABLE
 from attribution.delta_weeks import TABLE as WEEKS
 from attribution.delta_weeks import WEEK_DAYS
 from attribution.fleets import (
@@ -95,6 +96,7 @@ def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarc
         TABLE,
         WEEKS,
         MONTHS_TABLE,
+        MTD_TABLE,
         "resource_ancestry",
     )
     for table in tables:
@@ -500,3 +502,65 @@ def test_the_month_over_month_files_refuse_other_windows_and_nodes(db: PoloClick
         db.query("t", root_file, params("customer:acme", "logical", FEBRUARY, MARCH))
     with pytest.raises(ClickHouseQueryError, match="below the root only"):
         db.query("t", month_file, params("", "logical", FEBRUARY, MARCH))
+
+
+def _cost_on(lines: list[FleetLine], day: date) -> list[FleetLine]:
+    """`lines` and one more resource with cost on `day`, so that the data reaches that day."""
+    template = next(
+        line
+        for line in lines
+        if line.path[-1] == line.resource_key and not line.resource_key.startswith(UNRESOURCED)
+    )
+    extra = template.model_copy(
+        update={"day": day, "resource_key": "i-lastday", "path": (*template.path[:-1], "i-lastday")}
+    )
+    return [*lines, extra]
+
+
+@EXAMPLES
+@pytest.mark.parametrize("hierarchy", ["logical", "physical"])
+@given(data=st.data())
+def test_month_to_date_matches_the_reference_at_every_node_from_the_mtd_pairs(
+    db: PoloClickHouse, hierarchy: Hierarchy, data: st.DataObject
+) -> None:
+    # The first k days of March against the same days of February, cut at its 28th (k = 31
+    # against all of February is month over month).
+    days = data.draw(st.integers(min_value=1, max_value=30), label="days to date")
+    compare = Window(start=MARCH.start, end=MARCH.start + timedelta(days=days))
+    base = Window(start=FEBRUARY.start, end=FEBRUARY.start + timedelta(days=min(days, 28)))
+    drawn = data.draw(fleets(max_resources=5, hierarchy=hierarchy, base=base, compare=compare))
+    lines = _cost_on(drawn, compare.end - timedelta(days=1))
+    load_fleet(db, lines, hierarchy)
+    for node in all_nodes(lines):
+        picked = query_file("delta_nodes", params(node, hierarchy, base, compare), compare.end)
+        assert picked == ("delta_nodes_root_mtd" if node == "" else "delta_nodes_mtd")
+    # The pair run_query reads exists (the data reaches the compare window's last day).
+    pair = db.query(
+        "t",
+        f"SELECT count() FROM {MTD_TABLE} "
+        "WHERE compare_start = {s:Date} AND compare_days = {d:UInt8}",
+        {"s": compare.start, "d": days},
+    ).result_rows[0][0]
+    assert pair > 0
+    for normalise in ("none", "daily"):
+        check_against_reference(db, lines, hierarchy, base, compare, normalise)
+
+
+def test_the_month_to_date_files_refuse_other_windows_and_nodes(db: PoloClickHouse) -> None:
+    root_file, mtd_file = load_query("delta_nodes_root_mtd"), load_query("delta_nodes_mtd")
+    five = Window(start=MARCH.start, end=date(2026, 3, 6))
+    not_to_date = (
+        (Window(start=date(2026, 2, 1), end=date(2026, 2, 5)), five),
+        (Window(start=date(2026, 2, 2), end=date(2026, 2, 7)), five),
+        (Window(start=date(2026, 1, 1), end=date(2026, 1, 6)), five),
+        (WEEK_BASE, WEEK_COMPARE),
+    )
+    for base, compare in not_to_date:
+        for sql, node in ((root_file, ""), (mtd_file, "customer:acme"), (mtd_file, "vpc-1")):
+            with pytest.raises(ClickHouseQueryError, match="same days of the month before"):
+                db.query("t", sql, params(node, "logical", base, compare))
+    february_to_5 = Window(start=date(2026, 2, 1), end=date(2026, 2, 6))
+    with pytest.raises(ClickHouseQueryError, match="answers the root"):
+        db.query("t", root_file, params("customer:acme", "logical", february_to_5, five))
+    with pytest.raises(ClickHouseQueryError, match="below the root only"):
+        db.query("t", mtd_file, params("", "logical", february_to_5, five))

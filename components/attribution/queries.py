@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from attribution.completeness import DeltaWindows, data_end, delta_windows
 from attribution.delta_months import is_month_over_month
+from attribution.delta_mtd import is_month_to_date
 from attribution.delta_weeks import WEEK_DAYS
 from collectors.common.clickhouse_client import PoloClickHouse
 
@@ -58,6 +59,8 @@ QUERY_FILES: dict[str, tuple[str, ...]] = {
         "delta_nodes_week",
         "delta_nodes_root_month",
         "delta_nodes_month",
+        "delta_nodes_root_mtd",
+        "delta_nodes_mtd",
         "delta_nodes_owner",
         "delta_nodes_account",
         "delta_nodes_closure",
@@ -117,14 +120,34 @@ def _is_month_over_month(parameters: Mapping[str, Any]) -> bool:
     return windows is not None and is_month_over_month(*windows)
 
 
-def delta_nodes_file(parameters: Mapping[str, Any]) -> str:
+def _is_month_to_date(parameters: Mapping[str, Any], data_end: date | None) -> bool:
+    """The first days of a month against the same days of the month before, answered from the
+    month-to-date pairs, which exist for compare windows ending on or before `data_end`."""
+    windows = _windows(parameters)
+    return (
+        windows is not None
+        and data_end is not None
+        and windows[3] <= data_end
+        and is_month_to_date(*windows)
+    )
+
+
+def is_month_to_date_shaped(parameters: Mapping[str, Any]) -> bool:
+    """Windows shaped like month to date (whether a pair exists depends on the data's end)."""
+    windows = _windows(parameters)
+    return windows is not None and is_month_to_date(*windows)
+
+
+def delta_nodes_file(parameters: Mapping[str, Any], data_end: date | None = None) -> str:
     """The `delta_nodes` file for a node: the same rule as `deltaNodesFile` in registry.ts.
 
-    Two adjacent weeks (the API's default windows) read the week-over-week pairs, and two
-    consecutive calendar months the month pairs, each with one file for the root and one below
-    it; other windows read the blocks, with one file per kind of
-    node. Each file refuses a node or windows of another kind, so a disagreement fails loudly.
-    An unknown hierarchy goes anywhere: every file rejects it with the same message.
+    Two adjacent weeks (the API's default windows) read the week-over-week pairs, two
+    consecutive calendar months the month pairs, and month to date (given `data_end`, the day
+    after the last day with cost data, and a compare window ending by then) the month-to-date
+    pairs, each with one file for the root and one below it; other windows read the blocks, with
+    one file per kind of node. Each file refuses a node or windows of another kind, so a
+    disagreement fails loudly. An unknown hierarchy goes anywhere: every file rejects it with
+    the same message.
     """
     hierarchy = str(parameters.get("hierarchy", ""))
     node_id = str(parameters.get("node_id", ""))
@@ -132,6 +155,8 @@ def delta_nodes_file(parameters: Mapping[str, Any]) -> str:
         return "delta_nodes_root_week" if node_id == "" else "delta_nodes_week"
     if _is_month_over_month(parameters):
         return "delta_nodes_root_month" if node_id == "" else "delta_nodes_month"
+    if _is_month_to_date(parameters, data_end):
+        return "delta_nodes_root_mtd" if node_id == "" else "delta_nodes_mtd"
     if node_id == "":
         return "delta_nodes_root"
     if hierarchy == "logical" or node_id.startswith("unresourced:"):
@@ -141,11 +166,11 @@ def delta_nodes_file(parameters: Mapping[str, Any]) -> str:
     return "delta_nodes_closure"
 
 
-def query_file(name: str, parameters: Mapping[str, Any]) -> str:
-    """The file that answers `name` for these parameters."""
+def query_file(name: str, parameters: Mapping[str, Any], data_end: date | None = None) -> str:
+    """The file that answers `name` for these parameters (`data_end`: see delta_nodes_file)."""
     files = query_files(name)
     if name == "delta_nodes":
-        return delta_nodes_file(parameters)
+        return delta_nodes_file(parameters, data_end)
     return files[0]
 
 
@@ -192,7 +217,12 @@ def run_query(
 
     Parameters with an API default (`DEFAULTS`) may be left out; any other must be given."""
     given = {**DEFAULTS.get(name, {}), **(parameters or {})}
-    sql = _sendable(query_file(name, given))
+    # Month-to-date pairs exist up to the data's end: asked only for windows of that shape.
+    end = None
+    if name == "delta_nodes" and is_month_to_date_shaped(given):
+        last = run_lookup(db, "last_cost_day", {})[0]["last_cost_day"]
+        end = None if last is None else last + timedelta(days=1)
+    sql = _sendable(query_file(name, given, end))
     expected = placeholders(sql)
     missing = sorted(set(expected) - set(given))
     unknown = sorted(set(given) - set(expected))

@@ -122,7 +122,8 @@ MONTHS = {
     "compare_start": date(2026, 11, 1),
     "compare_end": date(2026, 12, 1),
 }
-# Month to date: the first 5 days of November against the first 5 of October (the blocks).
+# Month to date: the first 5 days of November against the first 5 of October (the month-to-date
+# pairs when the data reaches 5 November, else the blocks).
 MTD = {
     "base_start": date(2026, 10, 1),
     "base_end": date(2026, 10, 6),
@@ -179,6 +180,69 @@ def test_delta_nodes_picks_its_file_from_the_hierarchy_the_node_and_the_windows(
     assert delta_nodes_file(params) == file
     assert query_file("delta_nodes", params) == file
     assert query_file("delta_resources", params) == "delta_resources"
+
+
+# 30 March to date against all of February (cut at its end); February against 1-28 January.
+MTD_30_MARCH = {
+    "base_start": date(2026, 2, 1),
+    "base_end": date(2026, 3, 1),
+    "compare_start": date(2026, 3, 1),
+    "compare_end": date(2026, 3, 31),
+}
+FEBRUARY_TO_DATE = {
+    "base_start": date(2026, 1, 1),
+    "base_end": date(2026, 1, 29),
+    "compare_start": date(2026, 2, 1),
+    "compare_end": date(2026, 3, 1),
+}
+
+
+@pytest.mark.parametrize(
+    ("hierarchy", "node_id", "windows", "data_end", "file"),
+    [
+        ("logical", "", MTD, date(2026, 11, 6), "delta_nodes_root_mtd"),
+        ("physical", "", MTD, date(2026, 12, 6), "delta_nodes_root_mtd"),
+        ("logical", "customer:acme", MTD, date(2026, 11, 6), "delta_nodes_mtd"),
+        ("physical", "account:123456789012", MTD, date(2026, 11, 6), "delta_nodes_mtd"),
+        ("physical", "vpc-1", MTD, date(2026, 11, 6), "delta_nodes_mtd"),
+        ("logical", "", MTD_30_MARCH, date(2026, 3, 31), "delta_nodes_root_mtd"),
+        ("logical", "", FEBRUARY_TO_DATE, date(2026, 3, 1), "delta_nodes_root_mtd"),
+        # Past the data's end the pair does not exist yet: the blocks answer.
+        ("logical", "", MTD, date(2026, 11, 5), "delta_nodes_root"),
+        ("physical", "vpc-1", MTD, date(2026, 11, 5), "delta_nodes_closure"),
+        ("logical", "", MTD, None, "delta_nodes_root"),
+        # Not the same days: 5 against 4, or a base that does not start on the 1st.
+        (
+            "logical",
+            "",
+            {**MTD, "base_end": date(2026, 10, 5)},
+            date(2026, 12, 1),
+            "delta_nodes_root",
+        ),
+        (
+            "logical",
+            "customer:acme",
+            {**MTD, "base_start": date(2026, 10, 2), "base_end": date(2026, 10, 7)},
+            date(2026, 12, 1),
+            "delta_nodes_owner",
+        ),
+        # A whole month against the whole month before stays month over month.
+        ("logical", "", MONTHS, date(2026, 12, 1), "delta_nodes_root_month"),
+        (
+            "logical",
+            "",
+            {**MTD_30_MARCH, "compare_end": date(2026, 4, 1)},
+            date(2026, 4, 1),
+            "delta_nodes_root_month",
+        ),
+    ],
+)
+def test_month_to_date_reads_its_pairs_only_inside_the_data(
+    hierarchy: str, node_id: str, windows: dict[str, Any], data_end: date | None, file: str
+) -> None:
+    params = {**windows, "hierarchy": hierarchy, "node_id": node_id}
+    assert delta_nodes_file(params, data_end) == file
+    assert query_file("delta_nodes", params, data_end) == file
 
 
 def test_only_whole_comment_lines_are_stripped_before_sending() -> None:

@@ -121,6 +121,7 @@ DATA_TABLES = (
     "cost_delta_blocks",
     "cost_delta_weeks",
     "cost_delta_months",
+    "cost_delta_mtd",
 )
 
 

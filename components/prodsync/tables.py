@@ -8,8 +8,8 @@ is cleared first and then rebuilt by the view, exactly as the attribution engine
 copied like any table, day by day of `block_start`: a copied block is the production block, so
 windows inside the synced range read exactly the production sums. (A block that starts inside the
 range but ends after it also holds production's later days; no window inside the range reads it.)
-`cost_delta_weeks` and `cost_delta_months` (week- and month-over-month pairs, also written by the
-engine) are copied by `compare_start`
+`cost_delta_weeks`, `cost_delta_months` and `cost_delta_mtd` (week- and month-over-month and
+month-to-date pairs, also written by the engine) are copied by `compare_start`
 in the same way: a pair whose windows reach outside the range holds production's sums there.
 """
 
@@ -53,6 +53,7 @@ DEFAULT_TABLES: tuple[TableSpec, ...] = (
     TableSpec(name="cost_delta_blocks", day_column="block_start"),
     TableSpec(name="cost_delta_weeks", day_column="compare_start"),
     TableSpec(name="cost_delta_months", day_column="compare_start"),
+    TableSpec(name="cost_delta_mtd", day_column="compare_start"),
     TableSpec(name="lifecycle_events", day_column="event_time", day_column_is_datetime=True),
     TableSpec(name="resource_events", day_column="event_time", day_column_is_datetime=True),
     TableSpec(name="collector_runs", day_column="started_at", day_column_is_datetime=True),

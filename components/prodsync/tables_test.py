@@ -15,6 +15,7 @@ def test_default_tables_cover_the_data_model_except_the_rollup() -> None:
         "cost_delta_blocks",
         "cost_delta_weeks",
         "cost_delta_months",
+        "cost_delta_mtd",
         "lifecycle_events",
         "resource_events",
         "collector_runs",

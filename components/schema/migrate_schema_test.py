@@ -97,6 +97,8 @@ def test_applies_every_migration_to_a_fresh_database_then_none(ch_client: Client
         "cost_delta_weeks_source",
         "cost_delta_months",
         "cost_delta_months_source",
+        "cost_delta_mtd",
+        "cost_delta_mtd_source",
         "collector_runs",
         "resource_latest",
         "data_freshness",

@@ -106,6 +106,13 @@ EXPECTED_TABLES = {
         "compare_start",
         None,
     ),
+    "cost_delta_mtd": (
+        "MergeTree",
+        "compare_start, compare_days, marqo_customer, marqo_cluster, marqo_role, account_id, "
+        "region, resource_hash, usage_hash",
+        "(compare_start, compare_days)",
+        None,
+    ),
     "collector_runs": (
         "ReplacingMergeTree(finished_at)",
         "collector, account_id, region, started_at, run_id",
@@ -144,6 +151,7 @@ def test_engines_ordering_keys_partitions_and_ttls(db: PoloClickHouse) -> None:
         ("data_freshness", "View"),
         ("cost_delta_weeks_source", "View"),
         ("cost_delta_months_source", "View"),
+        ("cost_delta_mtd_source", "View"),
     }
 
 
@@ -330,6 +338,28 @@ REPRESENTATIVE_ROWS: dict[str, dict[str, Any]] = {
         "cost_a": -9_223_372_036_854_775_808,
         "quantity_a": 10**30,
         "rows_a": 31,
+        "cost_b": 9_223_372_036_854_775_807,
+        "quantity_b": -(10**30),
+        "rows_b": 0,
+        "resource_in_a": 1,
+        "resource_in_b": 0,
+        "split_resource": 1,
+    },
+    "cost_delta_mtd": {
+        "compare_start": DAY.replace(day=1),
+        "compare_days": 31,
+        "account_id": "123456789012",
+        "region": "us-east-1",
+        **{k: v for k, v in OWNER.items() if k != "marqo_environment"},
+        "physical_path": ["vpc-1", "subnet-1"],
+        "physical_types": ["ec2:vpc", "ec2:subnet"],
+        "resource_hash": 18_446_744_073_709_551_615,
+        "usage_hash": 1,
+        "resource_key": "vol-0def",
+        "resource_type": "ec2:volume",
+        "cost_a": -9_223_372_036_854_775_808,
+        "quantity_a": 10**30,
+        "rows_a": 28,
         "cost_b": 9_223_372_036_854_775_807,
         "quantity_b": -(10**30),
         "rows_b": 0,

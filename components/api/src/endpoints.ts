@@ -3,10 +3,10 @@
  * The same table drives routing and the OpenAPI document, so they cannot drift apart.
  */
 import { configFromEnv, ping, queryJson, queryStream, type ClickHouseConfig, type StreamFormat } from "./clickhouse";
-import { dataEnd, deltaWindows } from "./completeness";
+import { dataEnd, deltaWindows, type DeltaWindows } from "./completeness";
 import { ApiError, jsonResponse } from "./errors";
 import { daysBetween, todayUtc, uintParam, type Resolved } from "./params";
-import { bindParams, LOOKUPS, needsDataEnd, QUERIES, sqlFor, type QueryName, type QuerySpec } from "./queries/registry";
+import { bindParams, isMonthToDate, LOOKUPS, needsDataEnd, QUERIES, sqlFor, type QueryName, type QuerySpec } from "./queries/registry";
 import type { RouteContext } from "./router";
 import type { Env } from "./env";
 
@@ -222,10 +222,20 @@ export function queryHandler(endpoint: QueryEndpoint) {
     }
     // A paged query fetches one row more than asked, to tell the caller whether a next page exists.
     const bound: Resolved = endpoint.paged ? { ...params, limit: Number(params.limit) + 1 } : params;
-    const [result, windows] = await Promise.all([
-      queryJson(config, { name: spec.name, sql: sqlFor(spec, params), params: bound }),
-      endpoint.deltaWindows ? windowCompleteness(config, params) : undefined,
-    ]);
+    let result: Awaited<ReturnType<typeof queryJson>>;
+    let windows: DeltaWindows | undefined;
+    if (spec.name === "delta_nodes" && isMonthToDate(params)) {
+      // Month-to-date pairs exist up to the data's end, which the windows' completeness states:
+      // asked first for this shape only, other requests ask both at once.
+      windows = await windowCompleteness(config, params);
+      const end = windows.last_cost_day === null ? null : dataEnd(windows.last_cost_day, todayUtc());
+      result = await queryJson(config, { name: spec.name, sql: sqlFor(spec, params, end), params: bound });
+    } else {
+      [result, windows] = await Promise.all([
+        queryJson(config, { name: spec.name, sql: sqlFor(spec, params), params: bound }),
+        endpoint.deltaWindows ? windowCompleteness(config, params) : undefined,
+      ]);
+    }
     const empty = endpoint.isEmpty ? endpoint.isEmpty(result.rows) : result.rows.length === 0;
     if (endpoint.nodeScoped && empty) await assertNodeExists(config, params);
     let rows = result.rows;

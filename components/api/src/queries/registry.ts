@@ -35,6 +35,8 @@ import deltaNodesRootWeekSql from "./delta_nodes_root_week.sql";
 import deltaNodesWeekSql from "./delta_nodes_week.sql";
 import deltaNodesMonthSql from "./delta_nodes_month.sql";
 import deltaNodesRootMonthSql from "./delta_nodes_root_month.sql";
+import deltaNodesMtdSql from "./delta_nodes_mtd.sql";
+import deltaNodesRootMtdSql from "./delta_nodes_root_mtd.sql";
 import deltaResourcesSql from "./delta_resources.sql";
 import freshnessSql from "./freshness.sql";
 import hierarchyTreeSql from "./hierarchy_tree.sql";
@@ -68,7 +70,7 @@ export interface QuerySpec {
    * A query answered by several files (same placeholders, same columns): `pick` names the file for
    * the bound parameters, so ClickHouse parses and analyses only the SQL the request needs.
    */
-  files?: { sql: Readonly<Record<string, string>>; pick: (params: Resolved) => string };
+  files?: { sql: Readonly<Record<string, string>>; pick: (params: Resolved, dataEnd: string | null) => string };
   /**
    * Parameters in resolution order: a default may read parameters listed before it
    * (so `end` precedes `start`, whose default is `end` minus 30 days).
@@ -176,20 +178,43 @@ function isMonthOverMonth(params: Resolved): boolean {
   return day("base_end") === b0 && day("base_start") === monthStart(b0, -1) && day("compare_end") === monthStart(b0, 1);
 }
 
+function monthDays(first: string): number {
+  return daysBetween(first, monthStart(first, 1));
+}
+
+/**
+ * The first days of a month against the same days of the month before, cut at its end (30 March
+ * to date against all of February). A whole month against the whole month before is month over
+ * month, checked first.
+ */
+export function isMonthToDate(params: Resolved): boolean {
+  const day = (name: string): string => String(params[name] ?? "");
+  const b0 = day("compare_start");
+  if (!/^\d{4}-\d{2}-01$/.test(b0) || day("base_start") !== monthStart(b0, -1)) return false;
+  const days = daysBetween(b0, day("compare_end"));
+  const previous = monthDays(day("base_start"));
+  return days >= 1 && days <= monthDays(b0) && daysBetween(day("base_start"), day("base_end")) === Math.min(days, previous);
+}
+
 /**
  * The `delta_nodes` file for a request: two adjacent weeks (the default windows) read the
- * week-over-week pairs, two consecutive calendar months the month pairs, each with one file for
- * the root and one below it; other windows read the
+ * week-over-week pairs, two consecutive calendar months the month pairs, month to date the
+ * month-to-date pairs (given `dataEnd`, the day after the last cost day, and a compare window
+ * ending by then), each with one file for the root and one below it; other windows read the
  * blocks, with one file for the root, a logical node or an unresourced pseudo-resource (owner
  * columns place it), a physical account, or a physical node at or below a region (the closure
  * table places it). The same rule as `delta_nodes_file` in attribution/queries.py; each file
  * refuses a node or windows of another kind.
  */
-export function deltaNodesFile(params: Resolved): string {
+export function deltaNodesFile(params: Resolved, dataEnd: string | null = null): string {
   const hierarchy = String(params.hierarchy ?? "");
   const nodeId = String(params.node_id ?? "");
   if (isWeekOverWeek(params)) return nodeId === "" ? "delta_nodes_root_week" : "delta_nodes_week";
   if (isMonthOverMonth(params)) return nodeId === "" ? "delta_nodes_root_month" : "delta_nodes_month";
+  // Month-to-date pairs exist for compare windows ending by the day after the last cost day.
+  if (dataEnd !== null && String(params.compare_end) <= dataEnd && isMonthToDate(params)) {
+    return nodeId === "" ? "delta_nodes_root_mtd" : "delta_nodes_mtd";
+  }
   if (nodeId === "") return "delta_nodes_root";
   if (hierarchy === "logical" || nodeId.startsWith("unresourced:")) return "delta_nodes_owner";
   if (nodeId.startsWith("account:")) return "delta_nodes_account";
@@ -206,10 +231,10 @@ export function stripCommentLines(sql: string): string {
 
 const sendable = new Map<string, string>();
 
-/** The SQL to send for a query and its bound parameters. */
-export function sqlFor(spec: QuerySpec, params: Resolved): string {
+/** The SQL to send for a query and its bound parameters (`dataEnd`: see deltaNodesFile). */
+export function sqlFor(spec: QuerySpec, params: Resolved, dataEnd: string | null = null): string {
   if (!spec.files) return spec.sql;
-  const file = spec.files.pick(params);
+  const file = spec.files.pick(params, dataEnd);
   const text = spec.files.sql[file];
   if (text === undefined) throw new Error(`${spec.name}: no SQL file named ${file}`);
   let stripped = sendable.get(file);
@@ -249,6 +274,8 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
         delta_nodes_week: deltaNodesWeekSql,
         delta_nodes_root_month: deltaNodesRootMonthSql,
         delta_nodes_month: deltaNodesMonthSql,
+        delta_nodes_root_mtd: deltaNodesRootMtdSql,
+        delta_nodes_mtd: deltaNodesMtdSql,
         delta_nodes_owner: deltaNodesOwnerSql,
         delta_nodes_account: deltaNodesAccountSql,
         delta_nodes_closure: deltaNodesClosureSql,

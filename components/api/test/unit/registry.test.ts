@@ -97,6 +97,36 @@ describe("query registry", () => {
     expect(sent).not.toMatch(/^\s*--/m);
   });
 
+  // Month to date: the first 5 days of November against the first 5 of October; 30 March to date
+  // against all of February (cut at its end); February against 1-28 January. The same table as
+  // test_month_to_date_reads_its_pairs_only_inside_the_data in attribution/queries_test.py.
+  const mtd = { base_start: "2026-10-01", base_end: "2026-10-06", compare_start: "2026-11-01", compare_end: "2026-11-06" };
+  const mtd30March = { base_start: "2026-02-01", base_end: "2026-03-01", compare_start: "2026-03-01", compare_end: "2026-03-31" };
+  const februaryToDate = { base_start: "2026-01-01", base_end: "2026-01-29", compare_start: "2026-02-01", compare_end: "2026-03-01" };
+  it.each([
+    ["logical", "", mtd, "2026-11-06", "delta_nodes_root_mtd"],
+    ["physical", "", mtd, "2026-12-06", "delta_nodes_root_mtd"],
+    ["logical", "customer:acme", mtd, "2026-11-06", "delta_nodes_mtd"],
+    ["physical", "account:123456789012", mtd, "2026-11-06", "delta_nodes_mtd"],
+    ["physical", "vpc-1", mtd, "2026-11-06", "delta_nodes_mtd"],
+    ["logical", "", mtd30March, "2026-03-31", "delta_nodes_root_mtd"],
+    ["logical", "", februaryToDate, "2026-03-01", "delta_nodes_root_mtd"],
+    // Past the data's end the pair does not exist yet: the blocks answer.
+    ["logical", "", mtd, "2026-11-05", "delta_nodes_root"],
+    ["physical", "vpc-1", mtd, "2026-11-05", "delta_nodes_closure"],
+    ["logical", "", mtd, null, "delta_nodes_root"],
+    // Not the same days: 5 against 4, or a base that does not start on the 1st.
+    ["logical", "", { ...mtd, base_end: "2026-10-05" }, "2026-12-01", "delta_nodes_root"],
+    ["logical", "customer:acme", { ...mtd, base_start: "2026-10-02", base_end: "2026-10-07" }, "2026-12-01", "delta_nodes_owner"],
+    // A whole month against the whole month before stays month over month.
+    ["logical", "", months, "2026-12-01", "delta_nodes_root_month"],
+    ["logical", "", { ...mtd30March, compare_end: "2026-04-01" }, "2026-04-01", "delta_nodes_root_month"],
+  ] as const)("delta_nodes in the %s hierarchy at %j over %j with data up to %s is answered by %s", (hierarchy, nodeId, windows, dataEnd, file) => {
+    const params = { ...windows, hierarchy, node_id: nodeId };
+    expect(deltaNodesFile(params, dataEnd)).toBe(file);
+    expect(sqlFor(QUERIES.delta_nodes, params, dataEnd)).toBe(stripCommentLines(QUERIES.delta_nodes.files?.sql[file] ?? ""));
+  });
+
   it("delta windows may differ in length (calendar months) and default to raw totals, all resources on one page", () => {
     const search = new URLSearchParams("base_start=2026-10-01&base_end=2026-11-01&compare_start=2026-11-01&compare_end=2026-12-01");
     const nodes = bindParams(QUERIES.delta_nodes, search, "2026-12-06");
