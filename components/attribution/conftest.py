@@ -59,6 +59,7 @@ class PerfReport:
 
     title: str = ""
     rows: list[tuple[str, str, float, float, int | None]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 PERF_REPORT = PerfReport()
@@ -76,3 +77,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         if target is not None:
             verdict = f"p95 < {target} ms: {'met' if p95 < target else 'missed'}"
         write(f"{name:<22} {scenario:<30} {p50:>8.1f} {p95:>8.1f}  {verdict}")
+    for note in PERF_REPORT.notes:
+        write(note)
