@@ -111,4 +111,24 @@ describe("delta answers", () => {
     expect(body.windows.compare).toMatchObject({ days_with_cost: 4, days_after_last_cost_day: 3, complete: false });
     expect(body.page.total).toBeNull();
   });
+
+  it("month to date reads its pairs once the data reaches the compare window's end, else the blocks", async () => {
+    const mtd = { base_start: "2026-10-01", base_end: "2026-10-06", compare_start: "2026-11-01", compare_end: "2026-11-06" };
+    const completeness = (last: string, days: number) => ({
+      match: "AS compare_provisional_days",
+      rows: [{ last_cost_day: last, base_days_with_cost: 5, base_provisional_days: 0, compare_days_with_cost: days, compare_provisional_days: 0 }],
+    });
+    for (const [last, days, table] of [
+      ["2026-11-05", 5, "FROM cost_delta_mtd"],
+      ["2026-11-04", 4, "FROM cost_delta_blocks"],
+    ] as const) {
+      const asked = clickhouse([completeness(last, days), { match: table, rows: [{ node_id: "customer:acme" }] }]);
+      const response = await call(`/api/delta/nodes?${new URLSearchParams(mtd).toString()}`);
+      expect(response.status).toBe(200);
+      // The completeness comes first: it says whether the pair exists.
+      expect(asked).toEqual(["AS compare_provisional_days", table]);
+      const body = (await response.json()) as { windows: ReturnType<typeof deltaWindows> };
+      expect(body.windows.complete).toBe(days === 5);
+    }
+  });
 });
