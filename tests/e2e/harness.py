@@ -8,7 +8,9 @@
   unzipped and run as the Lambda runtime runs it: a long-lived process (a warm container) with
   `python -S` (no site-packages: only what the zip carries), its handler called once per event,
   the function's environment fixed per container;
-- `Worker`: the API Worker in workerd (`wrangler dev`, the dev auth bypass), queried over HTTP.
+- `Worker`: the API Worker in workerd (`wrangler dev`, the dev auth bypass), queried over HTTP;
+- `UI`: the UI's production build (components/ui/dist) under `vite preview`, proxying /api to the
+  Worker, read in Chromium by `ui_pages.mjs` (Playwright's Node API from the UI's node_modules).
 """
 
 from __future__ import annotations
@@ -478,3 +480,69 @@ class Worker:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+# ---------------------------------------------------------------------------------------------
+# The UI in Chromium
+
+
+def ui_dir() -> Path:
+    return Path("components/ui").resolve()
+
+
+class UI:
+    """The UI's production build under `vite preview`, its /api proxied to `worker_url` (how the
+    UI's own e2e serves it: components/ui/e2e/support/stack.mjs)."""
+
+    def __init__(self, worker_url: str, log_path: Path) -> None:
+        directory = ui_dir()
+        vite = directory / "node_modules/.bin/vite"
+        if not vite.exists():
+            raise FileNotFoundError(
+                f"{vite} missing: `npm ci` in components/ui (Pants runs it for the e2e target)"
+            )
+        if not (directory / "dist/index.html").exists():
+            # Pants hands the target a fresh build (components/ui:build); a direct run builds it.
+            subprocess.run([str(vite), "build", "--logLevel", "warn"], cwd=directory, check=True)
+        self.port = process.free_port()
+        command = [
+            str(vite),
+            "preview",
+            "--port",
+            str(self.port),
+            "--strictPort",
+            "--logLevel",
+            "warn",
+        ]
+        env = {**os.environ, "POLO_API_URL": worker_url, "POLO_UI_PORT": str(self.port)}
+        self.pid = Reaper.adopt(process.spawn(command, log_path=log_path, env=env, cwd=directory))
+        process.wait_healthy(
+            "vite preview", self.url, pid=self.pid, log_path=log_path, timeout_s=60
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def read(self, paths: list[str], *, timeout_s: float = 180) -> list[dict[str, Any]]:
+        """Open each of `paths` in one headless Chromium and return what the page shows
+        (`ui_pages.mjs` documents the shape)."""
+        script = Path(__file__).with_name("ui_pages.mjs")
+        if not script.exists():  # Pants' sandbox holds the sources under their source root
+            script = Path("tests/e2e/ui_pages.mjs").resolve()
+        done = subprocess.run(
+            ["node", str(script), str(ui_dir()), self.url, json.dumps(paths)],
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            env={
+                **os.environ,
+                "POLO_CHROMIUM": os.environ.get("POLO_CHROMIUM", "/usr/bin/chromium"),
+            },
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"ui_pages.mjs failed ({done.returncode}):\n{done.stderr[-4000:]}")
+        return json.loads(done.stdout)
+
+    def stop(self) -> None:
+        process.stop(self.pid)

@@ -5,16 +5,21 @@ globex-batch is re-tagged from Globex to Initech by bob and the price of EU-BoxU
 rises from 0.107 to 0.12; on day 9 alice launches acme-api-2 and attaches a data volume to it.
 The week-over-week delta must show the launch as created (its lifecycle event naming alice),
 the re-tag as a transfer, the price rise as rate effect, and every number must equal what
-`fleet.py` implies (computed there in Decimal, not by the project's SQL).
+`fleet.py` implies (computed there in Decimal, not by the project's SQL). The same numbers are
+then read off the UI's delta page in Chromium, where a user reads them.
 """
 
 from __future__ import annotations
 
+import json
+import urllib.parse
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from e2e import fleet as org
+from e2e.harness import UI
 from e2e.world import World
 
 A = range(0, 7)
@@ -54,6 +59,19 @@ def nodes(world: World, node_id: str, hierarchy: str = "logical") -> dict[str, d
     return {row["node_id"]: row for row in answer["data"]}
 
 
+def cost_of(world: World, key: str, days: range) -> Decimal:
+    """What the fleet's resource `key` and the resources attached to it cost over `days`."""
+    return sum(
+        (
+            line.cost
+            for day in days
+            for line in org.cost_lines(world.fleet, day)
+            if line.key == key or line.key.startswith(f"{key}/")
+        ),
+        Decimal(0),
+    )
+
+
 def test_every_day_costs_what_the_fleet_implies(week: World) -> None:
     answer = week.api(
         "/api/costs/trend", start=week.date(0).isoformat(), end=week.today.isoformat(), customer=""
@@ -78,35 +96,10 @@ def test_root_delta_shows_launch_transfer_and_price_rise(week: World) -> None:
 
     # What a user reads off the root: Acme grew by what alice launched, Globex's batch instance
     # went to Initech, Globex's EU instances got dearer.
-    launched = sum(
-        (
-            line.cost
-            for day in B
-            for line in org.cost_lines(week.fleet, day)
-            if line.key.startswith("acme-api-2")
-        ),
-        Decimal(0),
-    )
+    launched = cost_of(week, "acme-api-2", B)
     assert launched > 0
     assert Decimal(actual["customer:acme"]["created"]) == launched
-    batch_in_a = sum(
-        (
-            line.cost
-            for day in A
-            for line in org.cost_lines(week.fleet, day)
-            if line.key.startswith("globex-batch")
-        ),
-        Decimal(0),
-    )
-    batch_in_b = sum(
-        (
-            line.cost
-            for day in B
-            for line in org.cost_lines(week.fleet, day)
-            if line.key.startswith("globex-batch")
-        ),
-        Decimal(0),
-    )
+    batch_in_a, batch_in_b = cost_of(week, "globex-batch", A), cost_of(week, "globex-batch", B)
     assert Decimal(actual["customer:globex"]["transferred_out"]) == -batch_in_a
     assert Decimal(actual["customer:initech"]["transferred_in"]) == batch_in_b
     # 2 instances x 168 h x (0.12 - 0.107)
@@ -239,3 +232,73 @@ def test_physical_root_delta_adds_up_per_account(week: World) -> None:
         )
         row = actual[f"account:{account}"]
         assert (Decimal(row["total_a"]), Decimal(row["total_b"])) == (in_a, in_b), account
+
+
+# -- in Chromium -----------------------------------------------------------------------------
+
+# The labels of the delta page's "total A -> total B" summary, and the fields they show.
+SUMMARY = {
+    "Total A": "total_a",
+    "Total B": "total_b",
+    "Δ": "delta",
+    "Created": "created",
+    "Removed": "removed",
+    "Usage": "usage_effect",
+    "Rate": "rate_effect",
+    "Transferred in": "transferred_in",
+    "Transferred out": "transferred_out",
+}
+AFFECTED = ("customer:acme", "customer:globex", "customer:initech")
+
+
+def delta_page(world: World, path: list[str], resource: str | None = None) -> str:
+    """The UI's link to the delta page of the node at the end of `path` (search params as the
+    UI's router writes them: JSON values, plain strings as they are)."""
+    search = {**windows(world), "path": json.dumps(path)}
+    if resource:
+        search["resource"] = resource
+    return "/delta?" + urllib.parse.urlencode(search)
+
+
+@pytest.fixture(scope="module")
+def in_chromium(week: World) -> Iterator[dict[str, dict[str, Any]]]:
+    """The affected customers' delta pages, and acme-api-2's lifecycle events opened from Acme's
+    page, as Chromium renders them."""
+    launched = week.fleet["acme-api-2"].aws_id
+    assert launched
+    paths = {node: delta_page(week, [node]) for node in AFFECTED}
+    paths["launch"] = delta_page(week, ["customer:acme"], resource=launched)
+    week.api("/api/health")  # the Worker is up
+    assert week.worker
+    with week.timed("UI: vite preview + Chromium"):
+        ui = UI(week.worker.url, week.root / "vite.log")
+        try:
+            pages = ui.read(list(paths.values()))
+        finally:
+            ui.stop()
+    yield dict(zip(paths, pages, strict=True))
+
+
+def test_the_delta_page_shows_it_in_chromium(week: World, in_chromium: dict) -> None:
+    truth = org.delta_children(week.fleet, "", A, B)
+    for node in AFFECTED:
+        shown = {
+            SUMMARY[label]: Decimal(value) for label, value in in_chromium[node]["summary"].items()
+        }
+        assert shown == expected_row(truth[node]), node
+    # What the user reads: Acme's Created is alice's launch, Globex's batch instance is
+    # Transferred out to Initech, Globex's price rise is Rate.
+    acme, globex, initech = (in_chromium[n]["summary"] for n in AFFECTED)
+    assert Decimal(acme["Created"]) == cost_of(week, "acme-api-2", B) > 0
+    assert Decimal(globex["Transferred out"]) == -cost_of(week, "globex-batch", A) < 0
+    assert Decimal(initech["Transferred in"]) == cost_of(week, "globex-batch", B) > 0
+    # 2 instances x 168 h x (0.12 - 0.107)
+    assert Decimal(globex["Rate"]) == Decimal("4.368")
+
+
+def test_the_launch_names_alice_in_chromium(week: World, in_chromium: dict) -> None:
+    events = in_chromium["launch"]["events"]
+    run_instances = [line for line in events if "RunInstances" in line]
+    assert len(run_instances) == 1, events
+    assert f"RunInstances by {org.ALICE}" in run_instances[0]
+    assert week.date(org.LAUNCH_DAY).isoformat() in run_instances[0]
