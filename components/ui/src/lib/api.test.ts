@@ -1,4 +1,4 @@
-import { ApiError, apiGet, nodeLabel, queryString, type Fetch } from "./api";
+import { ApiError, apiGet, dashboardSummary, nodeLabel, queryString, type Fetch } from "./api";
 
 function answer(status: number, body: string, contentType = "application/json"): Fetch {
   return async () => new Response(body, { status, headers: { "content-type": contentType } });
@@ -60,5 +60,28 @@ describe("apiGet", () => {
     expect(nodeLabel("role:acme/acme-prod/api")).toBe("api");
     expect(nodeLabel("i-0abc")).toBe("i-0abc");
     expect(queryString({})).toBe("");
+  });
+});
+
+describe("dashboardSummary", () => {
+  const nulls = { charge_date: null, customer: null, node_id: null, billed_cost: null, effective_cost: null, total_cost: null, attributed_cost: null, unattributed_cost: null, coverage_pct: null, share_pct: null, customers: null, accounts: null };
+  const totals = (section: "window" | "previous", total: string) => ({ ...nulls, section, total_cost: total, attributed_cost: total, unattributed_cost: "0", coverage_pct: "100", customers: "1" });
+
+  it("splits /api/dashboard's rows into the shapes of the endpoints they stand for, in order", () => {
+    const summary = dashboardSummary([
+      totals("window", "10.5"),
+      totals("previous", "7"),
+      { ...nulls, section: "customer", customer: "acme", node_id: "customer:acme", billed_cost: "10.5", effective_cost: "10.5", share_pct: "100", accounts: "1" },
+      { ...nulls, section: "day", charge_date: "2026-11-02", billed_cost: "10.5", effective_cost: "10.5", attributed_cost: "10.5", unattributed_cost: "0" },
+      { ...nulls, section: "previous_day", charge_date: "2026-11-01", billed_cost: "7", effective_cost: "7", attributed_cost: "7", unattributed_cost: "0" },
+    ]);
+    expect([summary.current.total_cost, summary.previous.total_cost]).toEqual(["10.5", "7"]);
+    expect(summary.customers.map((row) => row.customer)).toEqual(["acme"]);
+    expect(summary.trend.map((row) => row.charge_date)).toEqual(["2026-11-02"]);
+    expect(summary.previousTrend.map((row) => row.charge_date)).toEqual(["2026-11-01"]);
+  });
+
+  it("is an error, not an empty dashboard, when a window's totals are missing", () => {
+    expect(() => dashboardSummary([totals("window", "1")])).toThrow(ApiError);
   });
 });

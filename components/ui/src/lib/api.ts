@@ -48,12 +48,29 @@ export function queryString(params: Record<string, string | number | undefined |
   return text ? `?${text}` : "";
 }
 
+declare global {
+  interface Window {
+    /** Requests index.html started before the app's code loaded: URL -> the response, taken once. */
+    __poloPrefetch?: Record<string, Promise<Response> | undefined>;
+  }
+}
+
+/**
+ * The response index.html already asked for (the dashboard's summary, while the bundle loads), if
+ * it asked for exactly this URL; each is used once, so a refetch goes to the network.
+ */
+export function takePrefetched(url: string): Promise<Response> | undefined {
+  const pending = typeof window === "undefined" ? undefined : window.__poloPrefetch?.[url];
+  if (pending) delete window.__poloPrefetch![url];
+  return pending;
+}
+
 export async function apiGet<T>(
   path: string,
   params: Record<string, string | number | undefined | null> = {},
   options: { fetch?: Fetch; signal?: AbortSignal } = {},
 ): Promise<T> {
-  const doFetch: Fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const doFetch: Fetch = options.fetch ?? ((input, init) => takePrefetched(input) ?? fetch(input, init));
   let response: Response;
   try {
     response = await doFetch(`/api/${path}${queryString(params)}`, {
@@ -123,6 +140,38 @@ export interface Coverage {
   unattributed_cost: string;
   coverage_pct: string;
   customers: string;
+}
+
+/**
+ * A row of `/api/dashboard`: `section` says which of the other shapes it is ('window' and
+ * 'previous' a Coverage, 'customer' a CustomerCost, 'day' and 'previous_day' a TrendDay); the
+ * columns a section does not have are null.
+ */
+export type DashboardRow = { section: "window" | "previous" | "customer" | "day" | "previous_day" } & {
+  [Key in keyof (Coverage & CustomerCost & TrendDay)]: string | null;
+};
+
+export interface DashboardSummary {
+  current: Coverage;
+  previous: Coverage;
+  customers: CustomerCost[];
+  trend: TrendDay[];
+  previousTrend: TrendDay[];
+}
+
+/** The rows of `/api/dashboard` as the shapes of the endpoints each section stands for. */
+export function dashboardSummary(rows: DashboardRow[]): DashboardSummary {
+  const of = (section: DashboardRow["section"]) => rows.filter((row) => row.section === section) as unknown[];
+  const [current] = of("window") as Coverage[];
+  const [previous] = of("previous") as Coverage[];
+  if (!current || !previous) throw new ApiError("server", 200, "bad_summary", "The dashboard summary has no totals for its windows.");
+  return {
+    current,
+    previous,
+    customers: of("customer") as CustomerCost[],
+    trend: of("day") as TrendDay[],
+    previousTrend: of("previous_day") as TrendDay[],
+  };
 }
 
 export const DELTA_COMPONENTS = [

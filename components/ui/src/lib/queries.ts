@@ -1,10 +1,11 @@
 /** TanStack Query hooks, one per endpoint; the query key is the path and its exact parameters. */
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   apiGet,
   type AccountRoleCost,
   type ApiResponse,
-  type Coverage,
+  dashboardSummary,
+  type DashboardRow,
   type CustomerCost,
   type DeltaNode,
   type DeltaResource,
@@ -17,24 +18,49 @@ import {
 } from "./api";
 import type { Window } from "./dates";
 
-export function useApi<T>(path: string, params: Record<string, string | number | undefined>, enabled = true) {
-  return useQuery({
-    queryKey: [path, params],
-    queryFn: ({ signal }) => apiGet<ApiResponse<T>>(path, params, { signal }),
-    enabled,
-  });
+type Params = Record<string, string | number | undefined>;
+
+/** Key and fetch of one endpoint's answer, shared by its hook and by prefetching. */
+export function apiQuery<T>(path: string, params: Params) {
+  return {
+    queryKey: [path, params] as const,
+    queryFn: ({ signal }: { signal: AbortSignal }) => apiGet<ApiResponse<T>>(path, params, { signal }),
+  };
+}
+
+export function useApi<T>(path: string, params: Params, enabled = true) {
+  return useQuery({ ...apiQuery<T>(path, params), enabled });
 }
 
 export const useHealth = () =>
   useQuery({ queryKey: ["health"], queryFn: ({ signal }) => apiGet<Health>("health", {}, { signal }) });
 
-export const useCoverage = (w: Window) => useApi<Coverage>("coverage", { ...w });
+/** The dashboard's numbers for a window and the one it is compared with, in one request. */
+export const dashboardQuery = (w: Window, previous: Window) => {
+  const params = { start: w.start, end: w.end, previous_start: previous.start, previous_end: previous.end };
+  return {
+    queryKey: ["dashboard", params] as const,
+    queryFn: ({ signal }: { signal: AbortSignal }) => apiGet<ApiResponse<DashboardRow>>("dashboard", params, { signal }),
+  };
+};
+export const useDashboard = (w: Window, previous: Window) =>
+  useQuery({ ...dashboardQuery(w, previous), select: (response) => dashboardSummary(response.data) });
+
 export const useCostsByCustomer = (w: Window) => useApi<CustomerCost>("costs/by-customer", { ...w });
 export const useCostsByAccountRole = (w: Window, customer: string) =>
   useApi<AccountRoleCost>("costs/by-account-role", { ...w, customer });
-export const useTrend = (w: Window, customer = "") => useApi<TrendDay>("costs/trend", { ...w, customer });
 
-export const useDeltaNodes = (p: DeltaWindowsParams, enabled = true) => useApi<DeltaNode>("delta/nodes", { ...p }, enabled);
+export const deltaNodesQuery = (p: DeltaWindowsParams) => apiQuery<DeltaNode>("delta/nodes", { ...p });
+export const useDeltaNodes = (p: DeltaWindowsParams, enabled = true) => useQuery({ ...deltaNodesQuery(p), enabled });
+
+/**
+ * Starts loading a node's children when the pointer rests on (or focus reaches) its link, so a
+ * drill-down click usually finds them loaded or on the way; fresh data is not asked for again.
+ */
+export function usePrefetchDeltaNodes(): (p: DeltaWindowsParams) => void {
+  const client = useQueryClient();
+  return (p) => void client.prefetchQuery(deltaNodesQuery(p));
+}
 export const useDeltaResources = (p: DeltaWindowsParams, enabled = true) =>
   useApi<DeltaResource>("delta/resources", { ...p }, enabled);
 export const useDeltaEvents = (resourceId: string, w: Window, enabled = true) =>

@@ -1,21 +1,25 @@
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { ArrowDownRight, ArrowUpRight, Clock, PieChart, ShieldQuestion, Wallet } from "lucide-react";
-import type { ReactNode } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
 import { PageHeader } from "../components/Layout";
 import { Money, Pct } from "../components/Money";
 import { QueryState } from "../components/QueryState";
 import { Card, CardHeader, EmptyState, ErrorState, Skeleton } from "../components/ui";
 import { WindowPicker } from "../components/WindowPicker";
-import { TrendChart } from "../components/charts";
 import { completenessNote, daysWithCost } from "../lib/completeness";
 import { presetWindow, previousWindow, formatWindow, type Window } from "../lib/dates";
 import { changePct, compareDecimals, subtractDecimals, toMicros, toNumber } from "../lib/money";
 import { customerColor, UNATTRIBUTED_COLOR } from "../lib/palette";
-import { useCostsByCustomer, useCoverage, useHealth, useTrend } from "../lib/queries";
+import { useDashboard, useHealth } from "../lib/queries";
 import type { Freshness } from "../lib/api";
 import { compact, type WindowSearch } from "../search";
 
 const ATTRIBUTED_COLOR = "#2563eb";
+
+// Recharts is most of a chart's weight: loading it after the first render keeps it out of the
+// initial bundle, so the KPIs paint before the chart's code has even been parsed.
+const TrendChart = lazy(() => import("../components/charts").then((module) => ({ default: module.TrendChart })));
+const chartSkeleton = <Skeleton className="m-2 h-[330px]" />;
 
 export function windowFrom(search: WindowSearch): Window {
   const fallback = presetWindow("30d");
@@ -91,16 +95,14 @@ export function DashboardPage() {
   const navigate = useNavigate({ from: "/" });
   const window = windowFrom(search);
   const previous = previousWindow(window);
-  const coverage = useCoverage(window);
-  const previousCoverage = useCoverage(previous);
-  const customers = useCostsByCustomer(window);
-  const trend = useTrend(window);
-  const previousTrend = useTrend(previous);
-  const currentNote = completenessNote(daysWithCost(trend.data?.data), window);
-  const previousNote = completenessNote(daysWithCost(previousTrend.data?.data), previous);
+  // One request for everything below (GET /api/dashboard): its sections equal /api/coverage,
+  // /api/costs/by-customer and /api/costs/trend for the same windows.
+  const summary = useDashboard(window, previous);
+  const currentNote = completenessNote(daysWithCost(summary.data?.trend), window);
+  const previousNote = completenessNote(daysWithCost(summary.data?.previousTrend), previous);
 
-  const current = coverage.data?.data[0];
-  const before = previousCoverage.data?.data[0];
+  const current = summary.data?.current;
+  const before = summary.data?.previous;
   return (
     <div>
       <PageHeader
@@ -108,9 +110,9 @@ export function DashboardPage() {
         description={`Who is spending what, ${formatWindow(window)} (effective cost, UTC days).`}
         actions={<WindowPicker value={window} onChange={(w) => void navigate({ search: compact({ start: w.start, end: w.end }) })} />}
       />
-      {coverage.isError ? (
+      {summary.isError ? (
         <Card className="mb-4">
-          <ErrorState error={coverage.error} onRetry={() => void coverage.refetch()} />
+          <ErrorState error={summary.error} onRetry={() => void summary.refetch()} />
         </Card>
       ) : null}
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-5">
@@ -141,7 +143,7 @@ export function DashboardPage() {
           >
             <Money value={subtractDecimals(current.total_cost, before.total_cost)} delta />
           </Kpi>
-        ) : previousCoverage.isError ? (
+        ) : summary.isError ? (
           <Kpi label="Change vs previous window" icon={null} testId="kpi-change" sub="previous window unavailable">
             —
           </Kpi>
@@ -183,21 +185,23 @@ export function DashboardPage() {
           />
           <div className="p-2">
             <QueryState
-              query={trend}
-              isEmpty={(d) => d.data.every((row) => toMicros(row.effective_cost) === 0n)}
+              query={summary}
+              isEmpty={(d) => d.trend.every((row) => toMicros(row.effective_cost) === 0n)}
               empty={<EmptyState title="No cost in this window">Pick another window, or seed data with ./pants seed.</EmptyState>}
-              loading={<Skeleton className="m-2 h-[330px]" />}
+              loading={chartSkeleton}
             >
               {(d) => (
-                <TrendChart
-                  label={`Daily cost, ${formatWindow(window)}`}
-                  rows={d.data as unknown as Record<string, unknown>[]}
-                  height={330}
-                  series={[
-                    { key: "attributed_cost", label: "Attributed", color: ATTRIBUTED_COLOR },
-                    { key: "unattributed_cost", label: "Unattributed", color: UNATTRIBUTED_COLOR },
-                  ]}
-                />
+                <Suspense fallback={chartSkeleton}>
+                  <TrendChart
+                    label={`Daily cost, ${formatWindow(window)}`}
+                    rows={d.trend as unknown as Record<string, unknown>[]}
+                    height={330}
+                    series={[
+                      { key: "attributed_cost", label: "Attributed", color: ATTRIBUTED_COLOR },
+                      { key: "unattributed_cost", label: "Unattributed", color: UNATTRIBUTED_COLOR },
+                    ]}
+                  />
+                </Suspense>
               )}
             </QueryState>
           </div>
@@ -205,12 +209,12 @@ export function DashboardPage() {
         <Card>
           <CardHeader title="Top customers" description="Effective cost and share of the window" actions={<Link to="/costs" search={compact({ start: search.start, end: search.end })} className="text-xs text-accent underline">All costs</Link>} />
           <QueryState
-            query={customers}
-            isEmpty={(d) => d.data.length === 0}
+            query={summary}
+            isEmpty={(d) => d.customers.length === 0}
             empty={<EmptyState title="No customers with cost in this window" />}
           >
             {(d) => {
-              const rows = [...d.data].sort((a, b) => compareDecimals(b.effective_cost, a.effective_cost)).slice(0, 8);
+              const rows = [...d.customers].sort((a, b) => compareDecimals(b.effective_cost, a.effective_cost)).slice(0, 8);
               const max = Math.max(...rows.map((row) => toNumber(row.effective_cost)), 1);
               return (
                 <ul className="divide-y divide-border" data-testid="top-customers">
