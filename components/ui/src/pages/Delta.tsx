@@ -20,7 +20,7 @@ import {
 import { addDays, deltaPreset, formatWindow, type DeltaPresetId, type DeltaWindows } from "../lib/dates";
 import { compareDecimals, sumDecimals } from "../lib/money";
 import { customerColor } from "../lib/palette";
-import { useDeltaEvents, useDeltaNodes, useDeltaResources } from "../lib/queries";
+import { useDeltaEvents, useDeltaNodes, useDeltaResources, usePrefetchDeltaNodes } from "../lib/queries";
 import { compact, type DeltaSearch, type Hierarchy } from "../search";
 
 export function deltaWindowsFrom(search: DeltaSearch): DeltaWindows {
@@ -122,8 +122,9 @@ function Breadcrumbs({ path, search }: { path: string[]; search: DeltaSearch }) 
   );
 }
 
-function NodesTable({ rows, search }: { rows: DeltaNode[]; search: DeltaSearch }) {
+function NodesTable({ rows, search, params }: { rows: DeltaNode[]; search: DeltaSearch; params: DeltaWindowsParams }) {
   const navigate = useNavigate({ from: "/delta" });
+  const prefetch = usePrefetchDeltaNodes();
   const [sorting, setSorting] = useState<SortingState>([{ id: "delta", desc: true }]);
   const helper = createColumnHelper<DeltaNode>();
   const parts = useComponentColumns<DeltaNode>();
@@ -139,8 +140,19 @@ function NodesTable({ rows, search }: { rows: DeltaNode[]; search: DeltaSearch }
             ? compact({ ...search, resource: row.node_id })
             : compact({ ...search, path: [...path, row.node_id], view: undefined, resource: undefined });
           const customer = row.node_id.startsWith("customer:") ? row.node_id : null;
+          // A resource opens its events; any other node's children are what the click will show.
+          const warm = resource ? undefined : () => prefetch({ ...params, node_id: row.node_id });
           return (
-            <Link to="/delta" search={target} className="inline-flex items-center gap-2 font-medium text-accent hover:underline" onClick={(e) => e.stopPropagation()} data-testid="node-link">
+            <Link
+              to="/delta"
+              search={target}
+              className="inline-flex items-center gap-2 font-medium text-accent hover:underline"
+              onClick={(e) => e.stopPropagation()}
+              onMouseEnter={warm}
+              onFocus={warm}
+              onPointerDown={warm}
+              data-testid="node-link"
+            >
               {customer ? <span className="inline-block size-2.5 rounded-full" style={{ background: customerColor(customer) }} aria-hidden="true" /> : null}
               <span title={row.node_id}>{nodeLabel(row.node_id)}</span>
             </Link>
@@ -152,7 +164,7 @@ function NodesTable({ rows, search }: { rows: DeltaNode[]; search: DeltaSearch }
       helper.accessor("resource_count", { header: "Resources", cell: (c) => c.getValue(), meta: moneyMeta, sortingFn: (a, b) => Number(a.original.resource_count) - Number(b.original.resource_count) }),
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [search, parts],
+    [search, parts, params],
   );
   const table = useReactTable({ data: rows, columns, state: { sorting }, autoResetAll: false, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(), getRowId: (row) => row.node_id });
   return (
@@ -279,7 +291,12 @@ export function DeltaPage() {
   const path = search.path ?? [];
   const nodeId = path[path.length - 1] ?? "";
   const view = search.view ?? "nodes";
-  const params: DeltaWindowsParams = { ...windows, hierarchy, node_id: nodeId };
+  const { base_start, base_end, compare_start, compare_end } = windows;
+  // Stable between renders: the child table's columns (and their prefetch) are memoised on it.
+  const params: DeltaWindowsParams = useMemo(
+    () => ({ base_start, base_end, compare_start, compare_end, hierarchy, node_id: nodeId }),
+    [base_start, base_end, compare_start, compare_end, hierarchy, nodeId],
+  );
   const nodes = useDeltaNodes(params);
   const resources = useDeltaResources(params, view === "resources");
   const set = (patch: Partial<DeltaSearch>) => void navigate({ search: compact({ ...search, ...patch }) });
@@ -361,7 +378,7 @@ export function DeltaPage() {
             <QueryState query={nodes} isEmpty={(d) => d.data.length === 0} empty={<EmptyState title="This node has no children with cost">
               <Button onClick={() => set({ view: "resources" })}>Show its resources</Button>
             </EmptyState>}>
-              {(d) => <NodesTable rows={d.data} search={search} />}
+              {(d) => <NodesTable rows={d.data} search={search} params={params} />}
             </QueryState>
           ) : (
             <QueryState query={resources} isEmpty={(d) => d.data.length === 0} empty={<EmptyState title="No resources with cost under this node" />}>
