@@ -5,19 +5,26 @@
  * UI: the production build served by `vite preview`, proxying /api to the Worker.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, startClickHouse, startWorker } from "../../../api/test/support/stack.mjs";
+import { BUILD_STAMP, inputsDigest } from "./build-inputs.mjs";
 
 export { freePort, startClickHouse, startWorker };
 
 export const UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const VITE = join(UI_DIR, "node_modules/.bin/vite");
 
-/** Builds the UI unless dist/ already holds a build (Pants hands the e2e target a fresh one). */
+/**
+ * Builds the UI unless dist/ holds a build of the current sources (Pants hands the e2e and perf
+ * targets one from `:build`; locally, the last `vite build`); POLO_E2E_REBUILD=1 forces a build.
+ */
 export function ensureBuilt() {
-  if (existsSync(join(UI_DIR, "dist/index.html")) && !process.env.POLO_E2E_REBUILD) return;
+  const stamp = join(UI_DIR, "dist", BUILD_STAMP);
+  const current =
+    existsSync(join(UI_DIR, "dist/index.html")) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === inputsDigest(UI_DIR);
+  if (current && !process.env.POLO_E2E_REBUILD) return;
   const started = Date.now();
   const result = spawnSync(VITE, ["build", "--logLevel", "warn"], { cwd: UI_DIR, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}${result.stderr}`);
