@@ -67,6 +67,12 @@ def all_params(result: SeedResult) -> dict[str, dict[str, Any]]:
         "coverage": window(result),
         "freshness": {},
         "export_focus": {**window(result), "limit": 1000, "offset": 0},
+        "dashboard_summary": {
+            "start": s.base_start,
+            "end": s.compare_end,
+            "previous_start": s.base_start - (s.compare_end - s.base_start),
+            "previous_end": s.base_start,
+        },
     }
 
 
@@ -132,6 +138,12 @@ def test_costs_trend_and_coverage_agree(seeded: Seeded) -> None:
     assert sorted((r["effective_cost"] for r in by_customer), reverse=True) == [
         r["effective_cost"] for r in by_customer
     ]
+    summary = run_query(db, "dashboard_summary", all_params(result)["dashboard_summary"])
+    (window_row,) = [r for r in summary if r["section"] == "window"]
+    assert window_row["total_cost"] == total
+    assert [
+        (r["customer"], r["effective_cost"]) for r in summary if r["section"] == "customer"
+    ] == [(r["customer"], r["effective_cost"]) for r in by_customer]
 
 
 def test_a_customer_filter_narrows_the_trend_and_the_account_roles(seeded: Seeded) -> None:
