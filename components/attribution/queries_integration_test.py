@@ -139,7 +139,7 @@ def test_costs_trend_and_coverage_agree(seeded: Seeded) -> None:
         r["effective_cost"] for r in by_customer
     ]
     summary = run_query(db, "dashboard_summary", all_params(result)["dashboard_summary"])
-    (window_row,) = [r for r in summary if r["section"] == "window"]
+    (window_row,) = (r for r in summary if r["section"] == "window")
     assert window_row["total_cost"] == total
     assert [
         (r["customer"], r["effective_cost"]) for r in summary if r["section"] == "customer"
