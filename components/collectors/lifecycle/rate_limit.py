@@ -49,9 +49,13 @@ class TokenBucket:
         """Take one token, sleeping until one is available."""
         with self._lock:
             self._refill()
-            while self._tokens < 1:
+            if self._tokens < 1:
                 wait = (1 - self._tokens) / self.rate
                 self.waited += wait
                 self._sleep(wait)
                 self._refill()
+                # Sleeping `wait` earned the missing fraction. Float rounding can leave the
+                # refilled tokens a hair below 1, and a wait below the clock's resolution does
+                # not move it: waiting again for that hair would never end.
+                self._tokens = max(self._tokens, 1.0)
             self._tokens -= 1

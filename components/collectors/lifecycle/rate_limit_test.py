@@ -32,6 +32,28 @@ def test_never_more_than_two_requests_in_any_second() -> None:
         assert sum(start <= t < start + 1.0 for t in clock.sent) <= 2
 
 
+def test_a_wait_that_float_rounding_leaves_short_is_not_repeated_forever() -> None:
+    # From 0.2 s, a 0.01 s pause and a refill leave 0.9999999999999998 tokens; the missing
+    # 1e-16 s does not move a clock at 0.7 s. This once looped until the process ran out of
+    # memory.
+    clock = FakeClock()
+    clock.now = 0.2
+    slept: list[float] = []
+
+    def counted(seconds: float) -> None:
+        slept.append(seconds)
+        assert len(slept) < 10, "the bucket keeps sleeping"
+        clock.sleep(seconds)
+
+    bucket = TokenBucket(2.0, clock=clock, sleep=counted)
+    bucket.acquire()
+    clock.now += 0.01
+    bucket.acquire()
+    bucket.acquire()
+    assert clock.now == pytest.approx(1.2)
+    assert slept == pytest.approx([0.49, 0.5])
+
+
 def test_idle_time_refills_up_to_the_capacity_only() -> None:
     clock = FakeClock()
     bucket = TokenBucket(2.0, clock=clock, sleep=clock.sleep)
