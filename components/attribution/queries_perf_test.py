@@ -29,7 +29,11 @@ from attribution.queries import run_query
 from collectors.common.clickhouse_client import PoloClickHouse
 from schema.migrate import apply_migrations
 
-RESOURCES = 100_000
+# The targets are stated for 100 000 resources. POLO_PERF_RESOURCES runs the same scenarios on a
+# smaller organisation (CI sets 20 000 to stay within its time budget: the full size takes ~15
+# minutes there, most of it generating the dataset); the report's title says which size ran.
+FULL_SIZE = 100_000
+RESOURCES = int(os.environ.get("POLO_PERF_RESOURCES") or FULL_SIZE)
 DAYS = 90
 START = date(2026, 1, 1)
 END = START + timedelta(days=DAYS)
@@ -238,6 +242,11 @@ def perf_db(ch_client: Client) -> Iterator[PoloClickHouse]:
             f"{ROUNDS} runs each (dataset: {total:,} rows generated in {seconds:.0f} s; "
             f"load average {_load()} when the measurements started)"
         )
+        if RESOURCES != FULL_SIZE:
+            PERF_REPORT.title += (
+                f"\nthe targets are for {FULL_SIZE:,} resources: at {RESOURCES:,} this run "
+                "shows that every scenario answers, not that a target is met"
+            )
         _DATASET[name] = db
     yield next(iter(_DATASET.values()))
 
