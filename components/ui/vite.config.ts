@@ -18,7 +18,7 @@ const proxy = { "/api": { target: apiTarget, changeOrigin: false } };
  * Built assets have content hashes in their names, so a browser may keep them for good; production
  * says the same through public/_headers (Workers Static Assets). index.html itself is revalidated.
  */
-export const IMMUTABLE = "public, max-age=31536000, immutable";
+const IMMUTABLE = "public, max-age=31536000, immutable";
 const immutableAssets: Plugin = {
   name: "polo-immutable-assets",
   configurePreviewServer(server) {

@@ -535,10 +535,6 @@ class UI:
             capture_output=True,
             text=True,
             timeout=timeout_s,
-            env={
-                **os.environ,
-                "POLO_CHROMIUM": os.environ.get("POLO_CHROMIUM", "/usr/bin/chromium"),
-            },
         )
         if done.returncode != 0:
             raise AssertionError(f"ui_pages.mjs failed ({done.returncode}):\n{done.stderr[-4000:]}")

@@ -36,13 +36,8 @@ export const useHealth = () =>
   useQuery({ queryKey: ["health"], queryFn: ({ signal }) => apiGet<Health>("health", {}, { signal }) });
 
 /** The dashboard's numbers for a window and the one it is compared with, in one request. */
-export const dashboardQuery = (w: Window, previous: Window) => {
-  const params = { start: w.start, end: w.end, previous_start: previous.start, previous_end: previous.end };
-  return {
-    queryKey: ["dashboard", params] as const,
-    queryFn: ({ signal }: { signal: AbortSignal }) => apiGet<ApiResponse<DashboardRow>>("dashboard", params, { signal }),
-  };
-};
+export const dashboardQuery = (w: Window, previous: Window) =>
+  apiQuery<DashboardRow>("dashboard", { start: w.start, end: w.end, previous_start: previous.start, previous_end: previous.end });
 export const useDashboard = (w: Window, previous: Window) =>
   useQuery({ ...dashboardQuery(w, previous), select: (response) => dashboardSummary(response.data) });
 
