@@ -12,7 +12,7 @@ import pytest
 from clickhouse_connect.driver.client import Client
 
 from attribution.seed import SeedConfig, SeedResult, seed
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from schema.migrate import apply_migrations
 
 # Small enough to seed in seconds, large enough for every part of the story.

@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 
 from attribution import delta_blocks
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 ATTRIBUTED_TABLES = ("cost_attributed_daily", "cost_by_owner_daily")
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from attribution.cost_attributor import attribute_day
 from attribution.snapshot_builder import SnapshotRow
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 DAY = date(2026, 3, 10)
 ACCT = "111111111111"

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from attribution import delta_months, delta_mtd, delta_weeks
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 TABLE = "cost_delta_blocks"
 # Blocks of 1, 2, 4, 8 and 16 days; the largest block is one partition (a span).

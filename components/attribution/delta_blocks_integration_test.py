@@ -11,7 +11,7 @@ from typing import Any
 from attribution.cost_attributor import attribute_day
 from attribution.delta_blocks import SPAN_DAYS, TABLE, refresh_days, span_start
 from attribution.queries import run_query
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 START = date(2026, 2, 25)
 DAYS = 40

@@ -52,7 +52,7 @@ from attribution.queries import (
     run_lookup,
     run_query,
 )
-from collectors.common.clickhouse_client import ClickHouseQueryError, PoloClickHouse
+from clickhouse.client import ClickHouseQueryError, PoloClickHouse
 
 COMPONENTS = (
     "total_a",

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from attribution.delta_months import month_start, next_month, previous_month
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 TABLE = "cost_delta_mtd"
 SOURCE = "cost_delta_mtd_source"

@@ -10,7 +10,7 @@ from typing import Any
 
 from attribution.delta_blocks import refresh_days
 from attribution.delta_mtd import TABLE, month_days
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from schema.migrate import load_migrations
 
 START = date(2026, 1, 20)

@@ -11,7 +11,7 @@ from typing import Any
 from attribution.delta_blocks import refresh_days
 from attribution.delta_weeks import TABLE, WEEK_DAYS
 from attribution.hierarchy_builder import AncestryRow, closure_rows
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from schema.migrate import load_migrations
 
 START = date(2026, 2, 25)

@@ -38,7 +38,7 @@ from attribution.snapshot_builder import (
     load_edges,
     new_version,
 )
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 Hierarchy = Literal["physical", "logical"]
 MAX_DEPTH = 32

@@ -4,7 +4,7 @@ from datetime import date
 
 from attribution.hierarchy_builder import build_day
 from attribution.snapshot_builder import SnapshotRow
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 DAY = date(2026, 3, 10)
 ACCT = "111111111111"

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from attribution import delta_blocks, delta_months, delta_weeks
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 # Per (resource r, day d): the derived facts every statement below shares.
 _FACTS = """

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from attribution.perf_dataset import generate
 from attribution.queries import run_query
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 START = date(2026, 1, 1)
 

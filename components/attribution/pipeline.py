@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pydantic import BaseModel
 
 from attribution import cost_attributor, hierarchy_builder, snapshot_builder
-from collectors.common.clickhouse_client import ClickHouseError, PoloClickHouse, connect
+from clickhouse.client import ClickHouseError, PoloClickHouse, connect
 
 
 class DayCounts(BaseModel):

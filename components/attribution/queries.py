@@ -29,7 +29,7 @@ from attribution.completeness import DeltaWindows, data_end, delta_windows
 from attribution.delta_months import is_month_over_month
 from attribution.delta_mtd import is_month_to_date
 from attribution.delta_weeks import WEEK_DAYS
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "api" / "src" / "queries"
 # The API's own lookups (not named queries: the Worker asks them to shape an answer, e.g. 404).

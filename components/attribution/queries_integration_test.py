@@ -11,7 +11,7 @@ import pytest
 
 from attribution.queries import QUERY_NAMES, default_data_end, run_delta, run_query
 from attribution.seed import SeedResult
-from collectors.common.clickhouse_client import ClickHouseQueryError, PoloClickHouse
+from clickhouse.client import ClickHouseQueryError, PoloClickHouse
 
 Seeded = tuple[PoloClickHouse, SeedResult]
 

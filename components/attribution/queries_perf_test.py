@@ -26,7 +26,7 @@ from clickhouse_connect.driver.client import Client
 from attribution.conftest import PERF_REPORT
 from attribution.perf_dataset import generate
 from attribution.queries import run_query
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from schema.migrate import apply_migrations
 
 # The targets are stated for 100 000 resources. POLO_PERF_RESOURCES runs the same scenarios on a

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from attribution.idle import IdleInput, idle_reasons
 from attribution.nodes import UNATTRIBUTED, region_node
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 INHERITANCE_PRECEDENCE: tuple[str, ...] = (
     "attached_to",  # a volume or ENI belongs to whoever owns its instance (or NAT gateway)

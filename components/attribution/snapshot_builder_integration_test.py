@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from attribution.snapshot_builder import build_day
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.common.models import ResourceEvent, ResourceRelationship
 
 ACCT = "111111111111"

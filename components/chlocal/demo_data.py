@@ -6,7 +6,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 
-from collectors.common.clickhouse_client import connect
+from clickhouse.client import connect
 
 SeedRunner = Callable[[str], None]
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from attribution.seed import SeedConfig, seed
 from chlocal.demo_data import seed_when_empty
 from chlocal.process import Endpoint
-from collectors.common.clickhouse_client import connect
+from clickhouse.client import connect
 from schema.migrate import apply_migrations
 
 

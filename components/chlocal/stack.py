@@ -9,7 +9,7 @@ Docker Compose ClickHouse server (`--clickhouse=docker`), then the API Worker un
 
 State lives under `$POLO_HOME` (default `./.polo`):
 - `chlocal.json` — `{"url", "pid", "port", "started_at", ...}`: how every Polo command finds the
-  running ClickHouse (see `collectors.common.clickhouse_client.resolve_url`);
+  running ClickHouse (see `clickhouse.client.resolve_url`);
 - `stack.json` — every running service (pid, port, url, log);
 - `logs/<service>.log` — each service's output; `clickhouse/` — the chDB data directory.
 """
@@ -289,7 +289,7 @@ def _start_process(service: Service, paths: Paths) -> RunningService:
 
 def apply_migrations_over_http(url: str) -> list[str]:
     """Apply Polo's migrations through the running endpoint; returns the names applied."""
-    from collectors.common.clickhouse_client import connect
+    from clickhouse.client import connect
     from schema.migrate import apply_migrations
 
     with connect(url, create_database=True) as db:

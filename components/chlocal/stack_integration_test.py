@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from chlocal import process, stack
-from collectors.common.clickhouse_client import resolve_url
+from clickhouse.client import resolve_url
 from schema.migrate import DEFAULT_MIGRATIONS_DIR
 
 

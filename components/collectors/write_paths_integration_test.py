@@ -18,7 +18,7 @@ from decimal import Decimal
 import pytest
 
 from chlocal.process import Endpoint, running_endpoint
-from collectors.common.clickhouse_client import PoloClickHouse, connect
+from clickhouse.client import PoloClickHouse, connect
 from collectors.common.collector_run import write_run
 from collectors.common.models import CollectorRun, ResourceEvent, ResourceRelationship
 from collectors.common.runner import insert_events

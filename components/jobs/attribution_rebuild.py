@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from attribution.pipeline import DayCounts, rebuild
-from collectors.common.clickhouse_client import connect
+from clickhouse.client import connect
 
 log = logging.getLogger(__name__)
 

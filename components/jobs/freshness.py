@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from collectors.common.clickhouse_client import PoloClickHouse, connect
+from clickhouse.client import PoloClickHouse, connect
 
 log = logging.getLogger(__name__)
 

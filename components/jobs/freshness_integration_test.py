@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from clickhouse_connect.driver.client import Client
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.common.collector_run import collector_run
 from jobs.freshness import last_successes
 from schema.migrate import apply_migrations

@@ -22,7 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from collectors.common.clickhouse_client import ClickHouseError, redact_url, resolve_url
+from clickhouse.client import ClickHouseError, redact_url, resolve_url
 from prodsync.checkpoint import CheckpointStore, run_key
 from prodsync.sync import (
     Chunk,

@@ -11,7 +11,7 @@ import pytest
 from clickhouse_connect.driver.client import Client
 
 from chlocal.process import Endpoint, running_endpoint
-from collectors.common.clickhouse_client import connect
+from clickhouse.client import connect
 from prodsync.tables import DEFAULT_TABLES
 from schema.migrate import apply_migrations
 

@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 import clickhouse_connect
 from clickhouse_connect.driver.client import Client
 
-from collectors.common.clickhouse_client import ClickHouseSettings, connect, redact_url
-from collectors.common.query_params import bind_parameters
+from clickhouse.client import ClickHouseSettings, connect, redact_url
+from clickhouse.query_params import bind_parameters
 from prodsync.checkpoint import CheckpointStore, Fingerprint, chunk_key
 from prodsync.tables import TableSpec
 

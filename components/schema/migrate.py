@@ -31,7 +31,7 @@ from typing import Literal
 
 from clickhouse_connect.driver.client import Client
 
-from collectors.common.clickhouse_client import (
+from clickhouse.client import (
     ClickHouseError,
     ClickHouseQueryError,
     ClickHouseSettings,

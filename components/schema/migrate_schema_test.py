@@ -16,7 +16,7 @@ import clickhouse_connect
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from schema.migrate import (
     DEFAULT_MIGRATIONS_DIR,
     MigrationFailedError,

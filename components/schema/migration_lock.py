@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from collectors.common.clickhouse_client import ClickHouseQueryError, PoloClickHouse, process_alive
+from clickhouse.client import ClickHouseQueryError, PoloClickHouse, process_alive
 
 LOCK_TABLE = "schema_migrations_lock"
 # How long a second runner waits for the first before giving up.

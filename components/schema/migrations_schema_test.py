@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from collectors.common.clickhouse_client import ClickHouseQueryError, PoloClickHouse, connect
+from clickhouse.client import ClickHouseQueryError, PoloClickHouse, connect
 from schema.migrate import apply_migrations
 
 NOW = datetime(2026, 3, 14, 9, 26, 53, 589000, tzinfo=UTC)

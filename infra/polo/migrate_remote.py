@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from collectors.common.remote_clickhouse import read_credentials, url_with_credentials
+from clickhouse.remote import read_credentials, url_with_credentials
 from polo.settings import ENVIRONMENTS, settings_for
 
 REMOTE_HTTP_PORT = 8123

@@ -36,7 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from chlocal import process
 from chlocal.api_service import wrangler_command
-from collectors.common.clickhouse_client import PoloClickHouse, connect
+from clickhouse.client import PoloClickHouse, connect
 from schema.migrate import apply_migrations
 
 COLLECTORS: tuple[str, ...] = (

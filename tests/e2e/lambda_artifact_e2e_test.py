@@ -20,7 +20,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from chlocal.process import Endpoint, free_port, running_endpoint
-from collectors.common.clickhouse_client import connect
+from clickhouse.client import connect
 from schema.migrate import apply_migrations
 
 ARTIFACT = Path("components.collectors.config_ec2/lambda.zip")

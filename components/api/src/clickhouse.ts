@@ -107,7 +107,7 @@ const PARAM_ESCAPES: Record<string, string> = {
  * type's default for a non-Nullable parameter, so `''`, which Polo's filters read as "any").
  * Doubling every backslash and escaping the separators (in one pass) makes every string arrive
  * exactly as given: `\N` becomes `\\N`, the two characters backslash and N. Python's twin is
- * `collectors.common.query_params.encode_param`; both are property-tested through
+ * `clickhouse.query_params.encode_param`; both are property-tested through
  * `SELECT {p:String}` against a real ClickHouse.
  */
 export function encodeParam(value: ParamValue): string {

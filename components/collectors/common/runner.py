@@ -24,6 +24,8 @@ from typing import Any, Protocol
 
 import boto3
 
+from clickhouse.client import PoloClickHouse, connect
+from clickhouse.gc_pause import gc_paused
 from collectors.common.arn import partition_for_region
 from collectors.common.aws_session import (
     Credentials,
@@ -32,10 +34,8 @@ from collectors.common.aws_session import (
     count_api_calls,
     make_session,
 )
-from collectors.common.clickhouse_client import PoloClickHouse, connect
 from collectors.common.collector_run import RunRecorder, write_run
 from collectors.common.config import CollectorConfig, load_config
-from collectors.common.gc_pause import gc_paused
 from collectors.common.models import CollectorRun, ResourceEvent
 from collectors.common.tag_resolver import TagResolver
 
@@ -154,7 +154,7 @@ def run_collection(
 
     runs: list[CollectorRun] = []
     # Threads normalise other accounts/regions while this one persists each finished one; the
-    # cyclic GC stays off meanwhile (gc_pause.py: the events hold no cycles).
+    # cyclic GC stays off meanwhile (clickhouse/gc_pause.py: the events hold no cycles).
     with (
         gc_paused(),
         ThreadPoolExecutor(max_workers=config.concurrency, thread_name_prefix=collector) as pool,

@@ -29,8 +29,8 @@ from typing import Any
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from collectors.common.clickhouse_client import PoloClickHouse
-from collectors.common.gc_pause import gc_paused
+from clickhouse.client import PoloClickHouse
+from clickhouse.gc_pause import gc_paused
 from collectors.common.models import ResourceEvent
 from collectors.common.normaliser import Observation, normalise_instance
 from collectors.common.runner import insert_events

@@ -27,7 +27,7 @@ import boto3
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.common.collector_run import collector_run
 from collectors.cost_explorer.api import NO_BOTOCORE_RETRIES, CostExplorerApi
 from collectors.cost_explorer.merge import ResourceScope, merge_rows

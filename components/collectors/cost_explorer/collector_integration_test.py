@@ -14,7 +14,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.cost_explorer.api import ApiBudgetExceeded
 from collectors.cost_explorer.collector import run_cost_collection
 from collectors.cost_explorer.conftest import (

@@ -16,8 +16,8 @@ from typing import Any
 
 import boto3
 
+from clickhouse.client import PoloClickHouse, connect
 from collectors.common.aws_session import assume_role, make_session
-from collectors.common.clickhouse_client import PoloClickHouse, connect
 from collectors.common.config import DEFAULT_READ_ROLE
 from collectors.cost_explorer.collector import COLLECTOR_NAME, run_cost_collection
 from collectors.cost_explorer.settings import CostExplorerSettings

@@ -6,7 +6,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.cost_explorer.conftest import (
     PAYER_ACCOUNT,
     ce_day,

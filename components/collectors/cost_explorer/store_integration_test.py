@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.cost_explorer.rows import CostDailyRow
 from collectors.cost_explorer.store import CostStore
 from schema.migrate import apply_migrations

@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.common.collector_run import RunRecorder, write_run
 from collectors.focus_export.loader import FocusLoadError, LoadResult, S3Reader, load_delivery
 from collectors.focus_export.manifest import ManifestError, find_manifests, read_manifest

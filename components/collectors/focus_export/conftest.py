@@ -22,7 +22,7 @@ import pytest
 from clickhouse_connect.driver.client import Client
 from moto.server import ThreadedMotoServer
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.cost_explorer.rows import CostDailyRow
 from collectors.focus_export.loader import S3Reader
 from collectors.focus_export.manifest import Manifest

@@ -17,8 +17,8 @@ from typing import Any
 
 import boto3
 
+from clickhouse.client import PoloClickHouse, connect
 from collectors.common.aws_session import make_session
-from collectors.common.clickhouse_client import PoloClickHouse, connect
 from collectors.focus_export.collector import COLLECTOR_NAME, FocusSettings, run_focus_collection
 from collectors.focus_export.loader import S3Reader
 

@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.focus_export.conftest import BUCKET, EXPORT, KEY, PREFIX, deliver, line_items
 from collectors.focus_export.conftest import parquet as focus_parquet
 from collectors.focus_export.handler import handle

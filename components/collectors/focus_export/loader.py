@@ -27,7 +27,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from collectors.common.clickhouse_client import ClickHouseError, PoloClickHouse
+from clickhouse.client import ClickHouseError, PoloClickHouse
 from collectors.focus_export.columns import TARGET_COLUMNS, FocusSchemaError, select_list
 from collectors.focus_export.manifest import Manifest, split_uri
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.cost_explorer.store import CostStore
 from collectors.focus_export.conftest import deliver, line_items, not_focus_parquet, parquet
 from collectors.focus_export.loader import FocusLoadError, S3Reader, load_delivery

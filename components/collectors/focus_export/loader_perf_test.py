@@ -15,7 +15,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.focus_export.conftest import BUCKET, EXPORT, KEY, PREFIX
 from collectors.focus_export.loader import S3Reader, load_delivery
 from collectors.focus_export.manifest import Manifest

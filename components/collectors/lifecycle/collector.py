@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 from pydantic import BaseModel, ConfigDict
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.common.runner import CollectFn
 from collectors.common.tag_resolver import TagResolver
 from collectors.lifecycle.events import LifecycleEvent

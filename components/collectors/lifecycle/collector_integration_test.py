@@ -14,7 +14,7 @@ from botocore import handlers as botocore_handlers
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.common.config import load_config
 from collectors.common.runner import run_collection
 from collectors.cost_explorer.conftest import serve_operation

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from collectors.common.clickhouse_client import PoloClickHouse, connect
+from clickhouse.client import PoloClickHouse, connect
 from collectors.common.runner import handle as run_scheduled
 from collectors.lifecycle.collector import (
     COLLECTOR_NAME,

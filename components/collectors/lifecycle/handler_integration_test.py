@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 from collectors.lifecycle.conftest import ct_record, eventbridge
 from collectors.lifecycle.handler import handle_realtime
 from collectors.lifecycle.mapping import CloudTrailRecordError

@@ -25,8 +25,8 @@ from typing import Any
 
 import boto3
 
+from clickhouse.client import PoloClickHouse
 from collectors.common.arn import load_balancer_arn
-from collectors.common.clickhouse_client import PoloClickHouse
 from collectors.common.models import (
     OPEN_VALID_TO,
     RelationshipType,

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from collectors.common.query_params import EncodedParam, bind_parameters, encode_param
+from clickhouse.query_params import EncodedParam, bind_parameters, encode_param
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from clickhouse_connect.driver import exceptions as driver_errors
 from clickhouse_connect.driver.summary import QuerySummary
 from pydantic import BaseModel, ValidationError
 
-from collectors.common.clickhouse_client import (
+from clickhouse.client import (
     DEFAULT_DATABASE,
     ClickHouseQueryError,
     ClickHouseSettings,

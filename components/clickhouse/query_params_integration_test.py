@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from chlocal.process import running_endpoint
-from collectors.common.clickhouse_client import PoloClickHouse, connect
+from clickhouse.client import PoloClickHouse, connect
 
 # Rows a widened filter would match: the empty string (what `\N` became), NULL's spelling,
 # backslashes and separators.

@@ -17,7 +17,7 @@ import pytest
 from clickhouse_connect.driver.client import Client
 
 from chlocal.process import running_endpoint, stop
-from collectors.common.clickhouse_client import (
+from clickhouse.client import (
     DEFAULT_BATCH_SIZE,
     ClickHouseQueryError,
     ClickHouseUnavailable,

@@ -9,7 +9,7 @@ The CDK app (infra/polo) gives each function, instead of a URL with a password:
 | `POLO_CLICKHOUSE_CA_PARAMETER` | SSM parameter holding the server's self-signed certificate |
 
 `configure(environ)` reads them and sets `POLO_CLICKHOUSE_URL` (what every Polo tool resolves;
-`clickhouse_client.resolve_url` calls it first, so collectors and jobs need nothing else)
+`clickhouse.client.resolve_url` calls it first, so collectors and jobs need nothing else)
 and `SSL_CERT_FILE` (the certificate written to /tmp, which OpenSSL then trusts for the
 driver's default TLS context). An explicit `POLO_CLICKHOUSE_URL` wins and nothing is fetched.
 """

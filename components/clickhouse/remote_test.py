@@ -7,8 +7,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from collectors.common.clickhouse_client import resolve_url
-from collectors.common.remote_clickhouse import RemoteConfigError, configure, url_with_credentials
+from clickhouse.client import resolve_url
+from clickhouse.remote import RemoteConfigError, configure, url_with_credentials
 
 PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
 
@@ -74,7 +74,10 @@ def test_resolve_url_uses_the_deployment_secret_when_no_url_is_set(
     aws, monkeypatch: pytest.MonkeyPatch
 ):
     _, _, arn = aws
-    monkeypatch.delenv("POLO_CLICKHOUSE_URL", raising=False)
+    # resolve_url sets POLO_CLICKHOUSE_URL in os.environ; set through monkeypatch first, it is
+    # removed again after the test instead of leaking into later tests of the same process.
+    monkeypatch.setenv("POLO_CLICKHOUSE_URL", "")
+    monkeypatch.delenv("POLO_CLICKHOUSE_URL")
     monkeypatch.delenv("POLO_CLICKHOUSE_CA_PARAMETER", raising=False)
     monkeypatch.setenv("POLO_CLICKHOUSE_ENDPOINT", "https://ch.internal:8443/polo")
     monkeypatch.setenv("POLO_CLICKHOUSE_SECRET_ARN", arn)

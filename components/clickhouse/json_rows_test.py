@@ -6,7 +6,7 @@ from decimal import Decimal
 import orjson
 import pytest
 
-from collectors.common.json_rows import INSERT_FORMAT, INSERT_SETTINGS, encode
+from clickhouse.json_rows import INSERT_FORMAT, INSERT_SETTINGS, encode
 
 
 def test_rows_become_one_array_of_objects_in_field_order() -> None:

@@ -46,9 +46,9 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from collectors.common import json_rows, remote_clickhouse
-from collectors.common.gc_pause import gc_paused
-from collectors.common.query_params import bind_parameters
+from clickhouse import json_rows, remote
+from clickhouse.gc_pause import gc_paused
+from clickhouse.query_params import bind_parameters
 
 DEFAULT_BATCH_SIZE = 1000
 # Rows per statement of `insert_models`: large enough that per-INSERT costs (a new part, a
@@ -215,7 +215,7 @@ def resolve_url(explicit: str | None = None) -> str:
 
     1. `explicit` (a `--url` option);
     2. the `POLO_CLICKHOUSE_URL` environment variable — in AWS, set first from the deployment's
-       Secrets Manager secret and endpoint (`remote_clickhouse.configure`, see docs/infra.md);
+       Secrets Manager secret and endpoint (`clickhouse.remote.configure`, see docs/infra.md);
     3. the local endpoint announced in `$POLO_HOME/chlocal.json` (`{"url": ..., "pid": ...}`)
        while its process is alive: the embedded directory is then owned by that process; a
        Docker-run server (`"mode": "docker"`, no pid: Docker owns the process) always counts;
@@ -223,7 +223,7 @@ def resolve_url(explicit: str | None = None) -> str:
     """
     if explicit:
         return explicit
-    remote_clickhouse.configure()  # no-op unless POLO_CLICKHOUSE_SECRET_ARN is set
+    remote.configure()  # no-op unless POLO_CLICKHOUSE_SECRET_ARN is set
     from_env = os.environ.get(ENV_URL)
     if from_env:
         return from_env

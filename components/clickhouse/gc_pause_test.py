@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from collectors.common.gc_pause import gc_paused
+from clickhouse.gc_pause import gc_paused
 
 
 @pytest.fixture(autouse=True)
