@@ -141,16 +141,3 @@ def test_the_same_seed_gives_the_same_rows_and_a_populated_db_is_refused(
         seed(db, TEST_SEED)
     other = seed(db, TEST_SEED.model_copy(update={"random_seed": 12}), replace=True)
     assert other.checksums["cost_daily"] != first.checksums["cost_daily"]
-
-
-def test_a_table_that_keeps_fewer_rows_than_were_sent_stops_the_seed(db: PoloClickHouse) -> None:
-    # A real lossy destination: cost_daily swapped for a table that discards every insert, as an
-    # endpoint that acknowledged an insert and kept part of it would look to the seed.
-    db.command("test.null", "CREATE TABLE cost_daily_discard AS cost_daily ENGINE = Null")
-    db.command("test.swap", "EXCHANGE TABLES cost_daily AND cost_daily_discard")
-
-    with pytest.raises(SeedError) as caught:
-        seed(db, TEST_SEED)
-
-    assert "cost_daily: the seed wrote" in str(caught.value)
-    assert "but the table holds 0" in str(caught.value)
