@@ -1,7 +1,9 @@
-"""Background processes for the local stack: spawn detached, wait for health, stop, free ports.
+"""Background processes: spawn detached, wait for health, stop, free ports; the endpoint itself
+in its own process (`running_endpoint`).
 
-Used by `chlocal.stack` and by the tests that need real endpoints in other processes (chDB
-opens a data directory in one process only, so every extra endpoint is its own process).
+Used by the local stack (`stack.stack` starts every service this way) and by the tests that need
+real endpoints in other processes (chDB opens a data directory in one process only, so every
+extra endpoint is its own process).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from polo.clickhouse_migrations import ClickhouseMigrationSourcesField
 from polo.entry_point import run_entry_point
 
 MIGRATE_BINARY = "components/schema:migrate-bin"
-STACK_BINARY = "components/chlocal:stack-bin"
+STACK_BINARY = "components/stack:stack-bin"
 PROD_SYNC_BINARY = "components/prodsync:prod-sync-bin"
 SEED_BINARY = "components/attribution:seed-bin"
 DEPLOY_WORKER_BINARY = "components/workerctl:deploy-bin"

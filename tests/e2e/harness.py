@@ -35,9 +35,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from chlocal import process
-from chlocal.api_service import wrangler_command
 from clickhouse.client import PoloClickHouse, connect
 from schema.migrate import apply_migrations
+from stack.api_service import wrangler_command
 
 COLLECTORS: tuple[str, ...] = (
     "config_ec2",

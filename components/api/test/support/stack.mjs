@@ -8,9 +8,9 @@
  *   POLO_IT_WORKER_URL      use this already-running Worker (with the dev bypass); start no wrangler
  *   POLO_PYTHON             Python with Polo's requirements (required unless POLO_IT_CLICKHOUSE_URL
  *                          is given; Pants sets it to the components/api:polo-python pex)
- *   POLO_IT_STACK_UP        command starting ClickHouse; `{port}` is replaced (default: chlocal.stack up
+ *   POLO_IT_STACK_UP        command starting ClickHouse; `{port}` is replaced (default: stack.stack up
  *                          --no-api --no-demo-data: this harness seeds and starts the Worker itself)
- *   POLO_IT_STACK_DOWN      command stopping it (default: chlocal.stack down --wipe)
+ *   POLO_IT_STACK_DOWN      command stopping it (default: stack.stack down --wipe)
  *   POLO_IT_SEED            command seeding it (default: python -m attribution.seed); '' skips seeding
  * Commands run from the repository root with PYTHONPATH=components, POLO_HOME set to a private
  * temporary directory, and POLO_CLICKHOUSE_URL set once ClickHouse is up.
@@ -78,8 +78,8 @@ export async function startClickHouse() {
   const py = python();
   const env = { ...process.env, POLO_HOME: home, PYTHONPATH: join(REPO_ROOT, "components") };
   delete env.POLO_CLICKHOUSE_URL;
-  const up = (process.env.POLO_IT_STACK_UP ?? `${py} -m chlocal.stack up --port {port} --no-api --no-demo-data`).replaceAll("{port}", String(port));
-  const down = process.env.POLO_IT_STACK_DOWN ?? `${py} -m chlocal.stack down --wipe`;
+  const up = (process.env.POLO_IT_STACK_UP ?? `${py} -m stack.stack up --port {port} --no-api --no-demo-data`).replaceAll("{port}", String(port));
+  const down = process.env.POLO_IT_STACK_DOWN ?? `${py} -m stack.stack down --wipe`;
   const stop = () => {
     try {
       run("ClickHouse stop", down, env);

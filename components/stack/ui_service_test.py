@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from chlocal.ui_service import ui_service, vite_command
+from stack.ui_service import ui_service, vite_command
 
 
 def _installed(ui_dir: Path) -> Path:

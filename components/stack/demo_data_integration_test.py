@@ -4,10 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 from attribution.seed import SeedConfig, seed
-from chlocal.demo_data import seed_when_empty
 from chlocal.process import Endpoint
 from clickhouse.client import connect
 from schema.migrate import apply_migrations
+from stack.demo_data import seed_when_empty
 
 
 def test_seeds_an_empty_database_once_and_never_over_data(

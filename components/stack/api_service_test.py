@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from chlocal.api_service import api_service, wrangler_command
+from stack.api_service import api_service, wrangler_command
 
 
 def test_embedded_clickhouse_url_is_passed_as_is_with_the_dev_bypass() -> None:

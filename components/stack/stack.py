@@ -1,11 +1,11 @@
-"""The local Polo stack: `python -m chlocal.stack up|down|status` (behind `pants polo-up/down`).
+"""The local Polo stack: `python -m stack.stack up|down|status` (behind `pants polo-up/down`).
 
-The stack is a list of `Service`s started in order as background processes, each with a port
-and a health URL. Today it holds ClickHouse: the chDB endpoint (`chlocal.server`, default) or a
-Docker Compose ClickHouse server (`--clickhouse=docker`), then the API Worker under
-`wrangler dev` (`chlocal.api_service`), then the web UI's Vite dev server proxying `/api` to it
-(`chlocal.ui_service`). An empty database gets the demo organisation
-(`chlocal.demo_data`).
+The stack is a list of `Service`s (`stack.service`) started in order as background processes,
+each with a port and a health URL, one module per service: ClickHouse (`stack.clickhouse_service`:
+the chDB endpoint `chlocal.server`, default, or a Docker Compose ClickHouse server with
+`--clickhouse=docker`), then the API Worker under `wrangler dev` (`stack.api_service`), then the
+web UI's Vite dev server proxying `/api` to it (`stack.ui_service`). An empty database gets the
+demo organisation (`stack.demo_data`).
 
 State lives under `$POLO_HOME` (default `./.polo`):
 - `chlocal.json` — `{"url", "pid", "port", "started_at", ...}`: how every Polo command finds the
@@ -25,21 +25,21 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 from rich.console import Console
 from rich.table import Table
 
-from chlocal import auth, process
-from chlocal.demo_data import seed_when_empty
+from chlocal import process
 from chlocal.server import DEFAULT_PORT
+from stack.api_service import api_service
+from stack.clickhouse_service import CLICKHOUSE, Mode, clickhouse_service
+from stack.demo_data import seed_when_empty
+from stack.service import Service
+from stack.ui_service import ui_service
 
-Mode = Literal["embedded", "docker"]
 DEFAULT_API_PORT = 8787
 DEFAULT_UI_PORT = 5173
-CLICKHOUSE = "clickhouse"
-DOCKER_SERVICE = "clickhouse"
 DEFAULT_COMPOSE_FILE = "docker-compose.yml"
 
 console = Console(highlight=False)
@@ -51,21 +51,6 @@ class StackError(Exception):
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code
-
-
-class Service(BaseModel):
-    """One process of the stack. `command=None` means another tool (Docker) runs it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    command: list[str] | None
-    port: int
-    health_url: str
-    url: str
-    env: dict[str, str] = Field(default_factory=dict)
-    startup_timeout_s: float = 60.0
-    description: str = ""
 
 
 class RunningService(BaseModel):
@@ -108,42 +93,6 @@ class Paths(BaseModel):
 
 def polo_home() -> Path:
     return Path(os.environ.get("POLO_HOME") or ".polo").resolve()
-
-
-def stack_services(mode: Mode, paths: Paths, port: int) -> list[Service]:
-    """The ClickHouse services `up` starts first (the API is described once they run)."""
-    if mode == "docker":
-        user, password = auth.DEFAULT_USER, auth.DEFAULT_PASSWORD
-        return [
-            Service(
-                name=CLICKHOUSE,
-                command=None,
-                port=port,
-                health_url=f"http://127.0.0.1:{port}/ping",
-                url=f"http://{user}:{password}@127.0.0.1:{port}",
-                description="ClickHouse server (Docker Compose)",
-            )
-        ]
-    return [
-        Service(
-            name=CLICKHOUSE,
-            command=[
-                sys.executable,
-                "-m",
-                "chlocal.server",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--data-dir",
-                str(paths.data_dir),
-            ],
-            port=port,
-            health_url=f"http://127.0.0.1:{port}/ping",
-            url=f"http://127.0.0.1:{port}",
-            description=f"ClickHouse HTTP on chDB, data in {paths.data_dir}",
-        )
-    ]
 
 
 def read_state(paths: Paths) -> StackState | None:
@@ -339,33 +288,26 @@ def up(
     paths.home.mkdir(parents=True, exist_ok=True)
     running: list[RunningService] = []
     try:
-        for service in stack_services(mode, paths, port):
-            if service.command is None:
-                running.append(
-                    _start_docker(service, compose_file or Path(DEFAULT_COMPOSE_FILE).resolve())
-                )
-            else:
-                running.append(_start_process(service, paths))
-            if service.name == CLICKHOUSE:
-                state = StackState(mode=mode, services=running)
-                _write_state(paths, state)
-                console.print(f"applying migrations through {service.health_url[:-5]}")
-                applied = migrate(service.url)
-                console.print(
-                    f"[green]✓[/] migrations: {len(applied)} applied"
-                    if applied
-                    else "[green]✓[/] migrations: up to date"
-                )
-                if seed is not None:
-                    seed(service.url)
+        clickhouse = clickhouse_service(mode, paths.data_dir, port)
+        if clickhouse.command is None:
+            running.append(
+                _start_docker(clickhouse, compose_file or Path(DEFAULT_COMPOSE_FILE).resolve())
+            )
+        else:
+            running.append(_start_process(clickhouse, paths))
+        _write_state(paths, StackState(mode=mode, services=running))
+        console.print(f"applying migrations through {clickhouse.health_url[:-5]}")
+        applied = migrate(clickhouse.url)
+        console.print(
+            f"[green]✓[/] migrations: {len(applied)} applied"
+            if applied
+            else "[green]✓[/] migrations: up to date"
+        )
+        if seed is not None:
+            seed(clickhouse.url)
         if api_port is not None:
-            # Imported here: api_service builds on this module's Service model.
-            from chlocal.api_service import api_service
-
             running.append(_start_process(api_service(running[0].url, api_port), paths))
             if ui_port is not None:
-                from chlocal.ui_service import ui_service
-
                 running.append(_start_process(ui_service(running[-1].url, ui_port), paths))
     except BaseException:
         if running:
@@ -434,7 +376,7 @@ def status(paths: Paths | None = None) -> bool:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m chlocal.stack", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m stack.stack", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     up_cmd = commands.add_parser("up", help="start the stack (idempotent)")
     up_cmd.add_argument("--clickhouse", choices=["embedded", "docker"], default="embedded")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from chlocal.stack import Service
+from stack.service import Service
 from workerctl.npm_project import NodeToolingMissing, needs_install, require_tool
 
 UI = "ui"

@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from chlocal import process
-from chlocal.stack import Service
+from stack.service import Service
 from workerctl.npm_project import API_DIR, NodeToolingMissing, ensure_installed
 
 API = "api"

@@ -8,9 +8,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from chlocal import process, stack
+from chlocal import process
 from clickhouse.client import resolve_url
 from schema.migrate import DEFAULT_MIGRATIONS_DIR
+from stack import stack
 
 
 @pytest.fixture
