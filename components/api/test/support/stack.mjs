@@ -1,7 +1,8 @@
 /**
  * The real pieces the integration tests and the perf script run against: a local ClickHouse HTTP
- * endpoint (Polo's chlocal stack), seeded with the deterministic demo dataset, and the Worker in
- * workerd via `wrangler dev`. Plain JavaScript so the node perf script can use it too.
+ * endpoint (Polo's local stack, components/stack), seeded with the deterministic demo dataset,
+ * and the Worker in workerd via `wrangler dev`. Plain JavaScript so the node perf script can use
+ * it too.
  *
  * Environment (all optional):
  *   POLO_IT_CLICKHOUSE_URL  use this already-running, already-seeded ClickHouse; start nothing
