@@ -6,6 +6,15 @@ import { defineConfig } from "vitest/config";
  * test/support/stack.mjs for the environment variables that reuse running ones instead.
  */
 export default defineConfig({
+  // `.sql` files as text modules, as wrangler's "Text" rule bundles them: sql_include_parity
+  // imports the query registry itself.
+  plugins: [
+    {
+      name: "sql-text-modules",
+      enforce: "pre",
+      transform: (code, id) => (id.endsWith(".sql") ? `export default ${JSON.stringify(code)};` : undefined),
+    },
+  ],
   test: {
     include: ["test/integration/**/*.test.ts"],
     environment: "node",

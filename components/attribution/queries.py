@@ -9,9 +9,10 @@ A named query may be answered by several files that declare the same placeholder
 same columns: `delta_nodes` has two for two adjacent weeks (the root, any other node) and, for
 other windows, one per kind of node (root, owner, account, closure), picked from `hierarchy`,
 `node_id` and the windows exactly as the API Worker picks them (`src/queries/registry.ts`), so
-that ClickHouse parses and analyses only the SQL the request needs. Full-line comments (the
-files' documentation headers) are removed before the text is sent: the driver and the server
-would otherwise tokenise them on every call.
+that ClickHouse parses and analyses only the SQL the request needs. The files share text through
+`-- @include name.sql` lines (fragments in `queries/include/`, attribution/sql_include.py),
+resolved when a file is loaded. Full-line comments (the files' documentation headers) are removed
+before the text is sent: the driver and the server would otherwise tokenise them on every call.
 """
 
 from __future__ import annotations
@@ -29,11 +30,14 @@ from attribution.completeness import DeltaWindows, data_end, delta_windows
 from attribution.delta_months import is_month_over_month
 from attribution.delta_mtd import is_month_to_date
 from attribution.delta_weeks import WEEK_DAYS
+from attribution.sql_include import resolve_includes
 from clickhouse.client import PoloClickHouse
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "api" / "src" / "queries"
 # The API's own lookups (not named queries: the Worker asks them to shape an answer, e.g. 404).
 LOOKUPS_DIR = QUERIES_DIR.parent / "lookups"
+# Fragments the files share through `-- @include name.sql` (attribution/sql_include.py).
+INCLUDE_DIR = QUERIES_DIR / "include"
 
 QUERY_NAMES: tuple[str, ...] = (
     "costs_by_customer",
@@ -180,7 +184,16 @@ def load_query(name: str) -> str:
     known = {file for query in QUERY_NAMES for file in query_files(query)}
     if name not in known:
         raise KeyError(f"unknown named query {name!r}; known: {', '.join(sorted(known))}")
-    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    return _with_includes((QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8"))
+
+
+def _fragment(name: str) -> str | None:
+    path = INCLUDE_DIR / name
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _with_includes(text: str) -> str:
+    return resolve_includes(text, _fragment)
 
 
 def strip_comment_lines(sql: str) -> str:
@@ -246,7 +259,7 @@ def run_lookup(
     path = LOOKUPS_DIR / f"{name}.sql"
     if not path.is_file():
         raise KeyError(f"unknown lookup {name!r}")
-    sql = strip_comment_lines(path.read_text(encoding="utf-8"))
+    sql = strip_comment_lines(_with_includes(path.read_text(encoding="utf-8")))
     expected = placeholders(sql)
     if set(expected) != set(parameters):
         raise QueryParameterError(

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from attribution.queries import (
+    INCLUDE_DIR,
     QUERIES_DIR,
     QUERY_NAMES,
     QueryParameterError,
@@ -262,3 +263,14 @@ def test_unknown_query_names_are_refused() -> None:
         load_query("drop_everything")
     with pytest.raises(KeyError, match="unknown named query 'delta_nodes_root'"):
         query_files("delta_nodes_root")
+
+
+def test_every_file_is_loaded_with_its_includes_resolved_and_every_fragment_is_used() -> None:
+    files = [file for name in QUERY_NAMES for file in query_files(name)]
+    loaded = {file: load_query(file) for file in files}
+    assert not [file for file, sql in loaded.items() if "@include" in sql]
+    raw = "\n".join((QUERIES_DIR / f"{file}.sql").read_text() for file in files)
+    raw += "\n".join(path.read_text() for path in INCLUDE_DIR.glob("*.sql"))
+    unused = [p.name for p in INCLUDE_DIR.glob("*.sql") if f"-- @include {p.name}" not in raw]
+    assert unused == []
+    assert "AS flagged_resources" in loaded["delta_nodes_week"]

@@ -40,31 +40,13 @@ WITH
     {compare_start:Date} AS b0,
     {compare_end:Date} AS b1,
     (
-        SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
-             + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
-             + throwIf(a0 < b1 AND b0 < a1, 'base and compare windows must not overlap')
-             + throwIf({normalise:String} NOT IN ('none', 'daily'), 'normalise must be none or daily')
+        -- @include delta_checks.sql
              + throwIf(h != 'physical' OR NOT startsWith(node, 'account:'),
                        'delta_nodes_account answers a physical account node only')
     ) AS invalid,
-    -- normalise = 'daily': A's amounts times B's length, B's times A's (exact), each reported
-    -- amount divided by both lengths and rounded half away from zero to 1e-6 (per_row); raw
-    -- totals otherwise (factors 1).
-    {normalise:String} = 'daily' AS per_day,
-    if(per_day, toInt64(dateDiff('day', b0, b1)), 1) AS scale_a,
-    if(per_day, toInt64(dateDiff('day', a0, a1)), 1) AS scale_b,
-    scale_a * scale_b AS divisor,
-    (x) -> intDiv(2 * abs(x) + divisor, 2 * divisor) * if(x < 0, -1, 1) AS per_row,
+    -- @include delta_normalise.sql
     substring(node, 9) AS account,
-    (s, k, w0, w1) -> s >= toUInt16(w0) AND s + bitShiftLeft(1, k) <= toUInt16(w1)
-        AND (k = 4 OR s - s % bitShiftLeft(2, k) < toUInt16(w0)
-             OR s - s % bitShiftLeft(2, k) + bitShiftLeft(2, k) > toUInt16(w1)) AS tile,
-    tiles AS (
-        SELECT toDate(s), k
-        FROM (SELECT arrayJoin(range(toUInt16(least(a0, b0)), toUInt16(greatest(a1, b1)))) AS s)
-        ARRAY JOIN range(5) AS k
-        WHERE s % bitShiftLeft(1, k) = 0 AND (tile(s, k, a0, a1) OR tile(s, k, b0, b1))
-    ),
+    -- @include delta_tiles.sql
     account_id = account AS in_node
 -- Components: 3 continuing (in both windows, every row of the resource under the child); else
 -- 1 created (no cost anywhere in A), 2 removed (none anywhere in B), or 4 a transfer (in: c_B,
@@ -72,17 +54,7 @@ WITH
 SELECT
     concat('region:', account, '/', child) AS node_id,
     'region' AS node_type,
-    toDecimal128(per_row(sum(ca)), 6) / 1000000 AS total_a,
-    toDecimal128(per_row(sum(cb)), 6) / 1000000 AS total_b,
-    total_b - total_a AS delta,
-    toDecimal128(per_row(sumIf(cb, component = 1)), 6) / 1000000 AS created,
-    -toDecimal128(per_row(sumIf(ca, component = 2)), 6) / 1000000 AS removed,
-    delta - created - removed - rate_effect - transferred_in - transferred_out AS usage_effect,
-    toDecimal128(per_row(sumIf(rate_micro, component = 3)), 6) / 1000000 AS rate_effect,
-    toDecimal128(per_row(sumIf(cb, component = 4)), 6) / 1000000 AS transferred_in,
-    -toDecimal128(per_row(sumIf(ca, component = 4)), 6) / 1000000 AS transferred_out,
-    count() AS resource_count,
-    toUInt64(sumIf(flagged, component = 3)) AS flagged_resources
+    -- @include delta_columns.sql
 FROM
 (
     SELECT under, child, ca, cb, rate_micro, flagged,

@@ -40,21 +40,11 @@ WITH
     {compare_start:Date} AS b0,
     {compare_end:Date} AS b1,
     (
-        SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
-             + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
-             + throwIf(a0 < b1 AND b0 < a1, 'base and compare windows must not overlap')
-             + throwIf({normalise:String} NOT IN ('none', 'daily'), 'normalise must be none or daily')
+        -- @include delta_checks.sql
              + throwIf(node = '' OR (h = 'physical' AND NOT startsWith(node, 'unresourced:')),
                        'delta_nodes_owner answers a logical node or an unresourced pseudo-resource')
     ) AS invalid,
-    -- normalise = 'daily': A's amounts times B's length, B's times A's (exact), each reported
-    -- amount divided by both lengths and rounded half away from zero to 1e-6 (per_row); raw
-    -- totals otherwise (factors 1).
-    {normalise:String} = 'daily' AS per_day,
-    if(per_day, toInt64(dateDiff('day', b0, b1)), 1) AS scale_a,
-    if(per_day, toInt64(dateDiff('day', a0, a1)), 1) AS scale_b,
-    scale_a * scale_b AS divisor,
-    (x) -> intDiv(2 * abs(x) + divisor, 2 * divisor) * if(x < 0, -1, 1) AS per_row,
+    -- @include delta_normalise.sql
     -- 1 customer, 2 cluster, 3 role, 4 a resource (the node itself is the only child).
     multiIf(h = 'physical', 4, startsWith(node, 'customer:'), 1, startsWith(node, 'cluster:'), 2,
             startsWith(node, 'role:'), 3, 4) AS kind,
@@ -62,15 +52,7 @@ WITH
     -- ends before a '/': between the first segment and the whole rest (lexicographically), a range
     -- the ordering key can use. The exact test is in_node.
     substring(node, position(node, ':') + 1) AS rest,
-    (s, k, w0, w1) -> s >= toUInt16(w0) AND s + bitShiftLeft(1, k) <= toUInt16(w1)
-        AND (k = 4 OR s - s % bitShiftLeft(2, k) < toUInt16(w0)
-             OR s - s % bitShiftLeft(2, k) + bitShiftLeft(2, k) > toUInt16(w1)) AS tile,
-    tiles AS (
-        SELECT toDate(s), k
-        FROM (SELECT arrayJoin(range(toUInt16(least(a0, b0)), toUInt16(greatest(a1, b1)))) AS s)
-        ARRAY JOIN range(5) AS k
-        WHERE s % bitShiftLeft(1, k) = 0 AND (tile(s, k, a0, a1) OR tile(s, k, b0, b1))
-    ),
+    -- @include delta_tiles.sql
     -- Is a block row under the node? Each term is constant true except for the node's kind.
     (kind != 1 OR marqo_customer = rest)
         AND (kind != 2 OR (marqo_cluster != ''
@@ -84,17 +66,7 @@ WITH
 SELECT
     child AS node_id,
     any(child_type) AS node_type,
-    toDecimal128(per_row(sum(ca)), 6) / 1000000 AS total_a,
-    toDecimal128(per_row(sum(cb)), 6) / 1000000 AS total_b,
-    total_b - total_a AS delta,
-    toDecimal128(per_row(sumIf(cb, component = 1)), 6) / 1000000 AS created,
-    -toDecimal128(per_row(sumIf(ca, component = 2)), 6) / 1000000 AS removed,
-    delta - created - removed - rate_effect - transferred_in - transferred_out AS usage_effect,
-    toDecimal128(per_row(sumIf(rate_micro, component = 3)), 6) / 1000000 AS rate_effect,
-    toDecimal128(per_row(sumIf(cb, component = 4)), 6) / 1000000 AS transferred_in,
-    -toDecimal128(per_row(sumIf(ca, component = 4)), 6) / 1000000 AS transferred_out,
-    count() AS resource_count,
-    toUInt64(sumIf(flagged, component = 3)) AS flagged_resources
+    -- @include delta_columns.sql
 FROM
 (
     SELECT under, child, child_type, ca, cb, rate_micro, flagged,

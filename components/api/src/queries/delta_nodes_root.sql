@@ -38,20 +38,10 @@ WITH
     {compare_start:Date} AS b0,
     {compare_end:Date} AS b1,
     (
-        SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
-             + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
-             + throwIf(a0 < b1 AND b0 < a1, 'base and compare windows must not overlap')
-             + throwIf({normalise:String} NOT IN ('none', 'daily'), 'normalise must be none or daily')
+        -- @include delta_checks.sql
              + throwIf({node_id:String} != '', 'delta_nodes_root answers the root (node_id = \'\') only')
     ) AS invalid,
-    -- normalise = 'daily': A's amounts times B's length, B's times A's (exact), each reported
-    -- amount divided by both lengths and rounded half away from zero to 1e-6 (per_row); raw
-    -- totals otherwise (factors 1).
-    {normalise:String} = 'daily' AS per_day,
-    if(per_day, toInt64(dateDiff('day', b0, b1)), 1) AS scale_a,
-    if(per_day, toInt64(dateDiff('day', a0, a1)), 1) AS scale_b,
-    scale_a * scale_b AS divisor,
-    (x) -> intDiv(2 * abs(x) + divisor, 2 * divisor) * if(x < 0, -1, 1) AS per_row,
+    -- @include delta_normalise.sql
     -- Is the aligned block (day number s, level k) one of the tiles of window [w0, w1)?
     (s, k, w0, w1) -> s >= toUInt16(w0) AND s + bitShiftLeft(1, k) <= toUInt16(w1)
         AND (k = 4 OR s - s % bitShiftLeft(2, k) < toUInt16(w0)
@@ -62,17 +52,7 @@ WITH
 SELECT
     concat(if(h = 'logical', 'customer:', 'account:'), child) AS node_id,
     if(h = 'logical', 'customer', 'account') AS node_type,
-    toDecimal128(per_row(sum(ca)), 6) / 1000000 AS total_a,
-    toDecimal128(per_row(sum(cb)), 6) / 1000000 AS total_b,
-    total_b - total_a AS delta,
-    toDecimal128(per_row(sumIf(cb, component = 1)), 6) / 1000000 AS created,
-    -toDecimal128(per_row(sumIf(ca, component = 2)), 6) / 1000000 AS removed,
-    delta - created - removed - rate_effect - transferred_in - transferred_out AS usage_effect,
-    toDecimal128(per_row(sumIf(rate_micro, component = 3)), 6) / 1000000 AS rate_effect,
-    toDecimal128(per_row(sumIf(cb, component = 4)), 6) / 1000000 AS transferred_in,
-    -toDecimal128(per_row(sumIf(ca, component = 4)), 6) / 1000000 AS transferred_out,
-    count() AS resource_count,
-    toUInt64(sumIf(flagged, component = 3)) AS flagged_resources
+    -- @include delta_columns.sql
 FROM
 (
     SELECT child, ca, cb, rate_micro, flagged,

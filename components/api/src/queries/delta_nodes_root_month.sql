@@ -28,33 +28,13 @@ WITH
     {compare_start:Date} AS b0,
     {compare_end:Date} AS b1,
     (
-        SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
-             + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
-             + throwIf(a0 < b1 AND b0 < a1, 'base and compare windows must not overlap')
-             + throwIf({normalise:String} NOT IN ('none', 'daily'), 'normalise must be none or daily')
+        -- @include delta_checks.sql
              + throwIf(toStartOfMonth(b0) != b0 OR a1 != b0 OR a0 != addMonths(b0, -1) OR b1 != addMonths(b0, 1),
                        'delta_nodes_root_month answers a calendar month over the month before only')
              + throwIf({node_id:String} != '', 'delta_nodes_root_month answers the root (node_id = \'\') only')
     ) AS invalid,
-    -- normalise = 'daily': A's amounts times B's length, B's times A's (exact), each reported
-    -- amount divided by both lengths and rounded half away from zero to 1e-6 (per_row); raw
-    -- totals otherwise (factors 1).
-    {normalise:String} = 'daily' AS per_day,
-    if(per_day, toInt64(dateDiff('day', b0, b1)), 1) AS scale_a,
-    if(per_day, toInt64(dateDiff('day', a0, a1)), 1) AS scale_b,
-    scale_a * scale_b AS divisor,
-    (x) -> intDiv(2 * abs(x) + divisor, 2 * divisor) * if(x < 0, -1, 1) AS per_row,
-    -- A line's rate effect in integer micro-units: (C_B*Q_A - C_A*Q_B)*(Q_A + Q_B) / (2*Q_A*Q_B),
-    -- rounded half away from zero, exactly as attribution/delta.py does. Only for a line in both
-    -- windows whose price changed: C_B*Q_A != C_A*Q_B, exact in Int128 while quantities fit in
-    -- Int64 (costs always do), and the Int256 division only then.
-    (n, d) -> intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1) AS rounded,
-    (ca, cb, qa, qb, both) -> if(
-        both AND qa > 0 AND qb > 0 AND (ca != cb OR qa != qb)
-            AND (qa > 9223372036854775807 OR qb > 9223372036854775807
-                 OR toInt128(cb) * qa != toInt128(ca) * qb),
-        rounded((toInt256(cb) * qa - toInt256(ca) * qb) * (toInt256(qa) + qb), 2 * toInt256(qa) * qb),
-        toInt256(0)) AS rate,
+    -- @include delta_normalise.sql
+    -- @include delta_rate.sql
     pair AS (
         SELECT if(h = 'logical', marqo_customer, account_id) AS child, resource_hash, usage_hash,
             split_resource, cost_a * scale_a AS sc_a, cost_b * scale_b AS sc_b,
@@ -63,60 +43,4 @@ WITH
         FROM cost_delta_months
         WHERE compare_start = b0
     )
--- Components: 3 continuing (in both windows, every row of the resource under the child); else
--- 1 created (no cost anywhere in A), 2 removed (none anywhere in B), or 4 a transfer (in: c_B,
--- out: -c_A): it had cost in both windows but not always under the child (a split resource
--- under two children).
-SELECT
-    concat(if(h = 'logical', 'customer:', 'account:'), child) AS node_id,
-    if(h = 'logical', 'customer', 'account') AS node_type,
-    toDecimal128(per_row(sum(ca)), 6) / 1000000 AS total_a,
-    toDecimal128(per_row(sum(cb)), 6) / 1000000 AS total_b,
-    total_b - total_a AS delta,
-    toDecimal128(per_row(sumIf(cb, component = 1)), 6) / 1000000 AS created,
-    -toDecimal128(per_row(sumIf(ca, component = 2)), 6) / 1000000 AS removed,
-    delta - created - removed - rate_effect - transferred_in - transferred_out AS usage_effect,
-    toDecimal128(per_row(sumIf(rate_micro, component = 3)), 6) / 1000000 AS rate_effect,
-    toDecimal128(per_row(sumIf(cb, component = 4)), 6) / 1000000 AS transferred_in,
-    -toDecimal128(per_row(sumIf(ca, component = 4)), 6) / 1000000 AS transferred_out,
-    count() AS resource_count,
-    toUInt64(sumIf(flagged, component = 3)) AS flagged_resources
-FROM
-(
-    SELECT child, ca, cb, rate_micro, flagged,
-        multiIf(in_a AND in_b AND NOT moved, 3, NOT had_a, 1, NOT had_b, 2, 4) AS component
-    FROM
-    (
-        -- Per child x resource. A resource whose rows all share one place (nearly every one)
-        -- has one child, and each of its rows is a whole line (resource x usage type).
-        SELECT any(child) AS child,
-            sum(sc_a) AS ca, sum(sc_b) AS cb, max(line_a) AS in_a, max(line_b) AS in_b,
-            any(resource_in_a) AS had_a, any(resource_in_b) AS had_b,
-            sum(rate(sc_a, sc_b, sq_a, sq_b, line_a AND line_b)) AS rate_micro,
-            max(line_a AND line_b AND (sq_a <= 0 OR sq_b <= 0)) AS flagged,
-            0 AS moved
-        FROM pair
-        WHERE NOT split_resource
-        GROUP BY resource_hash
-        UNION ALL
-        -- A resource that moved between places (split_resource): its rows are summed into
-        -- lines per child first, since a move inside one customer (account) splits a line.
-        SELECT child, sum(c_a), sum(c_b), max(l_a), max(l_b), any(had_a), any(had_b),
-            sum(rate(c_a, c_b, q_a, q_b, l_a AND l_b)), max(l_a AND l_b AND (q_a <= 0 OR q_b <= 0)),
-            count() OVER (PARTITION BY resource_hash) > 1
-        FROM
-        (
-            SELECT child, resource_hash,
-                sum(sc_a) AS c_a, sum(sc_b) AS c_b, sum(sq_a) AS q_a, sum(sq_b) AS q_b,
-                max(line_a) AS l_a, max(line_b) AS l_b,
-                any(resource_in_a) AS had_a, any(resource_in_b) AS had_b
-            FROM pair
-            WHERE split_resource
-            GROUP BY child, resource_hash, usage_hash
-        )
-        GROUP BY child, resource_hash
-    )
-)
-WHERE invalid = 0
-GROUP BY child
-ORDER BY abs(delta) DESC, node_id
+-- @include delta_root_pair_decomposition.sql

@@ -32,10 +32,7 @@ WITH
     {compare_start:Date} AS b0,
     {compare_end:Date} AS b1,
     (
-        SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
-             + throwIf(a1 <= a0 OR b1 <= b0, 'each window must end after it starts (end is exclusive)')
-             + throwIf(a0 < b1 AND b0 < a1, 'base and compare windows must not overlap')
-             + throwIf({normalise:String} NOT IN ('none', 'daily'), 'normalise must be none or daily')
+        -- @include delta_checks.sql
     ) AS invalid,
     -- normalise = 'daily': A's amounts times B's length, B's times A's (exact), each reported
     -- amount divided by both lengths, rounded half away from zero to 1e-6; raw otherwise.

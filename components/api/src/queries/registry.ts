@@ -21,6 +21,7 @@ import {
   type ParamSpec,
   type Resolved,
 } from "../params";
+import { resolveIncludes } from "./include";
 import costsByAccountRoleSql from "./costs_by_account_role.sql";
 import costsByCustomerSql from "./costs_by_customer.sql";
 import coverageSql from "./coverage.sql";
@@ -43,6 +44,16 @@ import hierarchyTreeSql from "./hierarchy_tree.sql";
 import nodeCostTrendSql from "./node_cost_trend.sql";
 import resourcesSql from "./resources.sql";
 import exportFocusSql from "./export_focus.sql";
+import deltaChecksSql from "./include/delta_checks.sql";
+import deltaColumnsSql from "./include/delta_columns.sql";
+import deltaNodeKindSql from "./include/delta_node_kind.sql";
+import deltaNormaliseSql from "./include/delta_normalise.sql";
+import deltaPairChildSql from "./include/delta_pair_child.sql";
+import deltaPairDecompositionSql from "./include/delta_pair_decomposition.sql";
+import deltaPairNodeFilterSql from "./include/delta_pair_node_filter.sql";
+import deltaRateSql from "./include/delta_rate.sql";
+import deltaRootPairDecompositionSql from "./include/delta_root_pair_decomposition.sql";
+import deltaTilesSql from "./include/delta_tiles.sql";
 import lastCostDaySql from "../lookups/last_cost_day.sql";
 import nodeExistsSql from "../lookups/node_exists.sql";
 import windowCompletenessSql from "../lookups/window_completeness.sql";
@@ -245,40 +256,59 @@ export function sqlFor(spec: QuerySpec, params: Resolved, dataEnd: string | null
   return stripped;
 }
 
+/** Fragments the files share through `-- @include name.sql` lines (src/queries/include/). */
+const FRAGMENTS: Readonly<Record<string, string>> = {
+  "delta_checks.sql": deltaChecksSql,
+  "delta_columns.sql": deltaColumnsSql,
+  "delta_node_kind.sql": deltaNodeKindSql,
+  "delta_normalise.sql": deltaNormaliseSql,
+  "delta_pair_child.sql": deltaPairChildSql,
+  "delta_pair_decomposition.sql": deltaPairDecompositionSql,
+  "delta_pair_node_filter.sql": deltaPairNodeFilterSql,
+  "delta_rate.sql": deltaRateSql,
+  "delta_root_pair_decomposition.sql": deltaRootPairDecompositionSql,
+  "delta_tiles.sql": deltaTilesSql,
+};
+
+/** A bundled file with its include lines resolved (src/queries/include.ts). */
+function withIncludes(text: string): string {
+  return resolveIncludes(text, FRAGMENTS);
+}
+
 export const QUERIES: Record<QueryName, QuerySpec> = {
   costs_by_customer: {
     name: "costs_by_customer",
-    sql: costsByCustomerSql,
+    sql: withIncludes(costsByCustomerSql),
     params: window(),
     windows: [["start", "end"]],
   },
   costs_by_account_role: {
     name: "costs_by_account_role",
-    sql: costsByAccountRoleSql,
+    sql: withIncludes(costsByAccountRoleSql),
     params: { ...window(), customer: customer() },
     windows: [["start", "end"]],
   },
   daily_trend: {
     name: "daily_trend",
-    sql: dailyTrendSql,
+    sql: withIncludes(dailyTrendSql),
     params: { ...window(), customer: customer() },
     windows: [["start", "end"]],
   },
   delta_nodes: {
     name: "delta_nodes",
-    sql: deltaNodesRootSql,
+    sql: withIncludes(deltaNodesRootSql),
     files: {
       sql: {
-        delta_nodes_root: deltaNodesRootSql,
-        delta_nodes_root_week: deltaNodesRootWeekSql,
-        delta_nodes_week: deltaNodesWeekSql,
-        delta_nodes_root_month: deltaNodesRootMonthSql,
-        delta_nodes_month: deltaNodesMonthSql,
-        delta_nodes_root_mtd: deltaNodesRootMtdSql,
-        delta_nodes_mtd: deltaNodesMtdSql,
-        delta_nodes_owner: deltaNodesOwnerSql,
-        delta_nodes_account: deltaNodesAccountSql,
-        delta_nodes_closure: deltaNodesClosureSql,
+        delta_nodes_root: withIncludes(deltaNodesRootSql),
+        delta_nodes_root_week: withIncludes(deltaNodesRootWeekSql),
+        delta_nodes_week: withIncludes(deltaNodesWeekSql),
+        delta_nodes_root_month: withIncludes(deltaNodesRootMonthSql),
+        delta_nodes_month: withIncludes(deltaNodesMonthSql),
+        delta_nodes_root_mtd: withIncludes(deltaNodesRootMtdSql),
+        delta_nodes_mtd: withIncludes(deltaNodesMtdSql),
+        delta_nodes_owner: withIncludes(deltaNodesOwnerSql),
+        delta_nodes_account: withIncludes(deltaNodesAccountSql),
+        delta_nodes_closure: withIncludes(deltaNodesClosureSql),
       },
       pick: deltaNodesFile,
     },
@@ -288,7 +318,7 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
   },
   delta_resources: {
     name: "delta_resources",
-    sql: deltaResourcesSql,
+    sql: withIncludes(deltaResourcesSql),
     params: {
       ...deltaParams(),
       limit: uintParam(`Page size (1..${MAX_PAGE_SIZE}).`, 1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),
@@ -299,7 +329,7 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
   },
   delta_events: {
     name: "delta_events",
-    sql: deltaEventsSql,
+    sql: withIncludes(deltaEventsSql),
     params: {
       resource_id: textParam("AWS resource id whose lifecycle events to list.", { maxLength: 512, required: true }),
       ...window(),
@@ -308,7 +338,7 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
   },
   resources: {
     name: "resources",
-    sql: resourcesSql,
+    sql: withIncludes(resourcesSql),
     params: {
       as_of: dateParam("Snapshot day, YYYY-MM-DD. Default: the last day with cost data (yesterday, UTC, when there is none).", (_r, dataEnd) =>
         addDays(dataEnd, -1),
@@ -332,7 +362,7 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
   },
   hierarchy_tree: {
     name: "hierarchy_tree",
-    sql: hierarchyTreeSql,
+    sql: withIncludes(hierarchyTreeSql),
     params: {
       ...window(),
       as_of: dateParam("Day whose hierarchy shape is shown. Default: the last day of the window (end - 1).", (r) =>
@@ -345,14 +375,14 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
   },
   node_cost_trend: {
     name: "node_cost_trend",
-    sql: nodeCostTrendSql,
+    sql: withIncludes(nodeCostTrendSql),
     params: { hierarchy: hierarchy(), node_id: nodeId(), ...window() },
     windows: [["start", "end"]],
   },
-  coverage: { name: "coverage", sql: coverageSql, params: window(), windows: [["start", "end"]] },
+  coverage: { name: "coverage", sql: withIncludes(coverageSql), params: window(), windows: [["start", "end"]] },
   dashboard_summary: {
     name: "dashboard_summary",
-    sql: dashboardSummarySql,
+    sql: withIncludes(dashboardSummarySql),
     params: {
       ...window(),
       previous_end: dateParam("End of the window compared with (exclusive). Default: 'start'.", (r) => String(r.start)),
@@ -367,10 +397,10 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
     ],
     separateWindows: true,
   },
-  freshness: { name: "freshness", sql: freshnessSql, params: {}, windows: [] },
+  freshness: { name: "freshness", sql: withIncludes(freshnessSql), params: {}, windows: [] },
   export_focus: {
     name: "export_focus",
-    sql: exportFocusSql,
+    sql: withIncludes(exportFocusSql),
     params: {
       ...window(),
       limit: uintParam(`Page size (1..${MAX_PAGE_SIZE}).`, 1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),
@@ -386,16 +416,16 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
  */
 export const LOOKUPS = {
   node_exists: {
-    sql: nodeExistsSql,
+    sql: withIncludes(nodeExistsSql),
     params: { hierarchy: hierarchy(), node_id: nodeId() } as Record<string, ParamSpec>,
   },
   /** Days with cost data and provisional days of a delta's windows (every delta answer states them). */
   window_completeness: {
-    sql: windowCompletenessSql,
+    sql: withIncludes(windowCompletenessSql),
     params: Object.fromEntries(deltaWindows.flat().map((name) => [name, deltaParams()[name]!])) as Record<string, ParamSpec>,
   },
   /** Where default windows end. */
-  last_cost_day: { sql: lastCostDaySql, params: {} as Record<string, ParamSpec> },
+  last_cost_day: { sql: withIncludes(lastCostDaySql), params: {} as Record<string, ParamSpec> },
 } as const;
 
 /** Whether binding this query string would compute a date from `dataEnd` (a date left out). */
