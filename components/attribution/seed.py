@@ -45,7 +45,7 @@ from attribution.demo_story import Story, lifecycle_events, story
 from attribution.queries import window_completeness
 from attribution.seed_checksums import checksums
 from attribution.seed_writer import Progress, SeedError, SeedWriter, prepare_tables
-from collectors.common.clickhouse_client import ClickHouseError, PoloClickHouse, connect
+from clickhouse.client import ClickHouseError, PoloClickHouse, connect
 from collectors.common.tag_resolver import TagResolver
 from schema.migrate import MigrationError, apply_migrations
 

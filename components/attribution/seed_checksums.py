@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from attribution.seed_writer import DATA_TABLES
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 
 def checksums(db: PoloClickHouse, tables: Iterable[str] = DATA_TABLES) -> dict[str, str]:

@@ -6,7 +6,7 @@ from attribution.demo_inventory import collector_runs
 from attribution.demo_organisation import SeedConfig, plan
 from attribution.seed_checksums import checksums
 from attribution.seed_writer import DATA_TABLES
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 RUNS = collector_runs(plan(SeedConfig(end_date=date(2026, 3, 1))))
 

@@ -9,7 +9,7 @@ import pytest
 from attribution.conftest import TEST_SEED
 from attribution.queries import run_query
 from attribution.seed import SeedError, SeedResult, seed
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 Seeded = tuple[PoloClickHouse, SeedResult]
 

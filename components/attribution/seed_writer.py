@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 DATA_TABLES = (
     "resource_events",

@@ -9,7 +9,7 @@ from attribution.demo_inventory import collector_runs
 from attribution.demo_organisation import plan
 from attribution.seed import seed
 from attribution.seed_writer import DATA_TABLES, SeedError, SeedWriter, prepare_tables
-from collectors.common.clickhouse_client import PoloClickHouse
+from clickhouse.client import PoloClickHouse
 
 RUNS = collector_runs(plan(TEST_SEED.model_copy(update={"end_date": date(2026, 3, 1)})))
 
