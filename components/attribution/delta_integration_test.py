@@ -32,17 +32,6 @@ from attribution.delta_months import TABLE as MONTHS_TABLE
 from attribution.delta_mtd import TABLE as MTD_TABLE
 from attribution.delta_weeks import TABLE as WEEKS
 from attribution.delta_weeks import WEEK_DAYS
-from attribution.fleets import (
-    ACCOUNT_A,
-    BASE,
-    COMPARE,
-    UNRESOURCED_SERVICE,
-    FleetLine,
-    Hierarchy,
-    all_nodes,
-    fleets,
-    window_pairs,
-)
 from attribution.hierarchy_builder import closure_rows
 from attribution.nodes import STRUCTURAL_TYPES, UNRESOURCED
 from attribution.queries import (
@@ -53,6 +42,17 @@ from attribution.queries import (
     run_query,
 )
 from clickhouse.client import ClickHouseQueryError, PoloClickHouse
+from testing.delta_fleets import (
+    ACCOUNT_A,
+    BASE,
+    COMPARE,
+    UNRESOURCED_SERVICE,
+    FleetLine,
+    Hierarchy,
+    all_nodes,
+    fleets,
+    window_pairs,
+)
 
 COMPONENTS = (
     "total_a",

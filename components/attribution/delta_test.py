@@ -19,8 +19,8 @@ from attribution.delta import (
     rate_effect,
     validate_windows,
 )
-from attribution.fleets import BASE, COMPARE, all_nodes, fleets, window_pairs
 from attribution.nodes import logical_path
+from testing.delta_fleets import BASE, COMPARE, all_nodes, fleets, window_pairs
 
 D = Decimal
 A = Window(start=date(2026, 3, 1), end=date(2026, 3, 3))

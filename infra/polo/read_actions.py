@@ -54,13 +54,7 @@ _CLIENT_CALL = re.compile(r"""(?<!boto3)\.client\(\s*["']([a-z0-9-]+)["']""")
 
 def _is_test_or_fixture(path: Path) -> bool:
     name = path.name
-    return (
-        name.endswith("_test.py")
-        or name.startswith("test_")
-        or name == "conftest.py"
-        # Builds a fake fleet for the tests through moto; never deployed as a collector call.
-        or name == "moto_fleet.py"
-    )
+    return name.endswith("_test.py") or name.startswith("test_") or name == "conftest.py"
 
 
 def _client_variables(tree: ast.AST) -> dict[str, str]:

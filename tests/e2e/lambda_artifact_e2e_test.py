@@ -2,7 +2,8 @@
 server (the AWS side) and a local ClickHouse HTTP endpoint (the database side).
 
 The artifact runs in a fresh interpreter with `-S` (no site-packages), so it only works if the
-zip really carries its code and dependencies.
+zip really carries its code and dependencies. Every Lambda artifact's file list is also checked
+for test helpers, which must never ship.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import json
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from pathlib import Path, PurePosixPath
 
 import boto3
 import clickhouse_connect
@@ -21,9 +22,21 @@ from moto.server import ThreadedMotoServer
 
 from chlocal.process import Endpoint, free_port, running_endpoint
 from clickhouse.client import connect
+from polo.settings import COLLECTORS, FRESHNESS_JOB, NOT_DEPLOYED, REBUILD_JOB
 from schema.migrate import apply_migrations
 
 ARTIFACT = Path("components.collectors.config_ec2/lambda.zip")
+# Every Lambda artifact `./pants package components/collectors:: components/jobs::` builds: the
+# ones infra/polo deploys and the collectors it does not deploy yet.
+LAMBDA_ARTIFACTS: tuple[str, ...] = (
+    *(collector.artifact for collector in COLLECTORS),
+    *(f"components.collectors.{name}/lambda.zip" for name in NOT_DEPLOYED),
+    REBUILD_JOB.artifact,
+    FRESHNESS_JOB.artifact,
+)
+# Top-level packages only tests use: Polo's test support (components/testing) and the test
+# libraries.
+TEST_ONLY_PACKAGES = frozenset({"testing", "moto", "pytest", "_pytest", "hypothesis"})
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "eu-west-1"
 AWS_ENV = {
@@ -134,3 +147,37 @@ def test_built_ec2_artifact_collects_from_moto_into_clickhouse(
         "SELECT count() FROM resource_events FINAL WHERE resource_type = 'ec2:instance'"
     ).result_rows[0][0]
     assert count == len(instance_ids)
+
+
+def _test_only_files(names: Iterable[str]) -> list[str]:
+    """The files of a zip listing that only tests use."""
+    found = []
+    for name in names:
+        path = PurePosixPath(name)
+        if (
+            path.parts[0] in TEST_ONLY_PACKAGES
+            or path.name == "conftest.py"
+            or path.name.endswith("_test.py")
+        ):
+            found.append(name)
+    return found
+
+
+def test_the_check_finds_test_helpers_in_a_listing() -> None:
+    listing = [
+        "lambda_function.py",
+        "collectors/common/runner.py",
+        "testing/moto_fleet.py",
+        "collectors/config_ec2/collector_test.py",
+        "collectors/focus_export/conftest.py",
+        "moto/core/models.py",
+    ]
+    assert _test_only_files(listing) == listing[2:]
+
+
+@pytest.mark.parametrize("artifact", LAMBDA_ARTIFACTS)
+def test_a_lambda_artifact_carries_no_test_helpers(artifact: str) -> None:
+    with zipfile.ZipFile(artifact) as zipped:
+        names = zipped.namelist()
+    assert "lambda_function.py" in names
+    assert _test_only_files(names) == []

@@ -12,7 +12,7 @@ from collectors.common.aws_session import (
     count_api_calls,
     make_session,
 )
-from collectors.common.moto_fleet import ThrottleInjector, moto_aws
+from testing.moto_fleet import ThrottleInjector, moto_aws
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from collectors.common import retry
-from collectors.common.moto_fleet import ThrottleInjector, moto_aws
 from collectors.common.retry import (
     THROTTLING_CODES,
     ThrottlePolicy,
@@ -16,6 +15,7 @@ from collectors.common.retry import (
     paginate,
     paginate_items,
 )
+from testing.moto_fleet import ThrottleInjector, moto_aws
 
 NO_WAIT = ThrottlePolicy(max_attempts=4, initial_wait_seconds=0, max_wait_seconds=0)
 

@@ -11,10 +11,10 @@ from botocore.exceptions import ClientError
 from collectors.common import retry
 from collectors.common.aws_session import make_session
 from collectors.common.config import load_config
-from collectors.common.moto_fleet import ACCOUNTS, REGIONS, Fleet, build_fleet, moto_aws
 from collectors.common.retry import ThrottlePolicy
 from collectors.common.runner import observation_time, parse_time, run_collection, summarise
 from collectors.config_ec2.collector import collect as collect_instances
+from testing.moto_fleet import ACCOUNTS, REGIONS, Fleet, build_fleet, moto_aws
 
 
 class MemoryWriter:

@@ -5,15 +5,15 @@ from collections.abc import Iterator
 import pytest
 
 from collectors.common import retry
-from collectors.common.moto_fleet import (
+from collectors.common.retry import ThrottlePolicy
+from collectors.config_ebs.collector import collect
+from testing.moto_fleet import (
     RegionFleet,
     ThrottleInjector,
     account_session,
     build_fleet,
     moto_aws,
 )
-from collectors.common.retry import ThrottlePolicy
-from collectors.config_ebs.collector import collect
 
 ACCOUNT, OTHER, REGION = "111111111111", "222222222222", "us-east-1"
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from collectors.common.moto_fleet import ACCOUNTS, REGIONS, Fleet, build_fleet, moto_aws
 from collectors.config_ebs.handler import handler
 from schema.migrate import apply_migrations
+from testing.moto_fleet import ACCOUNTS, REGIONS, Fleet, build_fleet, moto_aws
 
 SCHEDULED = {"time": "2026-11-02T10:00:00Z"}
 

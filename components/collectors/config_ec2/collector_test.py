@@ -6,7 +6,10 @@ from datetime import UTC, datetime
 import pytest
 
 from collectors.common import retry
-from collectors.common.moto_fleet import (
+from collectors.common.retry import ThrottlePolicy
+from collectors.common.tag_resolver import TagResolver
+from collectors.config_ec2.collector import collect
+from testing.moto_fleet import (
     LONG_VALUE,
     UNICODE_KEY,
     UNICODE_VALUE,
@@ -16,9 +19,6 @@ from collectors.common.moto_fleet import (
     build_fleet,
     moto_aws,
 )
-from collectors.common.retry import ThrottlePolicy
-from collectors.common.tag_resolver import TagResolver
-from collectors.config_ec2.collector import collect
 
 ACCOUNT, OTHER, REGION = "111111111111", "222222222222", "eu-west-1"
 OBSERVED = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)

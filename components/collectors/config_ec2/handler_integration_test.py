@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from collectors.common.moto_fleet import ACCOUNTS, Fleet, build_fleet, moto_aws
 from collectors.config_ec2.handler import handler
 from schema.migrate import apply_migrations
+from testing.moto_fleet import ACCOUNTS, Fleet, build_fleet, moto_aws
 
 REGION = "eu-west-1"
 SCHEDULED = {"source": "aws.events", "time": "2026-11-02T10:00:00Z"}

@@ -6,15 +6,15 @@ import pytest
 
 from collectors.common import retry
 from collectors.common.models import ResourceEvent
-from collectors.common.moto_fleet import (
+from collectors.common.retry import ThrottlePolicy
+from collectors.config_network.collector import ELB_TAGS_BATCH, collect
+from testing.moto_fleet import (
     RegionFleet,
     ThrottleInjector,
     account_session,
     build_fleet,
     moto_aws,
 )
-from collectors.common.retry import ThrottlePolicy
-from collectors.config_network.collector import ELB_TAGS_BATCH, collect
 
 ACCOUNT, REGION = "222222222222", "eu-west-1"
 LB = "elasticloadbalancing:loadbalancer"

@@ -7,15 +7,15 @@ import pytest
 
 from collectors.common import retry
 from collectors.common.models import OPEN_VALID_TO, ResourceRelationship
-from collectors.common.moto_fleet import (
+from collectors.common.retry import ThrottlePolicy
+from collectors.relationships.collector import collect, reconcile
+from testing.moto_fleet import (
     RegionFleet,
     ThrottleInjector,
     account_session,
     build_fleet,
     moto_aws,
 )
-from collectors.common.retry import ThrottlePolicy
-from collectors.relationships.collector import collect, reconcile
 
 ACCOUNT, REGION = "111111111111", "eu-west-1"
 T1 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)

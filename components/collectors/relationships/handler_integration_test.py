@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from collectors.common.moto_fleet import ACCOUNTS, Fleet, account_session, build_fleet, moto_aws
 from collectors.relationships.handler import handler
 from schema.migrate import apply_migrations
+from testing.moto_fleet import ACCOUNTS, Fleet, account_session, build_fleet, moto_aws
 
 REGION = "us-east-1"
 T1, T2 = "2026-11-02T10:00:00Z", "2026-11-02T11:00:00Z"

@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 import pytest
 
 from collectors.common import retry
-from collectors.common.moto_fleet import (
+from collectors.common.retry import ThrottlePolicy
+from collectors.tags.collector import collect
+from testing.moto_fleet import (
     UNICODE_KEY,
     RegionFleet,
     ThrottleInjector,
@@ -14,8 +16,6 @@ from collectors.common.moto_fleet import (
     build_fleet,
     moto_aws,
 )
-from collectors.common.retry import ThrottlePolicy
-from collectors.tags.collector import collect
 
 ACCOUNT, REGION = "111111111111", "us-east-1"
 OBSERVED = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collectors.common.moto_fleet import account_session, build_fleet, moto_aws
+from testing.moto_fleet import account_session, build_fleet, moto_aws
 
 
 def test_fleet_is_built_per_account_and_region_in_isolation() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 
 from attribution.delta import CostLine
-from attribution.fleets import BASE, COMPARE, FleetLine, all_nodes, fleets
+from testing.delta_fleets import BASE, COMPARE, FleetLine, all_nodes, fleets
 
 
 @settings(max_examples=50, deadline=None)
