@@ -3,8 +3,11 @@
 Each day is rebuilt in that order, because each step reads the previous one's output for the
 same day. Every step replaces the day, so re-running a range is safe (late events, late cost).
 
-CLI: `python -m attribution.pipeline --start 2026-03-01 --end 2026-04-01 [--url URL]`
-(`--end` exclusive; default: yesterday only).
+CLI: `python -m attribution.pipeline --start 2026-03-01 --end 2026-04-01 [--url URL]
+[--allocation-rules PATH]` (`--end` exclusive; default: yesterday only). The shared-cost split
+rules (docs/allocation.md) are read from PATH, else from ./polo-allocation.toml when it exists;
+with neither, no cost is split and the result is what it was before rules existed. The CLI
+says which file it applied.
 """
 
 from __future__ import annotations
@@ -14,10 +17,17 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from pydantic import BaseModel
 
 from attribution import cost_attributor, hierarchy_builder, snapshot_builder
+from attribution.allocation_rules import (
+    DEFAULT_RULES_FILE,
+    NO_RULES,
+    AllocationRules,
+    resolve_rules,
+)
 from clickhouse.client import ClickHouseError, PoloClickHouse, connect
 
 
@@ -32,12 +42,19 @@ class DayCounts(BaseModel):
         return self.snapshots + self.ancestry + self.cost_rows
 
 
-def rebuild_day(db: PoloClickHouse, day: date, *, version: int | None = None) -> DayCounts:
-    """Rebuild one day; `version` defaults to a fresh build version (the seed pins it)."""
+def rebuild_day(
+    db: PoloClickHouse,
+    day: date,
+    *,
+    version: int | None = None,
+    rules: AllocationRules = NO_RULES,
+) -> DayCounts:
+    """Rebuild one day, applying the split `rules` in effect that day; `version` defaults to a
+    fresh build version (the seed pins it)."""
     version = version or snapshot_builder.new_version()
     snapshots = snapshot_builder.build_day(db, day, version=version)
     ancestry = hierarchy_builder.build_day(db, day, version=version)
-    cost_rows = cost_attributor.attribute_day(db, day)
+    cost_rows = cost_attributor.attribute_day(db, day, rules)
     return DayCounts(day=day, snapshots=snapshots, ancestry=ancestry, cost_rows=cost_rows)
 
 
@@ -54,13 +71,14 @@ def rebuild(
     progress: Callable[[DayCounts, int, int, float], None] | None = None,
     *,
     version: int | None = None,
+    rules: AllocationRules = NO_RULES,
 ) -> list[DayCounts]:
     """Rebuild every day of `[start, end)`; `progress(counts, done, total, elapsed_s)`."""
     days = days_between(start, end)
     began = time.perf_counter()
     done = []
     for day in days:
-        done.append(rebuild_day(db, day, version=version))
+        done.append(rebuild_day(db, day, version=version, rules=rules))
         if progress:
             progress(done[-1], len(done), len(days), time.perf_counter() - began)
     return done
@@ -81,12 +99,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--start", type=date.fromisoformat, default=yesterday)
     parser.add_argument("--end", type=date.fromisoformat, help="exclusive; default start + 1")
     parser.add_argument("--url", help="ClickHouse URL (default: resolved like every Polo tool)")
+    parser.add_argument(
+        "--allocation-rules",
+        type=Path,
+        metavar="PATH",
+        help=f"shared-cost split rules (default: ./{DEFAULT_RULES_FILE} if it exists, else none)",
+    )
     args = parser.parse_args(argv)
     end = args.end or args.start + timedelta(days=1)
     try:
         days_between(args.start, end)
+        rules = resolve_rules(args.allocation_rules)
+        source = args.allocation_rules or (DEFAULT_RULES_FILE if rules.rule else None)
+        print(
+            f"allocation rules: {source} ({len(rules.rule)} rule versions)"
+            if source
+            else "allocation rules: none (no cost is split)",
+            flush=True,
+        )
         with connect(args.url) as db:
-            rebuild(db, args.start, end, _print_progress)
+            rebuild(db, args.start, end, _print_progress, rules=rules)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

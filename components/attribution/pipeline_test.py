@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -23,3 +24,17 @@ def test_the_cli_rejects_a_backwards_range_before_connecting(
     args = ["--start", "2026-03-02", "--end", "2026-03-01", "--url", "http://127.0.0.1:9/x"]
     assert main(args) == 2
     assert "must be after start" in capsys.readouterr().err
+
+
+def test_the_cli_rejects_an_invalid_rules_file_before_connecting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text('version = 1\n\n[[rule]]\nid = "x"\neffective_from = 2026-01-01\n')
+    args = ["--start", "2026-03-01", "--url", "http://127.0.0.1:9/x"]
+    assert main([*args, "--allocation-rules", str(rules)]) == 2
+    assert capsys.readouterr().err == (
+        f'error: {rules}:3: rule "x": match: required key is missing\n'
+        f'{rules}:3: rule "x": method: required key is missing\n'
+        f'{rules}:3: rule "x": to: required key is missing\n'
+    )

@@ -11,6 +11,8 @@ range but ends after it also holds production's later days; no window inside the
 `cost_delta_weeks`, `cost_delta_months` and `cost_delta_mtd` (week- and month-over-month and
 month-to-date pairs, also written by the engine) are copied by `compare_start`
 in the same way: a pair whose windows reach outside the range holds production's sums there.
+`cost_allocations` (the provenance of shared-cost splits, docs/allocation.md) is copied by
+`charge_date` with `cost_attributed_daily`, so the copied split rows keep their provenance.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ DEFAULT_TABLES: tuple[TableSpec, ...] = (
         day_column="charge_date",
         derived=(("cost_by_owner_daily", "charge_date"),),
     ),
+    TableSpec(name="cost_allocations", day_column="charge_date"),
     TableSpec(name="cost_delta_blocks", day_column="block_start"),
     TableSpec(name="cost_delta_weeks", day_column="compare_start"),
     TableSpec(name="cost_delta_months", day_column="compare_start"),

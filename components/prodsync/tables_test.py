@@ -12,6 +12,7 @@ def test_default_tables_cover_the_data_model_except_the_rollup() -> None:
         "resource_snapshots",
         "resource_ancestry",
         "cost_attributed_daily",
+        "cost_allocations",
         "cost_delta_blocks",
         "cost_delta_weeks",
         "cost_delta_months",

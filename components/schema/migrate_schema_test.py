@@ -106,6 +106,7 @@ def test_applies_every_migration_to_a_fresh_database_then_none(ch_client: Client
         "cost_focus_staging",
         "cost_daily_focus_staging",
         "focus_export_loads",
+        "cost_allocations",
         "schema_migrations",
     } == tables(ch_client)
 
