@@ -7,7 +7,8 @@
  *     cold (new browser context: empty HTTP cache) and warm (same context, second load);
  *   - a delta drill-down click → the child table of the clicked node rendered, with nothing loaded
  *     before the click, and again with the pointer resting on the link for HOVER_MS first (as a
- *     user's does: the page starts loading the node's children then);
+ *     user's does: the page starts loading the node's children then); the waterfall chart mounts
+ *     one render after the table, so the time until it is drawn too is reported beside it;
  *   - the gzipped size of the initial route (index.html's script, stylesheet and preloads).
  *
  *   node scripts/perf.mjs [--iterations 15]
@@ -70,25 +71,36 @@ async function drillDown(browser, url, index, hoverMs = 0) {
     await link.hover();
     await page.waitForTimeout(hoverMs);
   }
-  // Timed inside the page: from the click event to the frame where the child table is there.
+  // Timed inside the page: from the click event to the frame where the child table is there (the
+  // target), and on to the frame where the waterfall, which mounts one render later, is drawn.
   const elapsed = await page.evaluate(
     ({ nodeId }) =>
       new Promise((resolve, reject) => {
         const link = document.querySelector(`[data-row-id="${CSS.escape(nodeId)}"] [data-testid="node-link"]`);
         const started = performance.now();
+        let table = null;
         const check = () => {
+          const now = performance.now();
           const crumb = document.querySelector('[data-testid="breadcrumbs"] [aria-current="location"]');
-          const table = document.querySelector('[data-testid="delta-nodes"] tbody tr, [data-testid="empty-state"]');
-          if (crumb?.getAttribute("title") === nodeId && table && !document.querySelector(".animate-pulse")) {
+          const rows = document.querySelector('[data-testid="delta-nodes"] tbody tr, [data-testid="empty-state"]');
+          const loading = [...document.querySelectorAll(".animate-pulse")].some((e) => !e.closest('[data-testid="waterfall-pending"]'));
+          if (table === null && crumb?.getAttribute("title") === nodeId && rows && !loading) {
             // The share of the click spent waiting for the API: its request, when the click made one
             // (a request a hover started earlier counts only for the time it still ran after the click).
             const request = performance
               .getEntriesByType("resource")
               .filter((e) => e.name.includes("/api/delta/nodes") && new URL(e.name).searchParams.get("node_id") === nodeId && e.startTime >= started - 1000)
               .pop();
-            resolve({ total: performance.now() - started, api: request ? Math.max(0, request.responseEnd - Math.max(request.startTime, started)) : 0 });
+            const total = now - started;
+            // The page's own time: before the request left (navigation, render) and after it came back.
+            const before = request ? Math.max(0, request.startTime - started) : 0;
+            const after = request ? total - Math.max(0, request.responseEnd - started) : total;
+            table = { total, api: request ? Math.max(0, request.responseEnd - Math.max(request.startTime, started)) : 0, before, after };
           }
-          else if (performance.now() - started > 30_000) reject(new Error("drill-down did not render"));
+          const chartDrawn = !document.querySelector('[data-testid="waterfall-pending"], .animate-pulse')
+            && (document.querySelector('[data-testid="waterfall"]') || document.querySelector('[data-testid="empty-state"]'));
+          if (table !== null && chartDrawn) resolve({ ...table, chart: now - started });
+          else if (now - started > 30_000) reject(new Error("drill-down did not render"));
           else requestAnimationFrame(check);
         };
         link.click();
@@ -100,10 +112,13 @@ async function drillDown(browser, url, index, hoverMs = 0) {
   return elapsed;
 }
 
-/** The click-to-table times, and the part of each spent waiting for `delta/nodes`. */
+/** The click-to-table times, the part of each spent waiting for `delta/nodes`, and the page's own time around it. */
 function drillLines(name, samples, target) {
   line(name, samples.map((s) => s.total), target);
   line("  of which waiting for the API", samples.map((s) => s.api));
+  line("  page before the request left", samples.map((s) => s.before));
+  line("  page after the answer came", samples.map((s) => s.after));
+  line("  click → waterfall drawn too", samples.map((s) => s.chart));
 }
 
 function line(name, values, target) {
