@@ -3,9 +3,12 @@
  * rows equal the same named query run directly against ClickHouse over HTTP with the parameters
  * the Worker reports it bound. Money must arrive as decimal strings.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { resolveIncludes } from "../../src/queries/include";
 import { discover, endpointCases } from "../support/cases.mjs";
-import { clickhouseJson, namedQuery } from "../support/stack.mjs";
+import { clickhouseJson, namedQuery, QUERIES_DIR } from "../support/stack.mjs";
 
 const workerUrl = inject("workerUrl");
 const clickhouseUrl = inject("clickhouseUrl");
@@ -16,6 +19,11 @@ interface QueryBody {
   meta: { query: string; columns: { name: string; type: string }[]; rows: number };
   page?: { limit: number; offset: number; has_more: boolean; next_offset: number | null; total: number | null };
 }
+
+// The fragments a named query's `-- @include` lines stand for, read from the repository as the
+// Worker's bundle holds them.
+const INCLUDE_DIR = join(QUERIES_DIR, "include");
+const FRAGMENTS = Object.fromEntries(readdirSync(INCLUDE_DIR).map((name) => [name, readFileSync(join(INCLUDE_DIR, name), "utf8")]));
 
 async function get(path: string): Promise<Response> {
   return fetch(`${workerUrl}${path}`);
@@ -53,7 +61,7 @@ describe("every endpoint on the seeded dataset", () => {
       expect(body.meta.query, label).toBe(query);
       if (nonEmpty) expect(body.data.length, `${label}: ${path}?${qs} returned no rows`).toBeGreaterThan(0);
 
-      const direct = await clickhouseJson(clickhouseUrl, namedQuery(query, body.params), body.params);
+      const direct = await clickhouseJson(clickhouseUrl, resolveIncludes(namedQuery(query, body.params), FRAGMENTS), body.params);
       expect(body.data, label).toEqual(direct.data);
       expect(body.meta.columns, label).toEqual(direct.meta);
 

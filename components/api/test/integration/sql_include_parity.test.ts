@@ -17,7 +17,8 @@ print(json.dumps({file: load_query(file) for name in QUERY_NAMES for file in que
 describe("-- @include on both sides", () => {
   it("gives byte-identical SQL for every named query file in the Worker and in Python", () => {
     const env = { ...process.env, PYTHONPATH: join(REPO_ROOT, "components") };
-    const out = execFileSync("sh", ["-c", `${python()} -c "$0"`, PYTHON_TEXTS], { env, encoding: "utf8" });
+    // From the repository root, as the stack's own commands run: Pants gives POLO_PYTHON relative to it.
+    const out = execFileSync("sh", ["-c", `${python()} -c "$0"`, PYTHON_TEXTS], { cwd: REPO_ROOT, env, encoding: "utf8" });
     const fromPython = JSON.parse(out) as Record<string, string>;
     const fromWorker: Record<string, string> = Object.fromEntries(
       Object.values(QUERIES).flatMap((spec) => (spec.files ? Object.entries(spec.files.sql) : [[spec.name, spec.sql]])),
