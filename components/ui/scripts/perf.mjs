@@ -131,25 +131,25 @@ function line(name, values, target) {
 async function main() {
   ensureBuilt();
   const bundle = initialBundle(join(UI_DIR, "dist"));
-  let stop = async () => {};
+  // Whatever started is stopped, also when a later start or the browser's launch fails.
+  const started = [];
   let url = process.env.POLO_E2E_UI_URL;
-  if (!url) {
-    const clickhouse = await startClickHouse();
-    const worker = await startWorker(clickhouse.url);
-    const ui = await startPreview(worker.url);
-    url = ui.url;
-    stop = async () => {
-      await ui.stop();
-      await worker.stop();
-      clickhouse.stop();
-    };
-  }
-  const browser = await chromium.launch(LAUNCH);
+  let browser;
   const cold = [];
   const warm = [];
   const drill = [];
   const hovered = [];
   try {
+    if (!url) {
+      const clickhouse = await startClickHouse();
+      started.push(async () => clickhouse.stop());
+      const worker = await startWorker(clickhouse.url);
+      started.push(() => worker.stop());
+      const ui = await startPreview(worker.url);
+      started.push(() => ui.stop());
+      url = ui.url;
+    }
+    browser = await chromium.launch(LAUNCH);
     // One unmeasured round: the Worker and ClickHouse compile their first queries.
     {
       const context = await browser.newContext();
@@ -166,8 +166,8 @@ async function main() {
       hovered.push(await drillDown(browser, url, i, HOVER_MS));
     }
   } finally {
-    await browser.close();
-    await stop();
+    await browser?.close();
+    for (const stop of started.reverse()) await stop();
   }
   const [l1, l5, l15] = loadavg();
   console.log(`\nPolo UI performance, Chromium (${LAUNCH.executablePath}), ${url}; load average ${l1.toFixed(2)} ${l5.toFixed(2)} ${l15.toFixed(2)} on ${process.env.POLO_CPUS ?? (await import("node:os")).cpus().length} CPUs`);
