@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from attribution.allocation_rules import parse_rules
 from attribution.conftest import TEST_SEED
+from attribution.pipeline import rebuild
 from attribution.queries import run_query
 from attribution.seed import SeedError, SeedResult, seed
 from clickhouse.client import PoloClickHouse
@@ -141,3 +143,33 @@ def test_the_same_seed_gives_the_same_rows_and_a_populated_db_is_refused(
         seed(db, TEST_SEED)
     other = seed(db, TEST_SEED.model_copy(update={"random_seed": 12}), replace=True)
     assert other.checksums["cost_daily"] != first.checksums["cost_daily"]
+
+
+def test_replace_also_wipes_the_provenance_of_rules_applied_since(
+    seeded: Seeded, db: PoloClickHouse
+) -> None:
+    _, first = seeded
+    seed(db, TEST_SEED)
+    story = first.story
+    # The pipeline run with a rules file on the seeded database, as a user trying rules would.
+    support = parse_rules(
+        f"""\
+version = 1
+
+[[rule]]
+id = "support"
+effective_from = {story.compare_start.isoformat()}
+match = {{ service = "AWS Support (Business)" }}
+method = "even"
+to = [{{ customer = "acme" }}, {{ customer = "globex" }}]
+"""
+    )
+    rebuild(db, story.compare_start, story.compare_end, rules=support)
+    moved = db.query("test", "SELECT count() FROM cost_allocations").result_rows[0][0]
+    assert moved > 0
+
+    again = seed(db, TEST_SEED, replace=True)
+
+    # The seed applies no rules: nothing may describe a split that its rows no longer show.
+    assert db.query("test", "SELECT count() FROM cost_allocations").result_rows == [(0,)]
+    assert again.checksums == first.checksums

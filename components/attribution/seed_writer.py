@@ -19,6 +19,9 @@ DATA_TABLES = (
     "resource_ancestry",
     "cost_attributed_daily",
     "cost_by_owner_daily",
+    # Empty after a seed (it applies no split rule), but a database the pipeline ran on with rules
+    # holds provenance here: --replace must wipe it with the rows it describes.
+    "cost_allocations",
     "cost_delta_blocks",
     "cost_delta_weeks",
     "cost_delta_months",
