@@ -1,9 +1,10 @@
 """The shared-cost split rules file (`polo-allocation.toml`): model, validation and loader.
 
-A rule says: on and after `effective_from`, move every cost row that matches `match` from its
-owner to the owners in `to`, split `even`ly, `proportional`ly to each target's own direct cost
-that day, or by `fixed` percentages. Several versions of one rule id may be listed; on a day the
-version with the latest `effective_from` on or before that day is the one in effect, so changing
+A rule says: on and after `effective_from` (and before `effective_to`, when it is given), move
+every cost row that matches `match` from its owner to the owners in `to`, split `even`ly,
+`proportional`ly to each target's own direct cost that day, or by `fixed` percentages. Several
+versions of one rule id may be listed; on a day the version with the latest `effective_from` on
+or before that day is the one in effect (none when that version has ended), so changing or ending
 a rule never rewrites the days before the change. docs/allocation.md describes the file.
 
 Errors name the file, the line and the rule (`polo-allocation.toml:14: rule "shared-nat":
@@ -122,10 +123,28 @@ class Match(_Strict):
 class AllocationRule(_Strict):
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     effective_from: date
+    effective_to: date | None = None
+    """The first day this version no longer moves cost (exclusive); none: until a later version."""
     description: str = ""
     match: Match
     method: Method
     to: list[Target] = Field(min_length=1)
+
+    @field_validator("effective_to")
+    @classmethod
+    def _ends_after_it_starts(cls, end: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("effective_from")
+        if end is not None and start is not None and end <= start:
+            # Exclusive end: a version ending on its first day would never apply to any day.
+            raise ValueError(
+                f"{end.isoformat()} is not after effective_from {start.isoformat()} "
+                "(effective_to is the first day the rule no longer applies)"
+            )
+        return end
+
+    def ended_by(self, day: date) -> bool:
+        """Whether this version no longer applies on `day` (on or after its effective_to)."""
+        return self.effective_to is not None and day >= self.effective_to
 
     @field_validator("to")
     @classmethod
@@ -154,7 +173,11 @@ class AllocationRules(_Strict):
     rule: list[AllocationRule] = []
 
     def in_effect(self, day: date) -> list[AllocationRule]:
-        """The version of each rule in effect on `day`, in the order the ids first appear."""
+        """The version of each rule in effect on `day`, in the order the ids first appear.
+
+        A rule whose latest version started on or before `day` has ended by then is not in effect:
+        the earlier versions it replaced do not come back (a new version restarts the rule).
+        """
         current: dict[str, AllocationRule] = {}
         for rule in self.rule:
             if rule.effective_from <= day and (
@@ -162,7 +185,11 @@ class AllocationRules(_Strict):
             ):
                 current[rule.id] = rule
         order = list(dict.fromkeys(rule.id for rule in self.rule))
-        return [current[rule_id] for rule_id in order if rule_id in current]
+        return [
+            current[rule_id]
+            for rule_id in order
+            if rule_id in current and not current[rule_id].ended_by(day)
+        ]
 
 
 NO_RULES = AllocationRules(version=1)

@@ -80,6 +80,42 @@ def test_the_version_in_effect_is_the_latest_on_or_before_the_day() -> None:
     ]
 
 
+def test_an_ended_rule_moves_nothing_from_its_end_date_on() -> None:
+    # The support fee is shared from January to the end of February, then stays with its owner.
+    text = GOOD.replace(
+        'effective_from = "2026-01-01"\n',
+        'effective_from = "2026-01-01"\neffective_to = 2026-03-01\n',
+    )
+    rules = parse_rules(text)
+    assert rules.rule[1].effective_to == date(2026, 3, 1)
+    assert [r.id for r in rules.in_effect(date(2026, 2, 28))] == ["shared-nat", "support"]
+    assert [r.id for r in rules.in_effect(date(2026, 3, 1))] == ["shared-nat"]
+    assert [r.id for r in rules.in_effect(date(2027, 1, 1))] == ["shared-nat"]
+
+
+def test_ending_the_latest_version_ends_the_rule_and_a_later_version_restarts_it() -> None:
+    text = GOOD.replace(
+        "effective_from = 2026-03-01\n", "effective_from = 2026-03-01\neffective_to = 2026-04-01\n"
+    )
+    text += """
+[[rule]]
+id = "shared-nat"
+effective_from = 2026-06-01
+match = { tags = { Name = "shared-nat" } }
+method = "even"
+to = [{ customer = "acme" }, { customer = "globex" }]
+"""
+    rules = parse_rules(text)
+
+    def nat(day: date) -> list[tuple[date, Method]]:
+        return [(r.effective_from, r.method) for r in rules.in_effect(day) if r.id == "shared-nat"]
+
+    assert nat(date(2026, 3, 31)) == [(date(2026, 3, 1), Method.EVEN)]
+    # The January version it replaced does not come back when the March version ends.
+    assert nat(date(2026, 4, 1)) == nat(date(2026, 5, 31)) == []
+    assert nat(date(2026, 6, 1)) == [(date(2026, 6, 1), Method.EVEN)]
+
+
 def test_no_file_means_no_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert resolve_rules(None) is NO_RULES
@@ -138,6 +174,16 @@ to = [
             "date or datetime, day value is outside expected range",
         ),
         (
+            rule(FIXED.replace("2026-01-01\n", "2026-01-01\neffective_to = 2026-01-01\n")),
+            'polo-allocation.toml:6: rule "shared-nat": effective_to: 2026-01-01 is not after '
+            "effective_from 2026-01-01 (effective_to is the first day the rule no longer applies)",
+        ),
+        (
+            rule(FIXED.replace("2026-01-01\n", '2026-01-01\neffective_to = "2026-04-31"\n')),
+            'polo-allocation.toml:6: rule "shared-nat": effective_to: Input should be a valid '
+            "date or datetime, day value is outside expected range",
+        ),
+        (
             rule(FIXED.replace("2026-01-01", "2026-13-01")),
             "polo-allocation.toml:5: not valid TOML: Expected newline or end of document after a "
             "statement: effective_from = 2026-13-01",
@@ -193,6 +239,8 @@ to = [
         "unknown-method",
         "no-criterion",
         "bad-date-string",
+        "end-not-after-start",
+        "bad-end-date",
         "bad-date-literal",
         "unknown-key",
         "unknown-match-key",

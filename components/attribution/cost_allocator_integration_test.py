@@ -309,3 +309,36 @@ def test_the_delta_reports_a_split_that_starts_as_a_transfer(db: PoloClickHouse)
         "customer:globex": (Decimal("0.65"), Decimal("0.65"), Decimal(0)),
     }
     assert sum(r["delta"] for r in rows.values()) == 0
+
+
+def test_a_rule_that_ends_leaves_the_days_from_its_end_with_their_owner(
+    db: PoloClickHouse,
+) -> None:
+    load_fleet(db)
+    ended = parse_rules(
+        """\
+version = 1
+
+[[rule]]
+id = "support"
+effective_from = 2026-03-01
+effective_to = 2026-03-03
+match = { customer = "unattributed", service = "AWS Support" }
+method = "even"
+to = [{ customer = "acme" }, { customer = "globex" }]
+"""
+    )
+
+    rebuild(db, START, END, rules=ended)
+
+    # Days 1 and 2 split the 0.5 support fee; day 3, the end date itself, keeps it unattributed.
+    assert by_customer(db) == {
+        "globex": Decimal("90.5"),
+        "acme": Decimal("30.5"),
+        "platform": Decimal(3),
+        "unattributed": Decimal("0.5"),
+    }
+    split_days = db.query(
+        "test", "SELECT DISTINCT charge_date FROM cost_allocations ORDER BY charge_date"
+    ).result_rows
+    assert split_days == [(date(2026, 3, 1),), (date(2026, 3, 2),)]

@@ -263,9 +263,12 @@ def rules_(draw: st.DrawFn) -> AllocationRule:
         )
         bounds = [0, *cuts, 1000]
         percents = [Decimal(b - a) / 10 for a, b in pairwise(bounds)]
+    start = draw(days)
+    length = draw(st.none() | st.integers(min_value=1, max_value=5))
     return AllocationRule(
         id=draw(st.sampled_from(["r1", "r2", "r3"])),
-        effective_from=draw(days),
+        effective_from=start,
+        effective_to=None if length is None else start + timedelta(days=length),
         match=draw(matches_()),
         method=method,
         to=[
@@ -339,3 +342,28 @@ def test_rules_change_nothing_before_their_effective_date(
             assert kept == [row for d, row in rows if d == day]
         for move in moves:
             assert move.rule.effective_from <= day
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(cost_rows(), max_size=30), st.lists(rules_(), min_size=1, max_size=5))
+def test_a_version_moves_nothing_on_or_after_its_end_and_replaced_versions_stay_replaced(
+    rows: list[tuple[date, CostRow]], rule_list: list[AllocationRule]
+) -> None:
+    rules = unique_versions(rule_list)
+    for day, (moves, kept, _parts) in apply(rows, rules).items():
+        for move in moves:
+            assert move.rule.effective_to is None or day < move.rule.effective_to
+            # Only the latest version started by that day can move cost, ended or not.
+            assert move.rule.effective_from == latest_start(rules, move.rule.id, day)
+        # Rows that only ended versions match stay with their owner that day.
+        running = [r for r in rules.rule if r.effective_from <= day < (r.effective_to or date.max)]
+        running = [r for r in running if r.effective_from == latest_start(rules, r.id, day)]
+        assert kept == [
+            row
+            for d, row in rows
+            if d == day and not any(matches(rule.match, row) for rule in running)
+        ]
+
+
+def latest_start(rules: AllocationRules, rule_id: str, day: date) -> date:
+    return max(r.effective_from for r in rules.rule if r.id == rule_id and r.effective_from <= day)
