@@ -14,31 +14,24 @@ FROM
         multiIf(in_a AND in_b AND NOT moved, 3, NOT had_a, 1, NOT had_b, 2, 4) AS component
     FROM
     (
-        -- Per child x resource. A resource whose rows all share one place (nearly every one)
-        -- has one child, and each of its rows is a whole line (resource x usage type).
-        SELECT any(child) AS child, any(child_type) AS child_type,
-            sum(sc_a) AS ca, sum(sc_b) AS cb, max(line_a) AS in_a, max(line_b) AS in_b,
-            any(resource_in_a) AS had_a, any(resource_in_b) AS had_b,
-            sum(rate(sc_a, sc_b, sq_a, sq_b, line_a AND line_b)) AS rate_micro,
-            max(line_a AND line_b AND (sq_a <= 0 OR sq_b <= 0)) AS flagged,
-            0 AS moved
-        FROM pair
-        WHERE NOT split_resource
-        GROUP BY resource_hash
-        UNION ALL
-        -- A resource that moved (split_resource): its rows are summed into lines per child
-        -- first, since a move that stays under one child splits a line over two places.
-        SELECT child, any(child_type), sum(c_a), sum(c_b), max(l_a), max(l_b), any(had_a), any(had_b),
-            sum(rate(c_a, c_b, q_a, q_b, l_a AND l_b)), max(l_a AND l_b AND (q_a <= 0 OR q_b <= 0)),
-            sum(n) < any(resource_rows)
+        -- Per child x resource, from its lines. A resource whose rows all share one place (nearly
+        -- every one) has one child and one row per line (resource x usage type); a resource that
+        -- moved (split_resource) has a line split over two places when the move stays under one
+        -- child, so rows are summed into lines per child first. pair is read once: each reference
+        -- to a CTE is analysed and read again, which cost as much as the rest of the query.
+        SELECT child, any(child_type) AS child_type,
+            sum(c_a) AS ca, sum(c_b) AS cb, max(l_a) AS in_a, max(l_b) AS in_b,
+            any(had_a) AS had_a, any(had_b) AS had_b,
+            sum(rate(c_a, c_b, q_a, q_b, l_a AND l_b)) AS rate_micro,
+            max(l_a AND l_b AND (q_a <= 0 OR q_b <= 0)) AS flagged,
+            any(split) AND sum(n) < any(resource_rows) AS moved
         FROM
         (
             SELECT child, resource_hash, any(child_type) AS child_type,
                 sum(sc_a) AS c_a, sum(sc_b) AS c_b, sum(sq_a) AS q_a, sum(sq_b) AS q_b,
                 max(line_a) AS l_a, max(line_b) AS l_b, sum(line_rows) AS n,
-                any(resource_in_a) AS had_a, any(resource_in_b) AS had_b
+                any(resource_in_a) AS had_a, any(resource_in_b) AS had_b, any(split_resource) AS split
             FROM pair
-            WHERE split_resource
             GROUP BY child, resource_hash, usage_hash
         ) AS lines
         LEFT ANY JOIN split_rows USING (resource_hash)
