@@ -12,11 +12,13 @@
 -- of that day in cost_daily marked it so (Cost Explorer revises the last ~72 hours); cost_daily is
 -- not read FINAL: one collection writes a day at once, so its newest rows decide.
 --
+-- last_cost_day is read as in last_cost_day.sql: from the parts' metadata, not from every row.
+--
 -- Columns: last_cost_day Nullable(Date) (the last day with cost data anywhere; NULL when there is
 -- none), base_days_with_cost, base_provisional_days, compare_days_with_cost,
 -- compare_provisional_days UInt64.
 SELECT
-    (SELECT maxOrNull(charge_date) FROM cost_by_owner_daily) AS last_cost_day,
+    (SELECT if(count() = 0, NULL, max(charge_date)) FROM cost_by_owner_daily) AS last_cost_day,
     (
         SELECT uniqExact(charge_date) FROM cost_by_owner_daily
         WHERE charge_date >= {base_start:Date} AND charge_date < {base_end:Date}

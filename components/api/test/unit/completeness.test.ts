@@ -84,14 +84,14 @@ function clickhouse(answers: { match: string; rows: Record<string, unknown>[] }[
 describe("delta answers", () => {
   it("default windows end with the last cost day, and the answer states each window's completeness", async () => {
     const asked = clickhouse([
-      { match: "SELECT maxOrNull(charge_date) AS last_cost_day FROM cost_by_owner_daily", rows: [{ last_cost_day: "2026-12-01" }] },
+      { match: "SELECT if(count() = 0, NULL, max(charge_date)) AS last_cost_day FROM cost_by_owner_daily", rows: [{ last_cost_day: "2026-12-01" }] },
       { match: "AS compare_provisional_days", rows: [{ last_cost_day: "2026-12-01", base_days_with_cost: 7, base_provisional_days: 0, compare_days_with_cost: 7, compare_provisional_days: 2 }] },
       { match: "cost_delta_weeks", rows: [{ node_id: "customer:acme", total_rows: 1 }] },
     ]);
     const response = await call("/api/delta/nodes");
     expect(response.status).toBe(200);
     const body = (await response.json()) as { params: Record<string, string>; windows: ReturnType<typeof deltaWindows> };
-    expect(asked[0]).toBe("SELECT maxOrNull(charge_date) AS last_cost_day FROM cost_by_owner_daily");
+    expect(asked[0]).toBe("SELECT if(count() = 0, NULL, max(charge_date)) AS last_cost_day FROM cost_by_owner_daily");
     expect([body.params.base_start, body.params.compare_start, body.params.compare_end]).toEqual(["2026-11-18", "2026-11-25", "2026-12-02"]);
     expect(body.windows.complete).toBe(true);
     expect(body.windows.compare).toMatchObject({ start: "2026-11-25", end: "2026-12-02", days_with_cost: 7, provisional_days: 2 });
@@ -106,7 +106,7 @@ describe("delta answers", () => {
     const response = await call(`/api/delta/resources?${qs}`);
     expect(response.status).toBe(200);
     const body = (await response.json()) as { windows: ReturnType<typeof deltaWindows>; page: { total: number | null } };
-    expect(asked).not.toContain("SELECT maxOrNull(charge_date) AS last_cost_day FROM cost_by_owner_daily");
+    expect(asked).not.toContain("SELECT if(count() = 0, NULL, max(charge_date)) AS last_cost_day FROM cost_by_owner_daily");
     expect(body.windows.complete).toBe(false);
     expect(body.windows.compare).toMatchObject({ days_with_cost: 4, days_after_last_cost_day: 3, complete: false });
     expect(body.page.total).toBeNull();
