@@ -342,3 +342,35 @@ to = [{ customer = "acme" }, { customer = "globex" }]
         "test", "SELECT DISTINCT charge_date FROM cost_allocations ORDER BY charge_date"
     ).result_rows
     assert split_days == [(date(2026, 3, 1),), (date(2026, 3, 2),)]
+
+
+def test_costs_by_customer_serves_each_customers_direct_and_shared_cost(
+    db: PoloClickHouse,
+) -> None:
+    load_fleet(db)
+    rebuild(db, START, END, rules=RULES)
+
+    served = run_query(db, "costs_by_customer", {"start": START, "end": END})
+
+    # Shared = what rules moved to the customer: its rows with owner_rule 'allocation:<id>'.
+    assert {
+        r["customer"]: (r["direct_effective_cost"], r["shared_effective_cost"]) for r in served
+    } == direct_and_shared(db)
+    assert all(
+        r["direct_effective_cost"] + r["shared_effective_cost"] == r["effective_cost"]
+        for r in served
+    )
+    # Day 1 is before every rule: all of it is direct.
+    day1 = run_query(db, "costs_by_customer", {"start": START, "end": date(2026, 3, 2)})
+    assert {r["shared_effective_cost"] for r in day1} == {Decimal(0)}
+    assert all(r["direct_effective_cost"] == r["effective_cost"] for r in day1)
+    # The dashboard's customer section is the same answer.
+    summary = run_query(
+        db,
+        "dashboard_summary",
+        {"start": START, "end": END, "previous_start": date(2026, 2, 26), "previous_end": START},
+    )
+    columns = ("customer", "effective_cost", "direct_effective_cost", "shared_effective_cost")
+    assert [tuple(r[c] for c in columns) for r in summary if r["section"] == "customer"] == [
+        tuple(r[c] for c in columns) for r in served
+    ]

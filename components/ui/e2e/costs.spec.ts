@@ -4,7 +4,7 @@ import { addDays, api, dollars, expect, settled, test, today } from "./fixtures"
 
 const window = () => ({ start: addDays(today(), -30), end: today() });
 
-test("by customer: every API row, largest effective cost first", async ({ page }) => {
+test("by customer: every API row, largest effective cost first, with its direct and shared parts", async ({ page }) => {
   const { start, end } = window();
   const rows = (await api(page, `costs/by-customer?start=${start}&end=${end}`)).data;
   await page.goto("/costs");
@@ -14,8 +14,14 @@ test("by customer: every API row, largest effective cost first", async ({ page }
   const sorted = [...rows].sort((a, b) => Number(b.effective_cost) - Number(a.effective_cost));
   for (const [index, row] of sorted.entries()) {
     await expect(body.nth(index)).toHaveAttribute("data-row-id", row.customer);
-    await expect(body.nth(index).locator("td").nth(1)).toHaveText(dollars(row.effective_cost));
+    const cells = body.nth(index).locator("td");
+    await expect(cells.nth(1)).toHaveText(dollars(row.effective_cost));
+    await expect(cells.nth(2)).toHaveText(dollars(row.direct_effective_cost));
+    await expect(cells.nth(3)).toHaveText(dollars(row.shared_effective_cost));
   }
+  const headers = page.getByTestId("costs-table").locator("thead th");
+  await expect(headers.nth(2)).toContainText("Direct");
+  await expect(headers.nth(3)).toContainText("Shared");
 });
 
 test("clicking a header sorts, and the sort lives in the URL", async ({ page }) => {
@@ -43,10 +49,10 @@ test("CSV export holds exactly the rows and columns the table shows, with exact 
   expect(download.suggestedFilename()).toBe(`polo-costs-customer-${start}_${end}.csv`);
   const text = readFileSync((await download.path())!, "utf8");
   const lines = text.trim().split("\r\n");
-  expect(lines[0]).toBe("customer,effective_cost,billed_cost,share_pct,accounts");
+  expect(lines[0]).toBe("customer,effective_cost,direct_effective_cost,shared_effective_cost,billed_cost,share_pct,accounts");
   const expected = [...rows]
     .sort((a, b) => (a.customer < b.customer ? -1 : 1))
-    .map((r) => [r.customer, r.effective_cost, r.billed_cost, r.share_pct, r.accounts].join(","));
+    .map((r) => [r.customer, r.effective_cost, r.direct_effective_cost, r.shared_effective_cost, r.billed_cost, r.share_pct, r.accounts].join(","));
   expect(lines.slice(1)).toEqual(expected);
   const shown = await page.getByTestId("costs-table").locator("tbody tr").evaluateAll((trs) => trs.map((r) => r.getAttribute("data-row-id")));
   expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(shown);

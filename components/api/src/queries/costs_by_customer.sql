@@ -5,22 +5,49 @@
 --   end    Date  end of the window (exclusive)
 --
 -- Columns: customer ('unattributed' = cost without an owner), node_id ('customer:<c>', the
--- logical node for drill-down), billed_cost, effective_cost, share_pct (of the window's total
--- effective cost, Decimal), accounts (distinct accounts the customer's cost is in).
--- Sorted by effective_cost descending.
+-- logical node for drill-down), billed_cost, effective_cost, direct_effective_cost (the cost of
+-- the customer's own resources) and shared_effective_cost (what shared-cost split rules moved to
+-- it, docs/allocation.md; 0 without rules), which sum exactly to effective_cost, share_pct (of
+-- the window's total effective cost, Decimal), accounts (distinct accounts the customer's cost is
+-- in). Sorted by effective_cost descending.
+--
+-- Shared cost is read from cost_allocations, the provenance of every part a rule moved: its
+-- parts are exactly the rows of cost_attributed_daily whose owner_rule starts with
+-- 'allocation:' (written and rebuilt together), and without rules it is empty, so the rollup
+-- stays the only table this query scans. Direct is the rest, so direct + shared = effective.
 WITH
     {start:Date} AS d0,
     {end:Date} AS d1,
     (SELECT throwIf(d1 <= d0, 'end must be after start (end is exclusive)')) AS invalid
 SELECT
-    marqo_customer AS customer,
-    concat('customer:', marqo_customer) AS node_id,
-    sum(billed_cost) AS billed_cost,
-    sum(effective_cost) AS effective_cost,
-    if(sum(effective_cost) OVER () = 0, toDecimal128(0, 6),
-       toDecimal128(effective_cost * 100, 6) / sum(effective_cost) OVER ()) AS share_pct,
-    uniqExact(account_id) AS accounts
-FROM cost_by_owner_daily
-WHERE charge_date >= d0 AND charge_date < d1 AND invalid = 0
-GROUP BY marqo_customer
+    customer,
+    node_id,
+    billed_cost,
+    effective_cost,
+    effective_cost - shared.shared_effective_cost AS direct_effective_cost,
+    shared.shared_effective_cost AS shared_effective_cost,
+    share_pct,
+    accounts
+FROM
+(
+    SELECT
+        marqo_customer AS customer,
+        concat('customer:', marqo_customer) AS node_id,
+        sum(billed_cost) AS billed_cost,
+        sum(effective_cost) AS effective_cost,
+        if(sum(effective_cost) OVER () = 0, toDecimal128(0, 6),
+           toDecimal128(effective_cost * 100, 6) / sum(effective_cost) OVER ()) AS share_pct,
+        uniqExact(account_id) AS accounts
+    FROM cost_by_owner_daily
+    WHERE charge_date >= d0 AND charge_date < d1 AND invalid = 0
+    GROUP BY marqo_customer
+) AS owned
+-- A customer no rule gave anything gets the column type's default: 0.
+LEFT JOIN
+(
+    SELECT to_customer AS customer, sum(effective_cost) AS shared_effective_cost
+    FROM cost_allocations
+    WHERE charge_date >= d0 AND charge_date < d1
+    GROUP BY to_customer
+) AS shared USING (customer)
 ORDER BY effective_cost DESC, customer

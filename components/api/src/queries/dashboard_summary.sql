@@ -13,7 +13,7 @@
 -- Columns: section ('window', 'previous': one row each, with coverage's columns total_cost,
 -- attributed_cost, unattributed_cost, coverage_pct, customers; 'customer': one row per
 -- customer of the window with costs_by_customer's columns customer, node_id, billed_cost,
--- effective_cost, share_pct, accounts; 'day', 'previous_day': one row per day of each window,
+-- effective_cost, direct_effective_cost, shared_effective_cost, share_pct, accounts; 'day', 'previous_day': one row per day of each window,
 -- zero when there was no cost, with daily_trend's columns charge_date, billed_cost,
 -- effective_cost, attributed_cost, unattributed_cost); a column a section does not have is
 -- NULL. Sorted by section in that order, customers by effective_cost descending, days by date.
@@ -30,6 +30,8 @@ FROM
         CAST(NULL, 'Nullable(String)') AS node_id,
         CAST(NULL, 'Nullable(Decimal(38, 6))') AS billed_cost,
         CAST(NULL, 'Nullable(Decimal(38, 6))') AS effective_cost,
+        CAST(NULL, 'Nullable(Decimal(38, 6))') AS direct_effective_cost,
+        CAST(NULL, 'Nullable(Decimal(38, 6))') AS shared_effective_cost,
         total_cost,
         attributed_cost,
         unattributed_cost,
@@ -65,7 +67,10 @@ FROM
 
     UNION ALL
 
-    SELECT 'customer', NULL, customer, node_id, billed_cost, effective_cost, NULL, NULL, NULL, NULL, share_pct, NULL, accounts
+    SELECT
+        'customer', NULL, customer, node_id, billed_cost, effective_cost,
+        effective_cost - shared.shared_effective_cost, shared.shared_effective_cost,
+        NULL, NULL, NULL, NULL, share_pct, NULL, accounts
     FROM
     (
         SELECT
@@ -79,13 +84,20 @@ FROM
         FROM cost_by_owner_daily
         WHERE charge_date >= {start:Date} AND charge_date < {end:Date}
         GROUP BY marqo_customer
-    )
+    ) AS owned
+    LEFT JOIN
+    (
+        SELECT to_customer AS customer, sum(effective_cost) AS shared_effective_cost
+        FROM cost_allocations
+        WHERE charge_date >= {start:Date} AND charge_date < {end:Date}
+        GROUP BY to_customer
+    ) AS shared USING (customer)
 
     UNION ALL
 
     SELECT
         if(charge_date >= {start:Date} AND charge_date < {end:Date}, 'day', 'previous_day'),
-        charge_date, NULL, NULL, billed_cost, effective_cost, NULL, attributed_cost, unattributed_cost, NULL, NULL, NULL, NULL
+        charge_date, NULL, NULL, billed_cost, effective_cost, NULL, NULL, NULL, attributed_cost, unattributed_cost, NULL, NULL, NULL, NULL
     FROM
     (
         SELECT

@@ -41,6 +41,15 @@ async function scalar(sql: string): Promise<string> {
   return String(Object.values(body.data[0] as Record<string, unknown>)[0]);
 }
 
+/** A decimal string as exact micro-units (money is Decimal(_, 6)), so sums compare exactly. */
+function micros(value: unknown, label: string): bigint {
+  const match = /^(-?)(\d+)(?:\.(\d{1,6}))?$/.exec(String(value));
+  expect(match, `${label}: ${String(value)} is not a decimal string with at most 6 places`).not.toBeNull();
+  const [, sign, whole, fraction = ""] = match!;
+  const units = BigInt(whole!) * 1_000_000n + BigInt(fraction.padEnd(6, "0"));
+  return sign ? -units : units;
+}
+
 let seeded: Awaited<ReturnType<typeof discover>>;
 let cases: ReturnType<typeof endpointCases>;
 
@@ -92,6 +101,33 @@ describe("every endpoint on the seeded dataset", () => {
     const served = body.data.map((row) => String(row[customerColumn])).sort();
     const seededCustomers = (expected.data as { c: string }[]).map((r) => r.c || "unattributed").sort();
     expect(served).toEqual([...new Set(seededCustomers)].sort());
+  });
+
+  it("costs/by-customer splits each customer's cost into direct and shared that add up exactly", async () => {
+    const body = await getJson(`/api/costs/by-customer?${windowQs()}`);
+    expect(body.data.length).toBeGreaterThan(0);
+    for (const row of body.data) {
+      const label = String(row.customer);
+      expect(micros(row.direct_effective_cost, label) + micros(row.shared_effective_cost, label), label).toBe(
+        micros(row.effective_cost, label),
+      );
+    }
+    // Shared is what split rules moved to the customer: its rows with owner_rule 'allocation:<id>'
+    // (docs/allocation.md); the demo seed applies no rule, so all of its cost is direct.
+    const expected = await clickhouseJson(
+      clickhouseUrl,
+      "SELECT marqo_customer AS customer, " +
+        "sumIf(effective_cost, NOT startsWith(owner_rule, 'allocation:')) AS direct, " +
+        "sumIf(effective_cost, startsWith(owner_rule, 'allocation:')) AS shared " +
+        "FROM cost_attributed_daily WHERE charge_date >= {s:Date} AND charge_date < {e:Date} GROUP BY customer",
+      { s: seeded.start, e: seeded.end },
+    );
+    const split = (rows: Record<string, unknown>[], direct: string, shared: string) =>
+      Object.fromEntries(rows.map((r) => [String(r.customer), [micros(r[direct], "direct"), micros(r[shared], "shared")]]));
+    expect(split(body.data, "direct_effective_cost", "shared_effective_cost")).toEqual(
+      split(expected.data as Record<string, unknown>[], "direct", "shared"),
+    );
+    expect(body.data.map((row) => micros(row.shared_effective_cost, String(row.customer)))).toEqual(body.data.map(() => 0n));
   });
 
   it("pages resources without overlap and says when more exist", async () => {

@@ -43,6 +43,13 @@ describe("OpenAPI document", () => {
     expect(description).toMatch(/Columns: \S/);
   });
 
+  it("documents the direct and shared parts of each customer's cost", () => {
+    const description = doc.paths["/api/costs/by-customer"]!.get.description;
+    expect(description).toMatch(/direct_effective_cost \(the cost of the customer's own resources\)/);
+    expect(description).toMatch(/shared_effective_cost \(what shared-cost split rules moved to it/);
+    expect(description).toContain("which sum exactly to effective_cost");
+  });
+
   it("extracts the Columns paragraph and stops at its end", () => {
     const sql = ["-- q: test", "--", "-- Columns: a, b (money),", "-- c.", "--", "-- Other.", "SELECT 1"].join("\n");
     expect(columnsDoc(sql)).toBe("a, b (money), c.");

@@ -64,14 +64,14 @@ describe("apiGet", () => {
 });
 
 describe("dashboardSummary", () => {
-  const nulls = { charge_date: null, customer: null, node_id: null, billed_cost: null, effective_cost: null, total_cost: null, attributed_cost: null, unattributed_cost: null, coverage_pct: null, share_pct: null, customers: null, accounts: null };
+  const nulls = { charge_date: null, customer: null, node_id: null, billed_cost: null, effective_cost: null, direct_effective_cost: null, shared_effective_cost: null, total_cost: null, attributed_cost: null, unattributed_cost: null, coverage_pct: null, share_pct: null, customers: null, accounts: null };
   const totals = (section: "window" | "previous", total: string) => ({ ...nulls, section, total_cost: total, attributed_cost: total, unattributed_cost: "0", coverage_pct: "100", customers: "1" });
 
   it("splits /api/dashboard's rows into the shapes of the endpoints they stand for, in order", () => {
     const summary = dashboardSummary([
       totals("window", "10.5"),
       totals("previous", "7"),
-      { ...nulls, section: "customer", customer: "acme", node_id: "customer:acme", billed_cost: "10.5", effective_cost: "10.5", share_pct: "100", accounts: "1" },
+      { ...nulls, section: "customer", customer: "acme", node_id: "customer:acme", billed_cost: "10.5", effective_cost: "10.5", direct_effective_cost: "10.5", shared_effective_cost: "0", share_pct: "100", accounts: "1" },
       { ...nulls, section: "day", charge_date: "2026-11-02", billed_cost: "10.5", effective_cost: "10.5", attributed_cost: "10.5", unattributed_cost: "0" },
       { ...nulls, section: "previous_day", charge_date: "2026-11-01", billed_cost: "7", effective_cost: "7", attributed_cost: "7", unattributed_cost: "0" },
     ]);

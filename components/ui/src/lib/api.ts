@@ -114,6 +114,10 @@ export interface CustomerCost {
   node_id: string;
   billed_cost: string;
   effective_cost: string;
+  /** The cost of the customer's own resources; with shared_effective_cost it makes effective_cost. */
+  direct_effective_cost: string;
+  /** What shared-cost split rules moved to the customer (docs/allocation.md); "0" without rules. */
+  shared_effective_cost: string;
   share_pct: string;
   accounts: string;
 }

@@ -71,6 +71,10 @@ function CustomerTable({ rows, search, filename }: { rows: CustomerCost[]; searc
         ),
       }),
       helper.accessor("effective_cost", { header: "Effective cost", meta: numeric("effective_cost"), cell: (c) => <Money value={c.getValue()} />, sortingFn: (a, b) => compareDecimals(a.original.effective_cost, b.original.effective_cost) }),
+      // Direct + shared = effective cost: what the customer's own resources cost, and what split
+      // rules moved to it (docs/allocation.md).
+      helper.accessor("direct_effective_cost", { header: "Direct", meta: numeric("direct_effective_cost"), cell: (c) => <Money value={c.getValue()} />, sortingFn: (a, b) => compareDecimals(a.original.direct_effective_cost, b.original.direct_effective_cost) }),
+      helper.accessor("shared_effective_cost", { header: "Shared", meta: numeric("shared_effective_cost"), cell: (c) => <Money value={c.getValue()} />, sortingFn: (a, b) => compareDecimals(a.original.shared_effective_cost, b.original.shared_effective_cost) }),
       helper.accessor("billed_cost", { header: "Billed cost", meta: numeric("billed_cost"), cell: (c) => <Money value={c.getValue()} />, sortingFn: (a, b) => compareDecimals(a.original.billed_cost, b.original.billed_cost) }),
       helper.accessor("share_pct", { header: "Share", meta: numeric("share_pct"), cell: (c) => <Pct value={c.getValue()} />, sortingFn: (a, b) => compareDecimals(a.original.share_pct, b.original.share_pct) }),
       helper.accessor("accounts", { header: "Accounts", meta: numeric("accounts"), sortingFn: (a, b) => Number(a.original.accounts) - Number(b.original.accounts) }),
