@@ -278,6 +278,8 @@ def test_two_adjacent_weeks_match_the_reference_at_every_node(
     for node in all_nodes(weeks):
         picked = query_file("delta_nodes", params(node, hierarchy, WEEK_BASE, WEEK_COMPARE))
         assert picked == ("delta_nodes_root_week" if node == "" else "delta_nodes_week")
+        asked = params(node, hierarchy, WEEK_BASE, WEEK_COMPARE)
+        assert query_file("delta_resources", asked) == "delta_resources_week"
     check_against_reference(db, weeks, hierarchy, WEEK_BASE, WEEK_COMPARE)
     check_against_reference(db, weeks, hierarchy, WEEK_BASE, WEEK_COMPARE, "daily")
 
@@ -300,9 +302,11 @@ def test_the_week_over_week_files_refuse_other_windows_and_nodes(db: PoloClickHo
         db.query("t", week_file, params("", "logical", WEEK_BASE, WEEK_COMPARE))
     # A longer base window ending where the compare week starts is not a week over a week.
     longer = Window(start=WEEK_BASE.start - timedelta(days=3), end=WEEK_BASE.end)
-    for sql, node in ((root_file, ""), (week_file, "customer:acme")):
+    resources_file = load_query("delta_resources_week")
+    paged = {"limit": 10, "offset": 0}
+    for sql, node in ((root_file, ""), (week_file, "customer:acme"), (resources_file, "")):
         with pytest.raises(ClickHouseQueryError, match="two adjacent 7-day windows only"):
-            db.query("t", sql, params(node, "logical", longer, WEEK_COMPARE))
+            db.query("t", sql, {**params(node, "logical", longer, WEEK_COMPARE), **paged})
 
 
 def test_overlapping_windows_and_unknown_views_are_rejected_by_the_sql(db: PoloClickHouse) -> None:
@@ -352,6 +356,28 @@ def test_delta_resources_pages_walk_every_resource_once(
         page = run_query(
             db, "delta_resources", {**params("", "logical"), "limit": size, "offset": offset}
         )
+        assert len(page) <= size
+        assert all(r["total_rows"] == len(expected) for r in page)
+        walked += [r["resource_id"] for r in page]
+    assert walked == expected
+
+
+@EXAMPLES
+@given(data=st.data())
+def test_delta_resources_pages_over_two_weeks_walk_every_resource_once(
+    db: PoloClickHouse, data: st.DataObject
+) -> None:
+    """The week file ranks the page from the pairs: the same order, totals and pages."""
+    hierarchy = data.draw(st.sampled_from(["logical", "physical"]))
+    weeks = _over_two_weeks(data.draw(fleets(max_resources=8, hierarchy=hierarchy)))
+    load_fleet(db, weeks, hierarchy)
+    expected = [r.resource_key for r in delta_resources(weeks, WEEK_BASE, WEEK_COMPARE)]
+    size = data.draw(st.integers(min_value=1, max_value=3))
+    asked = params("", hierarchy, WEEK_BASE, WEEK_COMPARE)
+    assert query_file("delta_resources", asked) == "delta_resources_week"
+    walked: list[str] = []
+    for offset in range(0, len(expected) + size, size):
+        page = run_query(db, "delta_resources", {**asked, "limit": size, "offset": offset})
         assert len(page) <= size
         assert all(r["total_rows"] == len(expected) for r in page)
         walked += [r["resource_id"] for r in page]

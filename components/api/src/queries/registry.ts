@@ -39,6 +39,7 @@ import deltaNodesRootMonthSql from "./delta_nodes_root_month.sql";
 import deltaNodesMtdSql from "./delta_nodes_mtd.sql";
 import deltaNodesRootMtdSql from "./delta_nodes_root_mtd.sql";
 import deltaResourcesSql from "./delta_resources.sql";
+import deltaResourcesWeekSql from "./delta_resources_week.sql";
 import freshnessSql from "./freshness.sql";
 import hierarchyTreeSql from "./hierarchy_tree.sql";
 import nodeCostTrendSql from "./node_cost_trend.sql";
@@ -52,6 +53,9 @@ import deltaPairChildSql from "./include/delta_pair_child.sql";
 import deltaPairDecompositionSql from "./include/delta_pair_decomposition.sql";
 import deltaPairNodeFilterSql from "./include/delta_pair_node_filter.sql";
 import deltaRateSql from "./include/delta_rate.sql";
+import deltaResourcesClassifiedSql from "./include/delta_resources_classified.sql";
+import deltaResourcesNodeSql from "./include/delta_resources_node.sql";
+import deltaResourcesNormaliseSql from "./include/delta_resources_normalise.sql";
 import deltaRootPairDecompositionSql from "./include/delta_root_pair_decomposition.sql";
 import deltaTilesSql from "./include/delta_tiles.sql";
 import lastCostDaySql from "../lookups/last_cost_day.sql";
@@ -232,6 +236,15 @@ export function deltaNodesFile(params: Resolved, dataEnd: string | null = null):
   return "delta_nodes_closure";
 }
 
+/**
+ * The `delta_resources` file for a request: two adjacent weeks rank and answer the page from the
+ * week pairs, any other windows read the cost rows. The same rule as `delta_resources_file` in
+ * attribution/queries.py; the week file refuses other windows.
+ */
+export function deltaResourcesFile(params: Resolved): string {
+  return isWeekOverWeek(params) ? "delta_resources_week" : "delta_resources";
+}
+
 /** Full-line `--` comments and blank lines removed: what is sent to ClickHouse for a picked file. */
 export function stripCommentLines(sql: string): string {
   return sql
@@ -266,6 +279,9 @@ const FRAGMENTS: Readonly<Record<string, string>> = {
   "delta_pair_decomposition.sql": deltaPairDecompositionSql,
   "delta_pair_node_filter.sql": deltaPairNodeFilterSql,
   "delta_rate.sql": deltaRateSql,
+  "delta_resources_classified.sql": deltaResourcesClassifiedSql,
+  "delta_resources_node.sql": deltaResourcesNodeSql,
+  "delta_resources_normalise.sql": deltaResourcesNormaliseSql,
   "delta_root_pair_decomposition.sql": deltaRootPairDecompositionSql,
   "delta_tiles.sql": deltaTilesSql,
 };
@@ -319,6 +335,13 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
   delta_resources: {
     name: "delta_resources",
     sql: withIncludes(deltaResourcesSql),
+    files: {
+      sql: {
+        delta_resources: withIncludes(deltaResourcesSql),
+        delta_resources_week: withIncludes(deltaResourcesWeekSql),
+      },
+      pick: deltaResourcesFile,
+    },
     params: {
       ...deltaParams(),
       limit: uintParam(`Page size (1..${MAX_PAGE_SIZE}).`, 1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),

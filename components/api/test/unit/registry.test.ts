@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bindParams, deltaNodesFile, LOOKUPS, QUERIES, sqlFor, stripCommentLines, type QueryName } from "../../src/queries/registry";
+import { bindParams, deltaNodesFile, deltaResourcesFile, LOOKUPS, QUERIES, sqlFor, stripCommentLines, type QueryName } from "../../src/queries/registry";
 
 /** `{name:Type}` placeholders ClickHouse will bind, outside comments. */
 function placeholders(sql: string): Map<string, string> {
@@ -95,6 +95,11 @@ describe("query registry", () => {
     const sent = sqlFor(spec, params);
     expect(sent).toBe(stripCommentLines(spec.files?.sql[file] ?? ""));
     expect(sent).not.toMatch(/^\s*--/m);
+    // delta_resources has a file of its own for two adjacent weeks, at any node.
+    const resources = file.endsWith("_week") ? "delta_resources_week" : "delta_resources";
+    expect(deltaResourcesFile(params)).toBe(resources);
+    const paged = { ...params, limit: 10, offset: 0 };
+    expect(sqlFor(QUERIES.delta_resources, paged)).toBe(stripCommentLines(QUERIES.delta_resources.files?.sql[resources] ?? ""));
   });
 
   // Month to date: the first 5 days of November against the first 5 of October; 30 March to date
@@ -137,7 +142,7 @@ describe("query registry", () => {
   });
 
   it("queries answered by one file are sent as they are", () => {
-    expect(sqlFor(QUERIES.delta_resources, { hierarchy: "logical", node_id: "" })).toBe(QUERIES.delta_resources.sql);
+    expect(sqlFor(QUERIES.costs_by_customer, { start: "2026-11-01", end: "2026-12-01" })).toBe(QUERIES.costs_by_customer.sql);
   });
 
   it("strips whole comment lines only", () => {

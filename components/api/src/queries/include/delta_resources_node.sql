@@ -1,0 +1,23 @@
+-- delta_resources and delta_resources_week: the kind of node, and for a physical node at or below
+-- a region the accounts and regions of its region ancestors.
+    multiIf(
+        node = '', 'root',
+        h = 'logical' AND startsWith(node, 'customer:'), 'customer',
+        h = 'logical' AND startsWith(node, 'cluster:'), 'cluster',
+        h = 'logical' AND startsWith(node, 'role:'), 'role',
+        h = 'logical' OR startsWith(node, 'unresourced:'), 'leaf',
+        startsWith(node, 'account:'), 'account',
+        startsWith(node, 'region:'), 'region',
+        'below_region'
+    ) AS kind,
+    -- The accounts and regions of a physical node at or below a region (its region ancestors),
+    -- so that only those regions' cost rows are looked at.
+    if(kind = 'region', [node], (
+        SELECT groupUniqArray(ancestor_id)
+        FROM resource_ancestry
+        WHERE kind = 'below_region' AND hierarchy = 'physical'
+          AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
+          AND startsWith(ancestor_id, 'region:') AND descendant_id = node
+    )) AS region_nodes,
+    arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes) AS node_accounts,
+    arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes) AS node_regions,
