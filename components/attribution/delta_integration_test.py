@@ -257,6 +257,9 @@ WEEK_BASE = Window(start=BASE.start, end=BASE.start + timedelta(days=WEEK_DAYS))
 WEEK_COMPARE = Window(start=WEEK_BASE.end, end=WEEK_BASE.end + timedelta(days=WEEK_DAYS))
 
 
+PAGE_ALL = {"limit": 1000, "offset": 0}
+
+
 def _over_two_weeks(lines: list[CostLine]) -> list[CostLine]:
     """The fleet's days spread over two adjacent weeks: base days stay, compare days move to the
     start of the second week."""
@@ -279,7 +282,16 @@ def test_two_adjacent_weeks_match_the_reference_at_every_node(
         picked = query_file("delta_nodes", params(node, hierarchy, WEEK_BASE, WEEK_COMPARE))
         assert picked == ("delta_nodes_root_week" if node == "" else "delta_nodes_week")
         asked = params(node, hierarchy, WEEK_BASE, WEEK_COMPARE)
-        assert query_file("delta_resources", asked) == "delta_resources_week"
+        week_resources = "delta_resources_week" if node == "" else "delta_resources"
+        assert query_file("delta_resources", asked) == week_resources
+        # The week file answers any node (it is routed at the root only): the same rows as
+        # delta_resources at every node, raw and per day.
+        for normalise in ("none", "daily"):
+            paged = {**params(node, hierarchy, WEEK_BASE, WEEK_COMPARE, normalise), **PAGE_ALL}
+            week = db.query("t", load_query("delta_resources_week"), paged)
+            every = db.query("t", load_query("delta_resources"), paged)
+            assert week.result_rows == every.result_rows, f"differs at {node!r} ({normalise})"
+            assert week.column_types == every.column_types
     check_against_reference(db, weeks, hierarchy, WEEK_BASE, WEEK_COMPARE)
     check_against_reference(db, weeks, hierarchy, WEEK_BASE, WEEK_COMPARE, "daily")
 

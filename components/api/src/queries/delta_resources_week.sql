@@ -90,11 +90,13 @@ WITH
     arrayMap(x -> x.1, ranked.1) AS page_hashes,
     arrayMap(x -> x.2, arrayFilter(x -> x.3, ranked.1)) AS moved_keys,
     -- Only the page's resources that moved are classified from their cost rows (none: no read).
-    -- (By resource_id first: building every row's key would cost more than the lookup.)
+    -- (By resource_id first: building every row's key would cost more than the lookup. IN a
+    -- set, not has() on the array: has() compares each row with every key of a 1000-row page.)
     notEmpty(moved_keys)
-        AND (has(moved_keys, resource_id)
+        AND (resource_id IN (SELECT arrayJoin(moved_keys))
              OR resource_id = ''
-                AND has(moved_keys, concat('unresourced:', account_id, '/', region, '/', service_name)))
+                AND concat('unresourced:', account_id, '/', region, '/', service_name)
+                    IN (SELECT arrayJoin(moved_keys)))
         AS listed,
     page AS (
         SELECT
@@ -111,7 +113,8 @@ WITH
             any(tuple(if(startsWith(resource_key, 'unresourced:'), '', resource_type), account_id,
                       region, marqo_customer, marqo_cluster, marqo_role)) AS seen
         FROM cost_delta_weeks
-        WHERE compare_start = b0 AND under_node AND has(page_hashes, resource_hash)
+        WHERE compare_start = b0 AND under_node
+          AND resource_hash IN (SELECT arrayJoin(page_hashes))
         GROUP BY resource_hash
     ),
     -- @include delta_resources_classified.sql

@@ -237,12 +237,13 @@ export function deltaNodesFile(params: Resolved, dataEnd: string | null = null):
 }
 
 /**
- * The `delta_resources` file for a request: two adjacent weeks rank and answer the page from the
- * week pairs, any other windows read the cost rows. The same rule as `delta_resources_file` in
- * attribution/queries.py; the week file refuses other windows.
+ * The `delta_resources` file for a request: at the root, two adjacent weeks rank and answer the
+ * page from the week pairs; anything else reads the cost rows (below the root the node's filter
+ * narrows them about as much as the pairs would: measured in docs/attribution.md). The same rule
+ * as `delta_resources_file` in attribution/queries.py; the week file refuses other windows.
  */
 export function deltaResourcesFile(params: Resolved): string {
-  return isWeekOverWeek(params) ? "delta_resources_week" : "delta_resources";
+  return String(params.node_id ?? "") === "" && isWeekOverWeek(params) ? "delta_resources_week" : "delta_resources";
 }
 
 /** Full-line `--` comments and blank lines removed: what is sent to ClickHouse for a picked file. */
