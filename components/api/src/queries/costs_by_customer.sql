@@ -29,25 +29,6 @@ SELECT
     share_pct,
     accounts
 FROM
-(
-    SELECT
-        marqo_customer AS customer,
-        concat('customer:', marqo_customer) AS node_id,
-        sum(billed_cost) AS billed_cost,
-        sum(effective_cost) AS effective_cost,
-        if(sum(effective_cost) OVER () = 0, toDecimal128(0, 6),
-           toDecimal128(effective_cost * 100, 6) / sum(effective_cost) OVER ()) AS share_pct,
-        uniqExact(account_id) AS accounts
-    FROM cost_by_owner_daily
-    WHERE charge_date >= d0 AND charge_date < d1 AND invalid = 0
-    GROUP BY marqo_customer
-) AS owned
--- A customer no rule gave anything gets the column type's default: 0.
-LEFT JOIN
-(
-    SELECT to_customer AS customer, sum(effective_cost) AS shared_effective_cost
-    FROM cost_allocations
-    WHERE charge_date >= d0 AND charge_date < d1
-    GROUP BY to_customer
-) AS shared USING (customer)
+-- @include customer_costs.sql
+WHERE invalid = 0
 ORDER BY effective_cost DESC, customer

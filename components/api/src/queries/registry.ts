@@ -45,6 +45,7 @@ import hierarchyTreeSql from "./hierarchy_tree.sql";
 import nodeCostTrendSql from "./node_cost_trend.sql";
 import resourcesSql from "./resources.sql";
 import exportFocusSql from "./export_focus.sql";
+import customerCostsSql from "./include/customer_costs.sql";
 import deltaChecksSql from "./include/delta_checks.sql";
 import deltaColumnsSql from "./include/delta_columns.sql";
 import deltaNodeKindSql from "./include/delta_node_kind.sql";
@@ -272,6 +273,7 @@ export function sqlFor(spec: QuerySpec, params: Resolved, dataEnd: string | null
 
 /** Fragments the files share through `-- @include name.sql` lines (src/queries/include/). */
 const FRAGMENTS: Readonly<Record<string, string>> = {
+  "customer_costs.sql": customerCostsSql,
   "delta_checks.sql": deltaChecksSql,
   "delta_columns.sql": deltaColumnsSql,
   "delta_node_kind.sql": deltaNodeKindSql,
