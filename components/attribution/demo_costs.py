@@ -1,11 +1,17 @@
 """The demo organisation's bill: Cost Explorer-like daily rows (`cost_daily` columns) for every
-resource alive that day at list prices, the story's price rise, a savings plan, and cost AWS
-reports without a resource or for a resource the inventory does not know.
+resource alive that day at list prices, the story's price rise, a Savings Plan that expires in
+window B, cost AWS reports without a resource or for a resource the inventory does not know, a
+credit and tax.
+
+Credit and tax lines are written the way cost_daily already holds them (docs/cost-sources.md):
+a line without a usage type is named by its charge category (`Credit`, `Tax`), has no resource
+and no quantity, and a credit is negative.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -25,10 +31,41 @@ NAT_HOURLY = Decimal("0.045")
 NAT_PER_GB = Decimal("0.045")
 EIP_HOURLY = Decimal("0.005")
 LB_HOURLY = Decimal("0.0225")
-# Savings plan on the first account: amortized (effective) compute cost is lower than billed.
+# An EC2 Instance Savings Plan for the m5 family on the first account: its instances' amortized
+# (effective) cost is below billed until the plan expires, on a day inside window B. r6i is not
+# covered, so the story's price rise stays a pure rate change of billed and effective cost.
+SAVINGS_PLAN_ID = "arn:aws:savingsplans::123456789012:savingsplan/3f9c2a61-demo-m5-eu-west-1"
 SAVINGS_PLAN_ACCOUNT = ACCOUNTS[0][0]
+SAVINGS_PLAN_FAMILY = "m5"
 SAVINGS_PLAN_RATE = Decimal("0.72")
+SAVINGS_PLAN_DAYS_INTO_B = 3
+"""The plan's expiry day is this many days after the first day of window B."""
+# A one-off AWS service credit (an SLA credit) on the second account, in window B.
+CREDIT_ACCOUNT, CREDIT_REGIONS = ACCOUNTS[1]
+CREDIT_SERVICE = "Amazon Elastic Compute Cloud - Compute"
+CREDIT_AMOUNT = Decimal("-25.000000")
+CREDIT_DAYS_INTO_B = 1
+# Sales tax on every account's bill of the day, as Cost Explorer's "Tax" service reports it.
+TAX_SERVICE = "Tax"
+TAX_RATE = Decimal("0.08")
 Q6 = Decimal("0.000001")
+
+
+def savings_plan_expiry(org: Organisation) -> int:
+    """Index of the first day the Savings Plan no longer covers its instances."""
+    return org.story_day + SAVINGS_PLAN_DAYS_INTO_B
+
+
+def credit_day(org: Organisation) -> int:
+    return org.story_day + CREDIT_DAYS_INTO_B
+
+
+def covered_by_savings_plan(r: Resource) -> bool:
+    return (
+        r.kind == "instance"
+        and r.account == SAVINGS_PLAN_ACCOUNT
+        and r.instance_type.split(".")[0] == SAVINGS_PLAN_FAMILY
+    )
 
 
 def _money(value: Decimal) -> Decimal:
@@ -37,7 +74,7 @@ def _money(value: Decimal) -> Decimal:
 
 def cost_rows(org: Organisation, rng: random.Random) -> list[dict[str, Any]]:
     """Cost Explorer-like daily rows (`cost_daily` columns)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     collected_at = datetime.combine(org.config.end_date, datetime.min.time(), UTC)
 
     def row(
@@ -51,11 +88,12 @@ def cost_rows(org: Organisation, rng: random.Random) -> list[dict[str, Any]]:
         account: str = "",
         region: str = "",
         resource_id: str | None = None,
+        cost: Decimal | None = None,
     ) -> None:
-        billed = _money(qty * price)
+        billed = _money(qty * price if cost is None else cost)
         effective = billed
         account = account or (r.account if r else "")
-        if r is not None and r.kind == "instance" and account == SAVINGS_PLAN_ACCOUNT:
+        if r is not None and covered_by_savings_plan(r) and day < savings_plan_expiry(org):
             effective = _money(billed * SAVINGS_PLAN_RATE)
         rows.append(
             {
@@ -76,6 +114,7 @@ def cost_rows(org: Organisation, rng: random.Random) -> list[dict[str, Any]]:
 
     ec2 = "Amazon Elastic Compute Cloud - Compute"
     for day in range(org.config.days):
+        first = len(rows)
         for r in org.resources:
             if not r.alive(day):
                 continue
@@ -149,4 +188,39 @@ def cost_rows(org: Organisation, rng: random.Random) -> list[dict[str, Any]]:
                 region=regions[0],
                 resource_id=f"polo-logs-{account}",
             )
+        _charges(org, day, rows[first:], row)
     return rows
+
+
+def _charges(
+    org: Organisation, day: int, usage: Sequence[dict[str, Any]], row: Callable[..., None]
+) -> None:
+    """The day's non-usage lines: each account's tax on its billed `usage` of the day, and the
+    credit on its day. No resource, no quantity (docs/cost-sources.md)."""
+    for account, _regions in ACCOUNTS:
+        billed = sum((r["billed_cost"] for r in usage if r["account_id"] == account), Decimal(0))
+        row(
+            day,
+            None,
+            TAX_SERVICE,
+            "Tax",
+            Decimal(0),
+            Decimal(0),
+            "",
+            account,
+            "global",
+            cost=billed * TAX_RATE,
+        )
+    if day == credit_day(org):
+        row(
+            day,
+            None,
+            CREDIT_SERVICE,
+            "Credit",
+            Decimal(0),
+            Decimal(0),
+            "",
+            CREDIT_ACCOUNT,
+            CREDIT_REGIONS[0],
+            cost=CREDIT_AMOUNT,
+        )

@@ -1,6 +1,7 @@
 """The story told by the demo organisation: where the seed put each item of docs/attribution.md
-("The seeded story"), for checks and the CLI, and its CloudTrail records (creates, stops, moves,
-terminations) run through `collectors.lifecycle.mapping`.
+("The seeded story"), for checks and the CLI, the split rules it ships (demo_allocation.toml),
+and its CloudTrail records (creates, stops, moves, terminations) run through
+`collectors.lifecycle.mapping`.
 """
 
 from __future__ import annotations
@@ -8,11 +9,26 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from attribution.allocation_rules import AllocationRules, load_rules
+from attribution.demo_costs import (
+    CREDIT_ACCOUNT,
+    CREDIT_AMOUNT,
+    CREDIT_REGIONS,
+    CREDIT_SERVICE,
+    SAVINGS_PLAN_ID,
+    TAX_SERVICE,
+    covered_by_savings_plan,
+    credit_day,
+    savings_plan_expiry,
+)
 from attribution.demo_organisation import (
+    ACCOUNTS,
     CUSTOMER_KEYS,
     CUSTOMER_NAMES,
     PRICE_CHANGE_TYPE,
@@ -22,6 +38,10 @@ from attribution.demo_organisation import (
 )
 from attribution.nodes import cluster_node
 from collectors.lifecycle.mapping import map_record
+
+DEMO_RULES_FILE = Path(__file__).with_name("demo_allocation.toml")
+"""The split rules the seed applies: a shared NAT gateway."""
+SHARED_RULE = "shared-nat"
 
 ACTORS = (
     ("arn:aws:iam::{account}:role/terraform-deployer", "AssumedRole"),
@@ -44,6 +64,33 @@ class Story(BaseModel):
     price_changed_resources: list[str]
     removed_resources: list[str]
     idle_resources: dict[str, str]
+    shared_rule: str
+    """The split rule of demo_allocation.toml that moves the shared NAT gateway's cost."""
+    shared_resources: list[str]
+    shared_to: list[str]
+    """The customer nodes that get a shared part (Costs > Customers, Shared)."""
+    credit_day: date
+    credit_account: str
+    credit_amount: Decimal
+    credit_line: str
+    """The credit as the delta lists it under customer:unattributed."""
+    tax_service: str
+    tax_lines: list[str]
+    """One tax line per account, as the delta lists them under customer:unattributed."""
+    savings_plan_id: str
+    savings_plan_expires: date
+    """The first day the plan no longer covers its instances (inside window B)."""
+    savings_plan_resources: list[str]
+    """Covered instances running on every day of both windows: their effective cost rises."""
+
+
+def demo_rules() -> AllocationRules:
+    return load_rules(DEMO_RULES_FILE)
+
+
+def _unresourced(account: str, region: str, service: str) -> str:
+    """How the delta names cost without a resource id (delta_resources.sql)."""
+    return f"unresourced:{account}/{region}/{service}"
 
 
 def story(org: Organisation) -> Story:
@@ -73,7 +120,38 @@ def story(org: Organisation) -> Story:
             for r in org.resources
             if r.idle or (r.kind == "nat" and r.vpc not in org.busy_vpcs)
         },
+        **_shared_story(org),
+        credit_day=org.day(credit_day(org)),
+        credit_account=CREDIT_ACCOUNT,
+        credit_amount=CREDIT_AMOUNT,
+        credit_line=_unresourced(CREDIT_ACCOUNT, CREDIT_REGIONS[0], CREDIT_SERVICE),
+        tax_service=TAX_SERVICE,
+        tax_lines=[_unresourced(account, "global", TAX_SERVICE) for account, _ in ACCOUNTS],
+        savings_plan_id=SAVINGS_PLAN_ID,
+        savings_plan_expires=org.day(savings_plan_expiry(org)),
+        savings_plan_resources=sorted(
+            r.id
+            for r in org.resources
+            if covered_by_savings_plan(r)
+            and r.alive(days - 2 * WINDOW_DAYS)
+            and r.alive(days - 1)
+            and not r.stopped.intersection(range(days - 2 * WINDOW_DAYS, days))
+            and r.moved_at is None
+        ),
     )
+
+
+def _shared_story(org: Organisation) -> dict[str, Any]:
+    """The shared NAT gateway: the rule of demo_allocation.toml and what it matches here."""
+    rule = next(r for r in demo_rules().rule if r.id == SHARED_RULE)
+    accounts = rule.match.account or ()
+    return {
+        "shared_rule": rule.id,
+        "shared_resources": sorted(
+            r.id for r in org.resources if r.kind == "nat" and r.account in accounts
+        ),
+        "shared_to": [f"customer:{target.customer}" for target in rule.to],
+    }
 
 
 def lifecycle_events(org: Organisation, rng: random.Random) -> list[Any]:

@@ -15,8 +15,14 @@ compare window B = the last 7 days:
 - one instance (and, by inheritance, its volume) moves from one customer to another on the
   first day of B (transferred out / in);
 - a few instances are terminated at the end of A (removed), some are stopped for a while;
-- untagged instances and snapshots, cost AWS reports without a resource (support, tax) and
-  cost of resources the inventory does not know are `unattributed` (coverage < 100 %);
+- untagged instances and snapshots, cost AWS reports without a resource (support, tax, a
+  credit) and cost of resources the inventory does not know are `unattributed` (coverage
+  < 100 %);
+- the first account's NAT gateway is shared: the split rule `shared-nat` of
+  demo_allocation.toml (applied to every day) moves its cost to two customers' shared part;
+- a Savings Plan covering the first account's m5 instances expires inside B: their effective
+  cost is below billed before that day and equal from it;
+- tax on every account's bill every day, and a one-off credit in B (negative cost);
 - idle resources: unattached volumes, unassociated Elastic IPs, a NAT gateway in a VPC with no
   instances, a load balancer without targets.
 
@@ -38,10 +44,10 @@ from pydantic import BaseModel
 
 from attribution import pipeline
 from attribution.completeness import DeltaWindows
-from attribution.demo_costs import cost_rows
+from attribution.demo_costs import SAVINGS_PLAN_ACCOUNT, cost_rows
 from attribution.demo_inventory import collector_runs, relationships, resource_events
 from attribution.demo_organisation import SeedConfig, plan
-from attribution.demo_story import Story, lifecycle_events, story
+from attribution.demo_story import DEMO_RULES_FILE, Story, demo_rules, lifecycle_events, story
 from attribution.queries import window_completeness
 from attribution.seed_checksums import checksums
 from attribution.seed_writer import Progress, SeedError, SeedWriter, prepare_tables
@@ -90,7 +96,7 @@ def seed(
                 f"snapshots + ancestry + attributed cost, day {done}/{total}", built_rows, elapsed
             )
 
-    pipeline.rebuild(db, org.day(0), config.end_date, day_built, version=1)
+    pipeline.rebuild(db, org.day(0), config.end_date, day_built, version=1, rules=demo_rules())
     rows["attribution"] = built_rows
     told = story(org)
     # The story is what everyone compares first: both windows must hold cost on every day and
@@ -168,6 +174,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"seed: story: base [{s.base_start}, {s.base_end}) vs compare "
         f"[{s.compare_start}, {s.compare_end}); new cluster {s.new_cluster_node}; "
         f"{s.moved_resource} moves {s.moved_from} -> {s.moved_to}"
+    )
+    print(
+        f"seed: story: shared NAT gateway {', '.join(s.shared_resources)} split by rule "
+        f"{s.shared_rule} ({DEMO_RULES_FILE.name}) to {', '.join(s.shared_to)}: "
+        "Costs > Customers, Shared column"
+    )
+    print(
+        f"seed: story: Savings Plan {s.savings_plan_id} expires {s.savings_plan_expires}: "
+        f"{len(s.savings_plan_resources)} m5 instances of account {SAVINGS_PLAN_ACCOUNT} cost more "
+        f"in the compare window (effective = billed from that day), e.g. "
+        f"{', '.join(s.savings_plan_resources[:2])} in the delta's resources"
+    )
+    print(
+        f"seed: story: credit {s.credit_amount} on {s.credit_day} ({s.credit_line}) and tax "
+        f"lines ({', '.join(s.tax_lines)}): delta of customer:unattributed"
     )
     print(
         f"seed: story windows: cost on {w.base.days_with_cost} of {w.base.days} and "

@@ -19,13 +19,14 @@ DATA_TABLES = (
     "resource_ancestry",
     "cost_attributed_daily",
     "cost_by_owner_daily",
-    # Empty after a seed (it applies no split rule), but a database the pipeline ran on with rules
-    # holds provenance here: --replace must wipe it with the rows it describes.
+    # The demo's split rule writes provenance here, and a database the pipeline ran on with other
+    # rules holds theirs: --replace must wipe it with the rows it describes.
     "cost_allocations",
     "cost_delta_blocks",
     "cost_delta_weeks",
     "cost_delta_months",
     "cost_delta_mtd",
+    "cost_delta_roots",
 )
 
 Progress = Callable[[str, int, float], None]

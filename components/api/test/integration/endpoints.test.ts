@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { resolveIncludes } from "../../src/queries/include";
-import { discover, endpointCases } from "../support/cases.mjs";
+import { addDays, discover, endpointCases } from "../support/cases.mjs";
 import { clickhouseJson, namedQuery, QUERIES_DIR } from "../support/stack.mjs";
 
 const workerUrl = inject("workerUrl");
@@ -113,7 +113,7 @@ describe("every endpoint on the seeded dataset", () => {
       );
     }
     // Shared is what split rules moved to the customer: its rows with owner_rule 'allocation:<id>'
-    // (docs/allocation.md); the demo seed applies no rule, so all of its cost is direct.
+    // (docs/allocation.md).
     const expected = await clickhouseJson(
       clickhouseUrl,
       "SELECT marqo_customer AS customer, " +
@@ -127,7 +127,37 @@ describe("every endpoint on the seeded dataset", () => {
     expect(split(body.data, "direct_effective_cost", "shared_effective_cost")).toEqual(
       split(expected.data as Record<string, unknown>[], "direct", "shared"),
     );
-    expect(body.data.map((row) => micros(row.shared_effective_cost, String(row.customer)))).toEqual(body.data.map(() => 0n));
+    // The demo's rule (components/attribution/demo_allocation.toml) splits the first account's NAT
+    // gateway between acme and globex: only they have a shared part, and it is the gateway's bill.
+    const shared = body.data.filter((row) => micros(row.shared_effective_cost, String(row.customer)) !== 0n);
+    expect(shared.map((row) => String(row.customer)).sort()).toEqual(["acme", "globex"]);
+    for (const row of shared) expect(micros(row.shared_effective_cost, String(row.customer))).toBeGreaterThan(0n);
+    const natBill = await scalar(
+      "SELECT toString(sum(effective_cost)) FROM cost_daily FINAL WHERE account_id = '123456789012' " +
+        `AND usage_type IN ('NatGateway-Hours', 'NatGateway-Bytes') AND charge_period_start >= '${seeded.start}' ` +
+        `AND charge_period_start < '${seeded.end}'`,
+    );
+    const sharedTotal = shared.reduce((sum, row) => sum + micros(row.shared_effective_cost, "shared"), 0n);
+    expect(sharedTotal).toBe(micros(natBill, "NAT gateway bill"));
+  });
+
+  it("delta/resources of the unattributed customer lists the demo's credit and tax lines", async () => {
+    const compareStart = addDays(seeded.end, -7);
+    const qs =
+      `base_start=${addDays(seeded.end, -14)}&base_end=${compareStart}&compare_start=${compareStart}` +
+      `&compare_end=${seeded.end}&node_id=${encodeURIComponent("customer:unattributed")}&limit=1000`;
+    const body = await getJson(`/api/delta/resources?${qs}`);
+    const rows = Object.fromEntries(body.data.map((row) => [String(row.resource_id), row]));
+    // A one-off SLA credit in the compare window: a negative line created in B (demo_costs.py).
+    const credit = rows["unresourced:234567890123/us-east-1/Amazon Elastic Compute Cloud - Compute"];
+    expect(credit?.component).toBe("created");
+    expect(micros(credit?.delta, "credit")).toBe(-25_000_000n);
+    // Every account's tax, every day: a line per account in both windows.
+    for (const account of ["123456789012", "234567890123", "345678901234"]) {
+      const tax = rows[`unresourced:${account}/global/Tax`];
+      expect(tax?.component, account).toBe("continuing");
+      expect(micros(tax?.total_b, account)).toBeGreaterThan(0n);
+    }
   });
 
   it("pages resources without overlap and says when more exist", async () => {
