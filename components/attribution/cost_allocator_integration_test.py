@@ -374,3 +374,46 @@ def test_costs_by_customer_serves_each_customers_direct_and_shared_cost(
     assert [tuple(r[c] for c in columns) for r in summary if r["section"] == "customer"] == [
         tuple(r[c] for c in columns) for r in served
     ]
+
+
+def test_costs_by_account_role_serves_each_roles_direct_and_shared_cost(
+    db: PoloClickHouse,
+) -> None:
+    load_fleet(db)
+    rebuild(db, START, END, rules=RULES)
+
+    def served(customer: str) -> dict[tuple[str, str], tuple[Decimal, Decimal, Decimal]]:
+        rows = run_query(
+            db, "costs_by_account_role", {"start": START, "end": END, "customer": customer}
+        )
+        return {
+            (r["account_id"], r["role"]): (
+                r["effective_cost"],
+                r["direct_effective_cost"],
+                r["shared_effective_cost"],
+            )
+            for r in rows
+        }
+
+    def expected(customer: str) -> dict[tuple[str, str], tuple[Decimal, Decimal, Decimal]]:
+        rows = db.query(
+            "test",
+            "SELECT account_id, marqo_role, sum(effective_cost), "
+            "sumIf(effective_cost, NOT startsWith(owner_rule, 'allocation:')), "
+            "sumIf(effective_cost, startsWith(owner_rule, 'allocation:')) "
+            "FROM cost_attributed_daily WHERE charge_date >= {s:Date} AND charge_date < {e:Date} "
+            "AND ({c:String} = '' OR marqo_customer = {c:String}) GROUP BY 1, 2",
+            {"s": START, "e": END, "c": customer},
+        ).result_rows
+        return {(a, role): (total, direct, shared) for a, role, total, direct, shared in rows}
+
+    for customer in ("", "acme", "globex", "platform", "unattributed"):
+        assert served(customer) == expected(customer), customer
+    # The targets have no role: the shared parts sit in the role-less row, beside the direct cost
+    # of owners without a role (the gateway's owner, platform, before the rules' first day).
+    everyone = served("")
+    assert everyone[(ACCT, "")][2] > 0
+    assert sum(shared for _total, _direct, shared in everyone.values()) == Decimal(
+        db.query("test", "SELECT sum(effective_cost) FROM cost_allocations").result_rows[0][0]
+    )
+    assert served("platform")[(ACCT, "")][2] == 0

@@ -58,24 +58,50 @@ test("CSV export holds exactly the rows and columns the table shows, with exact 
   expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(shown);
 });
 
-test("by account and role for one customer equals the API; grouped by account with exact subtotals", async ({ page }) => {
+/** A decimal string as exact micro-units, so subtotals compare exactly. */
+const micros = (value: string): bigint => {
+  const [whole = "0", fraction = ""] = value.replace("-", "").split(".");
+  const units = BigInt(whole) * 1_000_000n + BigInt(fraction.padEnd(6, "0").slice(0, 6));
+  return value.startsWith("-") ? -units : units;
+};
+
+test("by account and role for one customer equals the API with direct and shared parts; grouped by account with exact subtotals", async ({ page, shot }) => {
   const { start, end } = window();
-  const customer = (await api(page, `costs/by-customer?start=${start}&end=${end}`)).data.find((r) => r.customer !== "unattributed")!.customer;
+  // A customer the demo's split rule gives a shared part (components/attribution/demo_allocation.toml).
+  const customers = (await api(page, `costs/by-customer?start=${start}&end=${end}`)).data;
+  const customer = customers.find((r) => micros(r.shared_effective_cost) > 0n)!.customer;
   const rows = (await api(page, `costs/by-account-role?start=${start}&end=${end}&customer=${customer}`)).data;
+  expect(rows.some((r) => micros(r.shared_effective_cost) > 0n)).toBe(true);
   await page.goto(`/costs?tab=account-role&customer=${customer}`);
   await settled(page);
   await expect(page.getByTestId("costs-table").locator("tbody tr")).toHaveCount(rows.length);
+  const headers = page.getByTestId("costs-table").locator("thead th");
+  await expect(headers.nth(3)).toContainText("Direct");
+  await expect(headers.nth(4)).toContainText("Shared");
+  for (const row of rows) {
+    const cells = page.getByTestId("costs-table").locator(`tbody tr[data-row-id="${row.account_id}/${row.role}"] td`);
+    await expect(cells.nth(2)).toHaveText(dollars(row.effective_cost));
+    await expect(cells.nth(3)).toHaveText(dollars(row.direct_effective_cost));
+    await expect(cells.nth(4)).toHaveText(dollars(row.shared_effective_cost));
+  }
   await page.getByRole("combobox", { name: "Group by" }).selectOption("account");
   await expect(page).toHaveURL(/group=account/);
   const accounts = [...new Set(rows.map((r) => r.account_id))];
   await expect(page.getByTestId("costs-table").locator("tbody tr")).toHaveCount(rows.length + accounts.length);
+  await shot("costs-account-role-grouped");
   const downloading = page.waitForEvent("download");
   await page.getByTestId("export-csv").click();
   const csv = readFileSync((await (await downloading).path())!, "utf8").trim().split("\r\n");
   expect(csv).toHaveLength(rows.length + accounts.length + 1);
+  expect(csv[0]).toBe("account_id,role,effective_cost,direct_effective_cost,shared_effective_cost,billed_cost,customers");
   for (const account of accounts) {
-    const subtotal = csv.find((line) => line.startsWith(`${account},,`) || (line.startsWith(`${account},`) && line.split(",")[1] === ""));
+    const subtotal = csv.find((line) => line.startsWith(`${account},,`));
     expect(subtotal, `a subtotal row for ${account}`).toBeTruthy();
+    const [, , effective, direct, shared] = subtotal!.split(",");
+    const own = rows.filter((r) => r.account_id === account);
+    const sum = (column: "direct_effective_cost" | "shared_effective_cost") => own.reduce((total, r) => total + micros(r[column]), 0n);
+    expect([micros(direct!), micros(shared!)]).toEqual([sum("direct_effective_cost"), sum("shared_effective_cost")]);
+    expect(micros(direct!) + micros(shared!)).toBe(micros(effective!));
   }
 });
 

@@ -141,6 +141,37 @@ describe("every endpoint on the seeded dataset", () => {
     expect(sharedTotal).toBe(micros(natBill, "NAT gateway bill"));
   });
 
+  it("costs/by-account-role splits each account and role into direct and shared, for everyone and per customer", async () => {
+    for (const customer of ["", "acme", "globex", seeded.customer]) {
+      const body = await getJson(`/api/costs/by-account-role?${windowQs()}&customer=${encodeURIComponent(customer)}`);
+      const label = (row: Record<string, unknown>) => `${customer || "all"} ${String(row.account_id)}/${String(row.role)}`;
+      for (const row of body.data) {
+        expect(micros(row.direct_effective_cost, label(row)) + micros(row.shared_effective_cost, label(row)), label(row)).toBe(
+          micros(row.effective_cost, label(row)),
+        );
+      }
+      // The same split read from the attributed rows themselves (docs/allocation.md).
+      const expected = await clickhouseJson(
+        clickhouseUrl,
+        "SELECT account_id, marqo_role AS role, " +
+          "sumIf(effective_cost, NOT startsWith(owner_rule, 'allocation:')) AS direct, " +
+          "sumIf(effective_cost, startsWith(owner_rule, 'allocation:')) AS shared " +
+          "FROM cost_attributed_daily WHERE charge_date >= {s:Date} AND charge_date < {e:Date} " +
+          "AND ({c:String} = '' OR marqo_customer = {c:String}) GROUP BY account_id, role",
+        { s: seeded.start, e: seeded.end, c: customer },
+      );
+      const split = (rows: Record<string, unknown>[], direct: string, shared: string) =>
+        Object.fromEntries(rows.map((r) => [`${String(r.account_id)}/${String(r.role)}`, [micros(r[direct], "direct"), micros(r[shared], "shared")]]));
+      expect(split(body.data, "direct_effective_cost", "shared_effective_cost"), customer || "all").toEqual(
+        split(expected.data as Record<string, unknown>[], "direct", "shared"),
+      );
+    }
+    // The demo's shared NAT gateway is in the first account, with the targets' role: none.
+    const acme = await getJson(`/api/costs/by-account-role?${windowQs()}&customer=acme`);
+    const shared = acme.data.filter((row) => micros(row.shared_effective_cost, "acme") !== 0n);
+    expect(shared.map((row) => `${String(row.account_id)}/${String(row.role)}`)).toEqual(["123456789012/"]);
+  });
+
   it("delta/resources of the unattributed customer lists the demo's credit and tax lines", async () => {
     const compareStart = addDays(seeded.end, -7);
     const qs =

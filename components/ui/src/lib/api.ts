@@ -127,6 +127,10 @@ export interface AccountRoleCost {
   role: string;
   billed_cost: string;
   effective_cost: string;
+  /** The cost of the row's own resources; with shared_effective_cost it makes effective_cost. */
+  direct_effective_cost: string;
+  /** What shared-cost split rules moved to owners with this role, in this account; "0" without rules. */
+  shared_effective_cost: string;
   customers: string;
 }
 

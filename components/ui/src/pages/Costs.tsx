@@ -118,20 +118,24 @@ function CustomerTable({ rows, search, filename }: { rows: CustomerCost[]; searc
   );
 }
 
+/** The account and role tab's columns; grouped rows show exact decimal subtotals. */
+export function accountRoleColumns() {
+  const helper = createColumnHelper<AccountRoleCost>();
+  return [
+    helper.accessor("account_id", { header: "Account", meta: { csv: "account_id" } as ColumnMeta, cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
+    helper.accessor((row) => row.role || "(no role)", { id: "role", header: "Role", meta: { csv: "role" } as ColumnMeta }),
+    helper.accessor("effective_cost", { header: "Effective cost", meta: numeric("effective_cost"), cell: (c) => <Money value={c.getValue()} />, aggregatedCell: (c) => <Money value={c.getValue()} className="font-semibold" />, aggregationFn: decimalSum, sortingFn: (a, b) => compareDecimals(a.getValue("effective_cost"), b.getValue("effective_cost")) }),
+    // Direct + shared = effective cost, as on the customer tab; grouped rows sum each exactly.
+    helper.accessor("direct_effective_cost", { header: "Direct", meta: numeric("direct_effective_cost"), cell: (c) => <Money value={c.getValue()} />, aggregatedCell: (c) => <Money value={c.getValue()} className="font-semibold" />, aggregationFn: decimalSum, sortingFn: (a, b) => compareDecimals(a.getValue("direct_effective_cost"), b.getValue("direct_effective_cost")) }),
+    helper.accessor("shared_effective_cost", { header: "Shared", meta: numeric("shared_effective_cost"), cell: (c) => <Money value={c.getValue()} />, aggregatedCell: (c) => <Money value={c.getValue()} className="font-semibold" />, aggregationFn: decimalSum, sortingFn: (a, b) => compareDecimals(a.getValue("shared_effective_cost"), b.getValue("shared_effective_cost")) }),
+    helper.accessor("billed_cost", { header: "Billed cost", meta: numeric("billed_cost"), cell: (c) => <Money value={c.getValue()} />, aggregatedCell: (c) => <Money value={c.getValue()} className="font-semibold" />, aggregationFn: decimalSum, sortingFn: (a, b) => compareDecimals(a.getValue("billed_cost"), b.getValue("billed_cost")) }),
+    helper.accessor("customers", { header: "Customers", meta: numeric("customers"), aggregationFn: "max", enableGrouping: false, sortingFn: (a, b) => Number(a.getValue("customers")) - Number(b.getValue("customers")) }),
+  ];
+}
+
 function AccountRoleTable({ rows, search, filename }: { rows: AccountRoleCost[]; search: CostsSearch; filename: string }) {
   const navigate = useNavigate({ from: "/costs" });
-  const helper = createColumnHelper<AccountRoleCost>();
-  const columns = useMemo(
-    () => [
-      helper.accessor("account_id", { header: "Account", meta: { csv: "account_id" } as ColumnMeta, cell: (c) => <span className="font-mono text-xs">{c.getValue()}</span> }),
-      helper.accessor((row) => row.role || "(no role)", { id: "role", header: "Role", meta: { csv: "role" } as ColumnMeta }),
-      helper.accessor("effective_cost", { header: "Effective cost", meta: numeric("effective_cost"), cell: (c) => <Money value={c.getValue()} />, aggregatedCell: (c) => <Money value={c.getValue()} className="font-semibold" />, aggregationFn: decimalSum, sortingFn: (a, b) => compareDecimals(a.getValue("effective_cost"), b.getValue("effective_cost")) }),
-      helper.accessor("billed_cost", { header: "Billed cost", meta: numeric("billed_cost"), cell: (c) => <Money value={c.getValue()} />, aggregatedCell: (c) => <Money value={c.getValue()} className="font-semibold" />, aggregationFn: decimalSum, sortingFn: (a, b) => compareDecimals(a.getValue("billed_cost"), b.getValue("billed_cost")) }),
-      helper.accessor("customers", { header: "Customers", meta: numeric("customers"), aggregationFn: "max", enableGrouping: false, sortingFn: (a, b) => Number(a.getValue("customers")) - Number(b.getValue("customers")) }),
-    ],
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [],
-  );
+  const columns = useMemo(accountRoleColumns, []);
   const group = search.group ?? "none";
   const sorting = useMemo(() => parseSort(search.sort, "effective_cost.desc"), [search.sort]);
   const grouping = useMemo(() => (group === "none" ? [] : [group === "account" ? "account_id" : "role"]), [group]);

@@ -1,7 +1,7 @@
 import { renderHook } from "@testing-library/react";
-import { getCoreRowModel, getSortedRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
-import type { DeltaNode } from "../lib/api";
-import { tableCsv } from "./Costs";
+import { getCoreRowModel, getExpandedRowModel, getGroupedRowModel, getSortedRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
+import type { AccountRoleCost, DeltaNode } from "../lib/api";
+import { accountRoleColumns, tableCsv } from "./Costs";
 import { formatAge } from "./Dashboard";
 import { sumParts, waterfallSteps } from "./Delta";
 import { resourcesParams } from "./Resources";
@@ -51,6 +51,43 @@ describe("costs CSV", () => {
       useReactTable({ data, columns, state: { sorting: [{ id: "customer", desc: false }] }, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel() }),
     );
     expect(tableCsv(result.current)).toBe('customer,effective_cost\r\na,10.5\r\n"b, inc",2.000001\r\n');
+  });
+});
+
+describe("costs by account and role", () => {
+  it("exports direct and shared beside effective cost, with exact subtotals per account", () => {
+    const row = (account_id: string, role: string, direct: string, shared: string, effective: string): AccountRoleCost => ({
+      account_id,
+      role,
+      billed_cost: effective,
+      effective_cost: effective,
+      direct_effective_cost: direct,
+      shared_effective_cost: shared,
+      customers: "1",
+    });
+    const data = [row("111", "api", "0.1", "0.2", "0.3"), row("111", "", "0", "0.000001", "0.000001"), row("222", "db", "5", "0", "5")];
+    const { result } = renderHook(() =>
+      useReactTable({
+        data,
+        columns: accountRoleColumns(),
+        state: { sorting: [{ id: "effective_cost", desc: true }], grouping: ["account_id"], expanded: true },
+        getCoreRowModel: getCoreRowModel(),
+        getSortedRowModel: getSortedRowModel(),
+        getGroupedRowModel: getGroupedRowModel(),
+        getExpandedRowModel: getExpandedRowModel(),
+      }),
+    );
+    expect(tableCsv(result.current).split("\r\n")).toEqual([
+      "account_id,role,effective_cost,direct_effective_cost,shared_effective_cost,billed_cost,customers",
+      // A group row holds its account and the subtotals; its rows leave the account blank.
+      "222,,5,5,0,5,1",
+      ",db,5,5,0,5,1",
+      // 0.1 + 0.2 summed as decimals, not floats (0.30000000000000004).
+      "111,,0.300001,0.1,0.200001,0.300001,1",
+      ",api,0.3,0.1,0.2,0.3,1",
+      ",(no role),0.000001,0,0.000001,0.000001,1",
+      "",
+    ]);
   });
 });
 
