@@ -1,7 +1,8 @@
 """The Polo account's CDK app: the ClickHouse stack and the collectors stack.
 
 `python -m polo.app --env staging --out cdk.out/staging` synthesises offline (also what
-`cdk synth --app "python -m polo.app"` runs, with the environment from CDK_DEPLOY_ENV).
+`cdk synth --app "python -m polo.app"` runs, with the environment from CDK_DEPLOY_ENV and the
+shared-cost split rules file from POLO_ALLOCATION_RULES_FILE, when set).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import aws_cdk as cdk
 
+from polo.allocation import AllocationRulesFile, read_rules_file
 from polo.nag import enable_checks
 from polo.settings import Settings, settings_for
 from polo.stacks.clickhouse_stack import ClickHouseStack
@@ -29,7 +31,11 @@ def _environment() -> cdk.Environment | None:
 
 
 def add_polo_stacks(
-    app: cdk.App, settings: Settings, *, dist: Path = DEFAULT_DIST
+    app: cdk.App,
+    settings: Settings,
+    *,
+    dist: Path = DEFAULT_DIST,
+    allocation_rules: AllocationRulesFile | None = None,
 ) -> tuple[ClickHouseStack, CollectorsStack]:
     env = _environment()
     clickhouse = ClickHouseStack(
@@ -45,6 +51,7 @@ def add_polo_stacks(
         settings=settings,
         clickhouse=clickhouse,
         dist=dist,
+        allocation_rules=allocation_rules,
         env=env,
         description=f"Polo {settings.env}: collectors, schedules, attribution rebuild, alarms",
     )
@@ -54,17 +61,27 @@ def add_polo_stacks(
     return clickhouse, collectors
 
 
-def build(env_name: str, *, outdir: str | None = None, dist: Path = DEFAULT_DIST) -> cdk.App:
+def build(
+    env_name: str,
+    *,
+    outdir: str | None = None,
+    dist: Path = DEFAULT_DIST,
+    allocation_rules: Path | None = None,
+) -> cdk.App:
+    """The app; `allocation_rules` is the split rules file the attribution rebuild ships with
+    (validated first: InvalidAllocationRules), None to split nothing."""
+    rules = read_rules_file(allocation_rules) if allocation_rules is not None else None
     app = cdk.App(outdir=outdir)
     enable_checks(app)
-    add_polo_stacks(app, settings_for(env_name), dist=dist)
+    add_polo_stacks(app, settings_for(env_name), dist=dist, allocation_rules=rules)
     return app
 
 
 def main() -> None:
     env_name = os.environ.get("CDK_DEPLOY_ENV", "staging")
     dist = Path(os.environ.get("POLO_DIST", str(DEFAULT_DIST)))
-    build(env_name, dist=dist).synth()
+    rules = os.environ.get("POLO_ALLOCATION_RULES_FILE")
+    build(env_name, dist=dist, allocation_rules=Path(rules) if rules else None).synth()
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 """Entry point of `pants synth-infra` and `pants deploy-infra` (see docs/infra.md).
 
-    python -m polo.cli synth  --env staging [--out cdk.out] [--dist dist]
-    python -m polo.cli deploy --env staging [--dist dist] [--destination] [--parameter K=V ...]
+    python -m polo.cli synth  --env staging [--out cdk.out] [--dist dist] [--allocation-rules PATH]
+    python -m polo.cli deploy --env staging [--dist dist] [--allocation-rules PATH]
+                              [--destination] [--parameter K=V ...]
 
 `synth` writes the CloudFormation templates of the three stacks offline (the Polo app under
 `<out>/<env>/polo`, the member-account app under `<out>/<env>/destination`) and prints each
-template's size and the synthesis time. `deploy` synthesises, then runs the AWS CDK CLI's
+template's size, the split rules file the attribution rebuild ships with (or none) and the
+synthesis time. `deploy` synthesises, then runs the AWS CDK CLI's
 `cdk deploy` on that cloud assembly; without AWS credentials it stops in one line first.
 """
 
@@ -30,19 +32,28 @@ class InfraError(RuntimeError):
     pass
 
 
-def synth(env: str, out: Path, dist: Path) -> list[tuple[str, Path, int]]:
-    """Synthesise both apps; (stack name, template path, bytes) for each stack."""
+def synth(
+    env: str, out: Path, dist: Path, allocation_rules: Path | None = None
+) -> list[tuple[str, Path, int]]:
+    """Synthesise both apps; (stack name, template path, bytes) for each stack. The attribution
+    rebuild ships with the split rules file `allocation_rules` (None: it splits nothing)."""
     from polo import app, destination
+    from polo.allocation import InvalidAllocationRules
     from polo.artifacts import MissingArtifact
 
     settings_for(env)  # an unknown env fails before anything is built
     written = []
     try:
         assemblies = [
-            app.build(env, outdir=str(out / env / "polo"), dist=dist).synth(),
+            app.build(
+                env,
+                outdir=str(out / env / "polo"),
+                dist=dist,
+                allocation_rules=allocation_rules,
+            ).synth(),
             destination.build(env, outdir=str(out / env / "destination")).synth(),
         ]
-    except MissingArtifact as error:
+    except (MissingArtifact, InvalidAllocationRules) as error:
         raise InfraError(str(error)) from None
     for assembly in assemblies:
         for stack in assembly.stacks:
@@ -82,6 +93,7 @@ def deploy(
     dist: Path,
     destination: bool,
     parameters: Sequence[str],
+    allocation_rules: Path | None = None,
     run: Callable[[list[str]], int] = lambda argv: subprocess.call(argv),
     which: Callable[[str], str | None] = shutil.which,
     account: Callable[[], str] = aws_account,
@@ -93,7 +105,8 @@ def deploy(
         raise InfraError(
             "the AWS CDK CLI is not on PATH: install it with `npm install -g aws-cdk@2`"
         )
-    written = synth(env, out, dist)
+    written = synth(env, out, dist, allocation_rules)
+    print(rules_line(allocation_rules))
     if destination:
         assembly = out / env / "destination"
         stacks = [settings.stack_name("Destination")]
@@ -104,6 +117,18 @@ def deploy(
     return run(cdk_deploy_argv(assembly, stacks, parameters, cdk))
 
 
+def rules_line(allocation_rules: Path | None) -> str:
+    """What the attribution rebuild will split with, for the operator."""
+    from polo.allocation import LAYER_MOUNT, RULES_VARIABLE
+
+    if allocation_rules is None:
+        return "allocation rules: none (the attribution rebuild splits no shared cost)"
+    return (
+        f"allocation rules: {allocation_rules} ships with the attribution rebuild as "
+        f"{RULES_VARIABLE}={LAYER_MOUNT}/{allocation_rules.name}"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m polo.cli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -112,6 +137,13 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--env", default="staging", choices=ENVIRONMENTS)
         command.add_argument("--out", type=Path, default=Path("cdk.out"))
         command.add_argument("--dist", type=Path, default=Path("dist"))
+        command.add_argument(
+            "--allocation-rules",
+            type=Path,
+            metavar="PATH",
+            help="shared-cost split rules file (docs/allocation.md) the attribution rebuild "
+            "ships with; default: none, it splits nothing",
+        )
         if name == "deploy":
             command.add_argument(
                 "--destination",
@@ -134,9 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if args.command == "synth":
-            written = synth(args.env, args.out, args.dist)
+            written = synth(args.env, args.out, args.dist, args.allocation_rules)
             for stack, path, size in written:
                 print(f"{stack}: {path} ({size / 1024:.1f} KiB)")
+            print(rules_line(args.allocation_rules))
             print(f"synth-infra: {len(written)} templates in {time.perf_counter() - started:.1f} s")
             return 0
         return deploy(
@@ -145,6 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             dist=args.dist,
             destination=args.destination,
             parameters=args.parameter,
+            allocation_rules=args.allocation_rules,
         )
     except InfraError as error:
         print(f"{prog}: error: {error}", file=sys.stderr)

@@ -273,6 +273,10 @@ class SynthInfraSubsystem(GoalSubsystem):
     env = StrOption(default="staging", help="`staging` or `production`.")
     out = StrOption(default="cdk.out", help="Where the cloud assemblies are written.")
     dist = StrOption(default="dist", help="Where `pants package` wrote the Lambda zips.")
+    allocation_rules = StrOption(
+        default=None,
+        help="Split rules file the attribution rebuild ships with (docs/allocation.md).",
+    )
 
 
 class SynthInfra(_LocalGoal):
@@ -283,7 +287,7 @@ class SynthInfra(_LocalGoal):
 async def synth_infra(
     subsystem: SynthInfraSubsystem, env: CompleteEnvironmentVars, workspace: Workspace
 ) -> SynthInfra:
-    args = ["synth", *_flags(subsystem, "env", "out", "dist")]
+    args = ["synth", *_flags(subsystem, "env", "out", "dist", "allocation-rules")]
     return SynthInfra(exit_code=await run_entry_point(INFRA_BINARY, args, env, "synth-infra"))
 
 
@@ -301,6 +305,10 @@ class DeployInfraSubsystem(GoalSubsystem):
     dist = StrOption(default="dist", help="Where `pants package` wrote the Lambda zips.")
     destination = BoolOption(default=False, help="Deploy the member-account stack (PoloReadRole).")
     parameter = StrListOption(help="CloudFormation parameters, `[Stack:]Name=Value`.")
+    allocation_rules = StrOption(
+        default=None,
+        help="Split rules file the attribution rebuild ships with (docs/allocation.md).",
+    )
 
 
 class DeployInfra(_LocalGoal):
@@ -313,7 +321,7 @@ async def deploy_infra(
 ) -> DeployInfra:
     args = [
         "deploy",
-        *_flags(subsystem, "env", "dist", "destination"),
+        *_flags(subsystem, "env", "dist", "destination", "allocation-rules"),
         *[arg for value in subsystem.parameter for arg in ("--parameter", value)],
     ]
     return DeployInfra(exit_code=await run_entry_point(INFRA_BINARY, args, env, "deploy-infra"))

@@ -172,7 +172,11 @@ def test_migrate_refuses_url_and_remote_together() -> None:
 
 def test_synth_and_deploy_infra_pass_their_options() -> None:
     synth = create_goal_subsystem(
-        goals.SynthInfraSubsystem, env="production", out="cdk.out", dist="dist"
+        goals.SynthInfraSubsystem,
+        env="production",
+        out="cdk.out",
+        dist="dist",
+        allocation_rules="polo-allocation.toml",
     )
     _, launched, _ = _run(goals.synth_infra, synth)
     assert launched[0].process.argv[2:] == (
@@ -183,6 +187,8 @@ def test_synth_and_deploy_infra_pass_their_options() -> None:
         "cdk.out",
         "--dist",
         "dist",
+        "--allocation-rules",
+        "polo-allocation.toml",
     )
     deploy = create_goal_subsystem(
         goals.DeployInfraSubsystem,
@@ -190,6 +196,7 @@ def test_synth_and_deploy_infra_pass_their_options() -> None:
         dist="dist",
         destination=True,
         parameter=["ExternalId=x", "PoloAccountId=y"],
+        allocation_rules=None,
     )
     _, launched, _ = _run(goals.deploy_infra, deploy)
     assert launched[0].process.argv[2:] == (

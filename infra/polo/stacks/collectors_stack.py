@@ -6,7 +6,8 @@
 - an EventBridge rule for the CloudTrail calls the lifecycle collector maps, feeding its handler
   in real time (the Polo account's own events; member accounts are covered by the hourly
   LookupEvents fan-out, see docs/infra.md);
-- the daily attribution rebuild (`attribution.pipeline` over the last N days) and the freshness
+- the daily attribution rebuild (`attribution.pipeline` over the last N days), with the
+  shared-cost split rules file given at synthesis as a layer (`polo.allocation`), and the freshness
   job, which turns `collector_runs` into one CloudWatch metric per collector: a staleness alarm
   fires when a collector has had no successful run for twice its period;
 - least privilege: the collectors' role may assume `PoloReadRole` (with the external id) and
@@ -30,6 +31,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from polo.allocation import RULES_VARIABLE, AllocationRulesFile, rules_layer
 from polo.artifacts import lambda_code
 from polo.nag import acknowledge, managed_policy_finding
 from polo.settings import FRESHNESS_JOB, REBUILD_JOB, Collector, Job, Settings
@@ -69,6 +71,7 @@ class CollectorsStack(cdk.Stack):
         settings: Settings,
         clickhouse: ClickHouseStack,
         dist: Path,
+        allocation_rules: AllocationRulesFile | None = None,
         **kwargs,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -181,13 +184,19 @@ class CollectorsStack(cdk.Stack):
                 targets=[self._target(lifecycle, self.queues["lifecycle"])],
             )
 
+        rebuild_environment = {
+            **self.clickhouse_environment,
+            "POLO_REBUILD_DAYS": str(settings.rebuild_days),
+        }
+        layers = []
+        if allocation_rules is not None:
+            layers.append(rules_layer(self, allocation_rules, self._runtime()))
+            rebuild_environment[RULES_VARIABLE] = allocation_rules.function_path
         rebuild = self._job(
             REBUILD_JOB,
             schedule=events.Schedule.cron(minute="0", hour=str(settings.rebuild_hour_utc)),
-            environment={
-                **self.clickhouse_environment,
-                "POLO_REBUILD_DAYS": str(settings.rebuild_days),
-            },
+            environment=rebuild_environment,
+            layers=layers,
         )
         self._job(
             FRESHNESS_JOB,
@@ -280,16 +289,18 @@ class CollectorsStack(cdk.Stack):
         timeout_minutes: int,
         environment: dict[str, str],
         concurrency: int | None,
+        layers: list[lambda_.ILayerVersion] | None = None,
     ) -> lambda_.Function:
         queue = self._dlq(name)
         function = lambda_.Function(
             self,
             name,
             function_name=f"{self.settings.prefix}-{name}",
-            runtime=lambda_.Runtime(self.settings.lambda_runtime, lambda_.RuntimeFamily.PYTHON),
+            runtime=self._runtime(),
             architecture=lambda_.Architecture.X86_64,
             code=code,
             handler=handler,
+            layers=layers,
             role=role,
             memory_size=memory_mb,
             timeout=cdk.Duration.minutes(timeout_minutes),
@@ -328,6 +339,9 @@ class CollectorsStack(cdk.Stack):
         errors.add_alarm_action(self.alarm_action)
         self.functions[name] = function
         return function
+
+    def _runtime(self) -> lambda_.Runtime:
+        return lambda_.Runtime(self.settings.lambda_runtime, lambda_.RuntimeFamily.PYTHON)
 
     def _target(self, function: lambda_.IFunction, queue: sqs.IQueue) -> targets.LambdaFunction:
         return targets.LambdaFunction(
@@ -381,7 +395,12 @@ class CollectorsStack(cdk.Stack):
         stale.add_alarm_action(self.alarm_action)
 
     def _job(
-        self, job: Job, *, schedule: events.Schedule, environment: dict[str, str]
+        self,
+        job: Job,
+        *,
+        schedule: events.Schedule,
+        environment: dict[str, str],
+        layers: list[lambda_.ILayerVersion] | None = None,
     ) -> lambda_.Function:
         function = self._function(
             job.name,
@@ -392,6 +411,7 @@ class CollectorsStack(cdk.Stack):
             timeout_minutes=job.timeout_minutes,
             environment=environment,
             concurrency=1,
+            layers=layers,
         )
         self.rules[job.name] = events.Rule(
             self,
