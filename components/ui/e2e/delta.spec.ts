@@ -60,9 +60,10 @@ test("drill-down: customer → cluster → role → resource → its lifecycle e
   await expect(page.getByTestId("error-state")).toHaveCount(0);
 });
 
-test("resources tab lists the API's resources under the node; a created resource shows who created it", async ({ page }) => {
+test("resources tab lists the API's first page under the node; a created resource shows who created it", async ({ page }) => {
   const root = (await api<Node>(page, "delta/nodes")).data[0].node_id;
-  const resources = (await api<{ resource_id: string; component: string }>(page, `delta/resources?node_id=${encodeURIComponent(root)}`)).data;
+  // The view's default page: 100 rows.
+  const resources = (await api<{ resource_id: string; component: string }>(page, `delta/resources?node_id=${encodeURIComponent(root)}&limit=100`)).data;
   await page.goto(`/delta?path=${encodeURIComponent(JSON.stringify([root]))}`);
   await settled(page);
   await page.getByRole("group", { name: "Table view" }).getByRole("button", { name: "Resources" }).click();
@@ -81,6 +82,52 @@ test("resources tab lists the API's resources under the node; a created resource
     await expect(panel.getByTestId("events").locator("li")).toHaveCount(events.length);
     await expect(panel).toContainText(events[0].actor_arn);
   }
+});
+
+test("resources view pages through the server: the second page holds the API's next rows, with the total", async ({ page, shot }) => {
+  type Row = { resource_id: string };
+  const first = await api<Row>(page, "delta/resources?limit=50");
+  const second = await api<Row>(page, "delta/resources?limit=50&offset=50");
+  const total = first.page!.total!;
+  expect(total, "the demo has more than one page of changed resources at the root").toBeGreaterThan(50);
+  const table = page.getByTestId("delta-resources");
+  const ids = () => table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-row-id")!));
+  await page.goto("/delta?view=resources");
+  await settled(page);
+  await expect(table.locator("tbody tr")).toHaveCount(Math.min(100, total));
+  await page.getByRole("combobox", { name: "Rows per page" }).selectOption("50");
+  await expect(page).toHaveURL(/limit=50/);
+  await expect(page.getByTestId("page-status")).toHaveText(`rows 1–50 of ${total.toLocaleString("en-US")} resources`);
+  await expect(page.getByRole("button", { name: "Previous page" })).toBeDisabled();
+  const firstIds = await ids();
+  expect([...firstIds].sort()).toEqual(first.data.map((r) => r.resource_id).sort());
+
+  const responded = page.waitForResponse((r) => r.url().includes("/api/delta/resources") && r.url().includes("offset=50"));
+  await page.getByRole("button", { name: "Next page" }).click();
+  await responded;
+  await expect(page).toHaveURL(/offset=50/);
+  await expect(page.getByTestId("page-status")).toHaveText(`rows 51–${50 + second.data.length} of ${total.toLocaleString("en-US")} resources`);
+  const secondIds = await ids();
+  expect([...secondIds].sort()).toEqual(second.data.map((r) => r.resource_id).sort());
+  expect(secondIds.filter((id) => firstIds.includes(id))).toEqual([]);
+  await shot("delta-resources-page-2");
+
+  // Sorting a column orders the page shown, not the pages.
+  await table.getByRole("button", { name: "Resource" }).click();
+  await expect(table.locator("th", { has: page.getByRole("button", { name: "Resource" }) })).toHaveAttribute("aria-sort", /ascending|descending/);
+  expect((await ids()).sort()).toEqual([...secondIds].sort());
+  await expect(page).toHaveURL(/offset=50/);
+
+  await page.getByRole("button", { name: "Previous page" }).click();
+  await expect(page).not.toHaveURL(/offset=/);
+  await expect(page.getByTestId("page-status")).toHaveText(`rows 1–50 of ${total.toLocaleString("en-US")} resources`);
+
+  // Another hierarchy (or node, or window) starts again at the first page; the page size stays.
+  await page.getByRole("button", { name: "Next page" }).click();
+  await expect(page).toHaveURL(/offset=50/);
+  await page.getByRole("combobox", { name: "Hierarchy" }).selectOption("physical");
+  await expect(page).toHaveURL(/hierarchy=physical/);
+  await expect(page).not.toHaveURL(/offset=/);
 });
 
 test("breadcrumbs go back up the path", async ({ page }) => {

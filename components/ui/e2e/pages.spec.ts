@@ -9,6 +9,7 @@ const TOUR: { name: string; url: string; ready: string }[] = [
   { name: "dashboard", url: "/", ready: '[data-testid="top-customers"]' },
   { name: "delta", url: "/delta", ready: '[data-testid="delta-nodes"]' },
   { name: "delta-drilldown-events", url: "", ready: '[data-testid="events"]' },
+  { name: "delta-resources-paged", url: "/delta?view=resources&limit=50&offset=50", ready: '[data-testid="pager"]' },
   { name: "costs-by-customer", url: "/costs", ready: '[data-testid="costs-table"]' },
   { name: "costs-by-account-role-grouped", url: "/costs?tab=account-role&group=account", ready: '[data-testid="costs-table"]' },
   { name: "resources", url: "/resources", ready: '[data-testid="resources-table"]' },

@@ -11,7 +11,7 @@ test("the first page equals the API's, with the total count", async ({ page }) =
   await expect(rows).toHaveCount(body.data.length);
   await expect(rows.first()).toHaveAttribute("data-row-id", body.data[0].resource_id);
   await expect(rows.first().locator("td").last()).toHaveText(dollars(body.data[0].cost));
-  await expect(page.getByTestId("page-status")).toHaveText(`1–${body.data.length} of ${body.page!.total!.toLocaleString("en-US")}`);
+  await expect(page.getByTestId("page-status")).toHaveText(`rows 1–${body.data.length} of ${body.page!.total!.toLocaleString("en-US")} resources`);
 });
 
 test("next page asks the server for the next offset", async ({ page }) => {

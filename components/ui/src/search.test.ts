@@ -16,6 +16,16 @@ describe("search params", () => {
     expect(validateDeltaSearch({ hierarchy: "other", path: [1, 2] })).toMatchObject({ hierarchy: undefined, path: undefined });
   });
 
+  it("delta: page size is one of the view's, offset a non-negative integer", () => {
+    expect(validateDeltaSearch({ limit: 250, offset: 500 })).toMatchObject({ limit: 250, offset: 500 });
+    // From a hand-typed URL the router may hand over strings.
+    expect(validateDeltaSearch({ limit: "1000", offset: "0" })).toMatchObject({ limit: 1000, offset: 0 });
+    expect(validateDeltaSearch({ limit: 25, offset: -100 })).toMatchObject({ limit: undefined, offset: undefined });
+    expect(validateDeltaSearch({ limit: 100.5, offset: 1.5 })).toMatchObject({ limit: undefined, offset: undefined });
+    expect(validateDeltaSearch({ offset: 10_000_001 })).toMatchObject({ offset: undefined });
+    expect(validateDeltaSearch({})).toMatchObject({ limit: undefined, offset: undefined });
+  });
+
   it("costs: tab, group and sort are validated", () => {
     expect(validateCostsSearch({ tab: "account-role", group: "role", sort: "effective_cost.desc" })).toMatchObject({ tab: "account-role", group: "role", sort: "effective_cost.desc" });
     expect(validateCostsSearch({ tab: "x", group: "y", sort: "drop table" })).toMatchObject({ tab: undefined, group: undefined, sort: undefined });

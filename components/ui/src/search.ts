@@ -32,6 +32,14 @@ function uint(raw: Raw, key: string, max: number): number | undefined {
   return Number.isInteger(value) && value >= 0 && value <= max ? value : undefined;
 }
 
+/** The largest offset a URL may ask for: far beyond any page the API has. */
+const MAX_OFFSET = 10_000_000;
+
+function pageSize(raw: Raw, allowed: readonly number[]): number | undefined {
+  const value = Number(raw.limit);
+  return allowed.includes(value) ? value : undefined;
+}
+
 export interface WindowSearch {
   start?: string;
   end?: string;
@@ -53,7 +61,13 @@ export interface DeltaSearch {
   view?: "nodes" | "resources";
   /** The resource whose lifecycle events are open. */
   resource?: string;
+  /** The page of the resources view: page size and first row (0-based). */
+  limit?: number;
+  offset?: number;
 }
+
+/** Rows per page of the delta resources view; a node can have tens of thousands of resources. */
+export const DELTA_PAGE_SIZES = [50, 100, 250, 1000] as const;
 
 export const validateDeltaSearch = (raw: Raw): DeltaSearch => ({
   base_start: day(raw, "base_start"),
@@ -64,6 +78,8 @@ export const validateDeltaSearch = (raw: Raw): DeltaSearch => ({
   path: list(raw, "path"),
   view: oneOf(raw, "view", ["nodes", "resources"] as const),
   resource: text(raw, "resource"),
+  limit: pageSize(raw, DELTA_PAGE_SIZES),
+  offset: uint(raw, "offset", MAX_OFFSET),
 });
 
 export const COST_TABS = ["customer", "account-role"] as const;
@@ -114,8 +130,8 @@ export const validateResourcesSearch = (raw: Raw): ResourcesSearch => {
     as_of: day(raw, "as_of"),
     sort: oneOf(raw, "sort", RESOURCE_SORTS),
     direction: oneOf(raw, "direction", ["asc", "desc"] as const),
-    limit: PAGE_SIZES.includes(Number(raw.limit) as (typeof PAGE_SIZES)[number]) ? Number(raw.limit) : undefined,
-    offset: uint(raw, "offset", 10_000_000),
+    limit: pageSize(raw, PAGE_SIZES),
+    offset: uint(raw, "offset", MAX_OFFSET),
   };
   for (const key of RESOURCE_FILTERS) search[key] = text(raw, key);
   return search;

@@ -56,8 +56,23 @@ export function usePrefetchDeltaNodes(): (p: DeltaWindowsParams) => void {
   const client = useQueryClient();
   return (p) => void client.prefetchQuery(deltaNodesQuery(p));
 }
-export const useDeltaResources = (p: DeltaWindowsParams, enabled = true) =>
-  useApi<DeltaResource>("delta/resources", { ...p }, enabled);
+/**
+ * One page of the resources under a node. While the next page of the same node and windows
+ * loads, the page shown stays (dimmed by the caller) instead of a skeleton, so the pager does not
+ * jump under the pointer; another node or window starts from a skeleton, never from stale rows.
+ */
+export function useDeltaResources(p: DeltaWindowsParams, page: { limit: number; offset: number }, enabled = true) {
+  const params: Params = { ...p, ...page };
+  return useQuery({
+    ...apiQuery<DeltaResource>("delta/resources", params),
+    enabled,
+    placeholderData: (previous, previousQuery) => {
+      const before = previousQuery?.queryKey[1] as Params | undefined;
+      const samePages = before !== undefined && Object.keys(p).every((key) => before[key] === params[key]);
+      return samePages ? previous : undefined;
+    },
+  });
+}
 export const useDeltaEvents = (resourceId: string, w: Window, enabled = true) =>
   useApi<LifecycleEvent>("delta/events", { resource_id: resourceId, ...w }, enabled);
 

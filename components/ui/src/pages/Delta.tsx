@@ -4,6 +4,7 @@ import { ChevronRight, History, X } from "lucide-react";
 import { useDeferredValue, useMemo, useState } from "react";
 import { DataTable, type ColumnMeta } from "../components/DataTable";
 import { PageHeader } from "../components/Layout";
+import { Pager } from "../components/Pager";
 import { Money } from "../components/Money";
 import { QueryState } from "../components/QueryState";
 import { Badge, Button, Card, CardHeader, EmptyState, Segmented, Select, Skeleton } from "../components/ui";
@@ -21,7 +22,7 @@ import { addDays, deltaPreset, formatWindow, type DeltaPresetId, type DeltaWindo
 import { compareDecimals, sumDecimals } from "../lib/money";
 import { customerColor } from "../lib/palette";
 import { useDeltaEvents, useDeltaNodes, useDeltaResources, usePrefetchDeltaNodes } from "../lib/queries";
-import { compact, type DeltaSearch, type Hierarchy } from "../search";
+import { compact, DELTA_PAGE_SIZES, type DeltaSearch, type Hierarchy } from "../search";
 
 export function deltaWindowsFrom(search: DeltaSearch): DeltaWindows {
   const fallback = deltaPreset("wow");
@@ -111,7 +112,7 @@ function Breadcrumbs({ path, search }: { path: string[]; search: DeltaSearch }) 
             ) : (
               <Link
                 to="/delta"
-                search={compact({ ...search, path: index === 0 ? undefined : path.slice(0, index), resource: undefined, view: undefined })}
+                search={compact({ ...search, path: index === 0 ? undefined : path.slice(0, index), resource: undefined, view: undefined, offset: undefined })}
                 className="text-accent hover:underline"
                 title={node || "the whole organisation"}
               >
@@ -149,7 +150,7 @@ function NodesTable({ rows, search, params }: { rows: DeltaNode[]; search: Delta
           const resource = isResourceNode(row.node_type);
           const target = resource
             ? compact({ ...search, resource: row.node_id })
-            : compact({ ...search, path: [...path, row.node_id], view: undefined, resource: undefined });
+            : compact({ ...search, path: [...path, row.node_id], view: undefined, resource: undefined, offset: undefined });
           const customer = row.node_id.startsWith("customer:") ? row.node_id : null;
           // A resource opens its events; any other node's children are what the click will show.
           const warm = resource ? undefined : () => prefetch({ ...params, node_id: row.node_id });
@@ -186,7 +187,7 @@ function NodesTable({ rows, search, params }: { rows: DeltaNode[]; search: Delta
       maxHeight="560px"
       onRowClick={(row) => {
         const resource = isResourceNode(row.original.node_type);
-        void navigate({ search: resource ? compact({ ...search, resource: row.original.node_id }) : compact({ ...search, path: [...path, row.original.node_id], view: undefined, resource: undefined }) });
+        void navigate({ search: resource ? compact({ ...search, resource: row.original.node_id }) : compact({ ...search, path: [...path, row.original.node_id], view: undefined, resource: undefined, offset: undefined }) });
       }}
     />
   );
@@ -309,8 +310,12 @@ export function DeltaPage() {
     [base_start, base_end, compare_start, compare_end, hierarchy, nodeId],
   );
   const nodes = useDeltaNodes(params);
-  const resources = useDeltaResources(params, view === "resources");
-  const set = (patch: Partial<DeltaSearch>) => void navigate({ search: compact({ ...search, ...patch }) });
+  const limit = search.limit ?? 100;
+  const offset = search.offset ?? 0;
+  const resources = useDeltaResources(params, { limit, offset }, view === "resources");
+  // Windows, hierarchy, view and page size change which rows a page holds: back to the first page.
+  const set = (patch: Partial<DeltaSearch>, keepPage = false) =>
+    void navigate({ search: compact({ ...search, ...(keepPage ? {} : { offset: undefined }), ...patch }) });
 
   return (
     <div>
@@ -372,7 +377,11 @@ export function DeltaPage() {
         <Card>
           <CardHeader
             title={view === "nodes" ? "Children" : "Resources"}
-            description={view === "nodes" ? "Click a node to drill down; a resource opens its lifecycle events" : "Every resource under this node; click one for its lifecycle events"}
+            description={
+              view === "nodes"
+                ? "Click a node to drill down; a resource opens its lifecycle events"
+                : "Every resource under this node, biggest |Δ| first, a page at a time (a column sorts the page shown); click one for its lifecycle events"
+            }
             actions={
               <Segmented
                 label="Table view"
@@ -392,9 +401,32 @@ export function DeltaPage() {
               {(d) => <NodesTable rows={d.data} search={search} params={params} />}
             </QueryState>
           ) : (
-            <QueryState query={resources} isEmpty={(d) => d.data.length === 0} empty={<EmptyState title="No resources with cost under this node" />}>
-              {(d) => <ResourcesTable rows={d.data} search={search} />}
-            </QueryState>
+            <>
+              <QueryState
+                query={resources}
+                isEmpty={(d) => d.data.length === 0}
+                empty={<EmptyState title={offset > 0 ? "No resources on this page" : "No resources with cost under this node"} />}
+              >
+                {(d) => (
+                  <div className={resources.isPlaceholderData ? "opacity-60 transition-opacity" : undefined} aria-busy={resources.isPlaceholderData}>
+                    <ResourcesTable rows={d.data} search={search} />
+                  </div>
+                )}
+              </QueryState>
+              {resources.isSuccess ? (
+                <Pager
+                  offset={offset}
+                  limit={limit}
+                  rows={resources.data.data.length}
+                  page={resources.data.page}
+                  pending={resources.isPlaceholderData}
+                  sizes={DELTA_PAGE_SIZES}
+                  noun="resources"
+                  onOffset={(next) => set({ offset: next || undefined }, true)}
+                  onLimit={(size) => set({ limit: size })}
+                />
+              ) : null}
+            </>
           )}
         </Card>
       </div>

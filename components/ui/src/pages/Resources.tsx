@@ -1,14 +1,14 @@
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { createColumnHelper, getCoreRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
-import { ChevronLeft, ChevronRight, LineChart, Search } from "lucide-react";
+import { LineChart, Search } from "lucide-react";
 import { useEffect, useMemo, useState } from "react";
 import { DataTable, type ColumnMeta } from "../components/DataTable";
 import { PageHeader } from "../components/Layout";
+import { Pager } from "../components/Pager";
 import { Money } from "../components/Money";
-import { Badge, Button, Card, EmptyState, ErrorState, LoadingRows, Select, TextInput } from "../components/ui";
+import { Badge, Button, Card, EmptyState, ErrorState, LoadingRows, TextInput } from "../components/ui";
 import type { Resource } from "../lib/api";
 import { addDays, formatDay, todayUtc } from "../lib/dates";
-import { formatCount } from "../lib/money";
 import { customerColor } from "../lib/palette";
 import { useResources } from "../lib/queries";
 import { compact, PAGE_SIZES, type ResourceFilter, type ResourcesSearch, type ResourceSort } from "../search";
@@ -134,10 +134,8 @@ export function ResourcesPage() {
     getCoreRowModel: getCoreRowModel(),
     getRowId: (row) => row.resource_id,
   });
-  const page = query.data?.page;
   const limit = Number(params.limit);
   const offset = Number(params.offset);
-  const total = page?.total ?? null;
 
   return (
     <div>
@@ -173,26 +171,17 @@ export function ResourcesPage() {
             <DataTable table={table} label="Resources" testId="resources-table" />
           </div>
         )}
-        <div className="flex flex-wrap items-center justify-between gap-2 border-t border-border px-4 py-2 text-sm">
-          <span className="text-muted" data-testid="page-status">
-            {total !== null && rows.length > 0 ? `${formatCount(offset + 1)}–${formatCount(offset + rows.length)} of ${formatCount(total)}` : rows.length === 0 ? "0 rows" : ""}
-          </span>
-          <div className="flex items-center gap-2">
-            <Select label="Rows per page" value={String(limit)} onChange={(e) => set({ limit: Number(e.target.value) })}>
-              {PAGE_SIZES.map((size) => (
-                <option key={size} value={size}>
-                  {size}
-                </option>
-              ))}
-            </Select>
-            <Button disabled={offset === 0} onClick={() => set({ offset: Math.max(0, offset - limit) || undefined }, false)} aria-label="Previous page">
-              <ChevronLeft className="size-4" aria-hidden="true" /> Previous
-            </Button>
-            <Button disabled={!page?.has_more} onClick={() => set({ offset: page?.next_offset ?? offset + limit }, false)} aria-label="Next page">
-              Next <ChevronRight className="size-4" aria-hidden="true" />
-            </Button>
-          </div>
-        </div>
+        <Pager
+          offset={offset}
+          limit={limit}
+          rows={rows.length}
+          page={query.data?.page}
+          pending={query.isPlaceholderData}
+          sizes={PAGE_SIZES}
+          noun="resources"
+          onOffset={(next) => set({ offset: next || undefined }, false)}
+          onLimit={(size) => set({ limit: size })}
+        />
       </Card>
     </div>
   );
