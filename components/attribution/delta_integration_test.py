@@ -30,6 +30,7 @@ from attribution.delta import (
 from attribution.delta_blocks import TABLE, refresh_days
 from attribution.delta_months import TABLE as MONTHS_TABLE
 from attribution.delta_mtd import TABLE as MTD_TABLE
+from attribution.delta_roots import TABLE as ROOTS_TABLE
 from attribution.delta_weeks import TABLE as WEEKS
 from attribution.delta_weeks import WEEK_DAYS
 from attribution.hierarchy_builder import closure_rows
@@ -97,6 +98,7 @@ def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarc
         WEEKS,
         MONTHS_TABLE,
         MTD_TABLE,
+        ROOTS_TABLE,
         "resource_ancestry",
     )
     for table in tables:
@@ -282,10 +284,9 @@ def test_two_adjacent_weeks_match_the_reference_at_every_node(
         picked = query_file("delta_nodes", params(node, hierarchy, WEEK_BASE, WEEK_COMPARE))
         assert picked == ("delta_nodes_root_week" if node == "" else "delta_nodes_week")
         asked = params(node, hierarchy, WEEK_BASE, WEEK_COMPARE)
-        week_resources = "delta_resources_week" if node == "" else "delta_resources"
-        assert query_file("delta_resources", asked) == week_resources
-        # The week file answers any node (it is routed at the root only): the same rows as
-        # delta_resources at every node, raw and per day.
+        assert query_file("delta_resources", asked) == "delta_resources_week"
+        # The week file answers every node with the same rows as delta_resources (which answers
+        # any windows), raw and per day.
         for normalise in ("none", "daily"):
             paged = {**params(node, hierarchy, WEEK_BASE, WEEK_COMPARE, normalise), **PAGE_ALL}
             week = db.query("t", load_query("delta_resources_week"), paged)

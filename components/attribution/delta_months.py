@@ -15,14 +15,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from attribution import delta_roots
 from clickhouse.client import PoloClickHouse
 
 TABLE = "cost_delta_months"
 SOURCE = "cost_delta_months_source"
 
+# resource_rows (migration 017): the resource's rows in the whole pair, under every placement.
 _REFRESH_SQL = f"""
 INSERT INTO {TABLE}
-SELECT * FROM {SOURCE}(first = {{first:Date}}, last = {{last:Date}})
+SELECT *, toUInt32(sum(rows_a + rows_b) OVER (PARTITION BY compare_start, resource_hash))
+FROM {SOURCE}(first = {{first:Date}}, last = {{last:Date}})
 SETTINGS max_partitions_per_insert_block = 1, join_use_nulls = 0
 """
 
@@ -52,11 +55,14 @@ def is_month_over_month(a0: date, a1: date, b0: date, b1: date) -> bool:
 
 
 def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
-    """Rebuild every month pair whose windows hold one of `days` from cost_delta_blocks."""
+    """Rebuild every month pair whose windows hold one of `days` from cost_delta_blocks, and its
+    roots."""
     for start in compare_starts(days):
         db.command(
             "delta_months.drop_pair",
             f"ALTER TABLE {TABLE} DROP PARTITION {{start:Date}}",
             {"start": start},
         )
+        delta_roots.drop(db, "month", start)
         db.command("delta_months.refresh", _REFRESH_SQL, {"first": start, "last": start})
+        delta_roots.refresh(db, "month", start, start)

@@ -17,15 +17,19 @@ from calendar import monthrange
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from attribution import delta_roots
 from attribution.delta_months import month_start, next_month, previous_month
 from clickhouse.client import PoloClickHouse
 
 TABLE = "cost_delta_mtd"
 SOURCE = "cost_delta_mtd_source"
 
+# resource_rows (migration 017): the resource's rows in the whole pair, under every placement.
 _REFRESH_SQL = f"""
 INSERT INTO {TABLE}
-SELECT * FROM {SOURCE}(
+SELECT *,
+    toUInt32(sum(rows_a + rows_b) OVER (PARTITION BY compare_start, compare_days, resource_hash))
+FROM {SOURCE}(
     first = {{first:Date}}, last = {{first:Date}}, from_days = {{from_days:UInt8}},
     data_end = {{data_end:Date}})
 SETTINGS max_partitions_per_insert_block = 0, join_use_nulls = 0
@@ -86,6 +90,7 @@ def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
                 f"ALTER TABLE {TABLE} DROP PARTITION ({{start:Date}}, {{days:UInt8}})",
                 {"start": start, "days": compare_days},
             )
+            delta_roots.drop(db, "mtd", start, compare_days)
     end = data_end(db)
     if end is None:
         return
@@ -96,3 +101,4 @@ def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
                 _REFRESH_SQL,
                 {"first": start, "from_days": from_days, "data_end": end},
             )
+            delta_roots.refresh(db, "mtd", start, start, from_days)

@@ -1,6 +1,6 @@
 """cost_delta_mtd holds, for every month-to-date pair inside the data, the sums of its two windows
 of what cost_attributed_daily holds; refreshing twice changes nothing, a dropped day is gone, and
-migration 015's backfill builds the same pairs."""
+the backfill (015, rebuilt by 017) builds the same pairs."""
 
 from __future__ import annotations
 
@@ -116,12 +116,13 @@ def test_migration_backfills_the_same_pairs_as_the_refresh(db: PoloClickHouse) -
     rows = _fleet()
     _load(db, rows)
     refreshed = _pairs(db)
-    migration = next(m for m in load_migrations() if m.name == "015_cost_delta_mtd.sql")
-    # As on a database whose blocks predate 015, and twice: re-running it counts nothing twice.
-    # The backfill also writes the pairs past the data (correct until the next refresh drops them).
+    # Migration 017 rebuilds every pair from the blocks as 015's backfill did (plus resource_rows),
+    # as on a database whose pairs predate it, and twice: re-running it counts nothing twice. The
+    # backfill also writes the pairs past the data (correct until the next refresh drops them).
+    migration = next(m for m in load_migrations() if m.name == "017_pair_resource_rows.sql")
     for _ in range(2):
         for statement in migration.statements:
-            db.command("migration_015", statement.text)
+            db.command("migration_017", statement.text)
         backfilled = _pairs(db)
         assert {pair: backfilled[pair] for pair in refreshed} == refreshed
         assert set(backfilled) - set(refreshed)

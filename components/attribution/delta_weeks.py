@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
+from attribution import delta_roots
 from clickhouse.client import PoloClickHouse
 
 TABLE = "cost_delta_weeks"
@@ -25,10 +26,12 @@ WEEK_DAYS = 7
 _BATCH = 2 * WEEK_DAYS
 
 # Migration 012's parameterized view computes the pairs [first, last] from the one-day blocks
-# and each day's closure rows; the migration's backfill reads the same view.
+# and each day's closure rows; the migration's backfill reads the same view. resource_rows
+# (migration 017): the resource's rows in the whole pair, under every placement.
 _REFRESH_SQL = f"""
 INSERT INTO {TABLE}
-SELECT * FROM {SOURCE}(first = {{first:Date}}, last = {{last:Date}})
+SELECT *, toUInt32(sum(rows_a + rows_b) OVER (PARTITION BY compare_start, resource_hash))
+FROM {SOURCE}(first = {{first:Date}}, last = {{last:Date}})
 SETTINGS max_partitions_per_insert_block = {_BATCH}, join_use_nulls = 0
 """
 
@@ -57,7 +60,7 @@ def batches(starts: list[date]) -> Iterator[tuple[date, date]]:
 
 
 def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
-    """Rebuild every pair whose windows hold one of `days` from cost_delta_blocks."""
+    """Rebuild every pair whose windows hold one of `days` from cost_delta_blocks, and its roots."""
     starts = compare_starts(days)
     for start in starts:
         db.command(
@@ -65,5 +68,7 @@ def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
             f"ALTER TABLE {TABLE} DROP PARTITION {{start:Date}}",
             {"start": start},
         )
+        delta_roots.drop(db, "week", start)
     for first, last in batches(starts):
         db.command("delta_weeks.refresh", _REFRESH_SQL, {"first": first, "last": last})
+        delta_roots.refresh(db, "week", first, last)

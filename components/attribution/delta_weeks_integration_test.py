@@ -1,5 +1,5 @@
 """cost_delta_weeks always equals the two windows' sums of what cost_attributed_daily holds, and
-migration 012's backfill builds the same pairs as the refresh."""
+the migrations' backfill (012, rebuilt by 017) builds the same pairs as the refresh."""
 
 from __future__ import annotations
 
@@ -75,13 +75,14 @@ def _load(db: PoloClickHouse, rows: list[dict[str, Any]]) -> None:
 
 def _expected(rows: list[dict[str, Any]], compare_start: date) -> dict[tuple, tuple]:
     """(customer, resource key, physical path) -> (cost A, quantity A, rows A, cost B, quantity B,
-    rows B, resource had cost in A anywhere, in B anywhere, resource in several places), money
-    and quantities in micro-units."""
+    rows B, resource had cost in A anywhere, in B anywhere, resource in several places, the
+    resource's rows in the pair anywhere), money and quantities in micro-units."""
     a0 = compare_start - timedelta(days=WEEK_DAYS)
     b1 = compare_start + timedelta(days=WEEK_DAYS)
     sums: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
     anywhere: dict[str, set[int]] = defaultdict(set)
     places: dict[str, set[tuple]] = defaultdict(set)
+    resource_rows: dict[str, int] = defaultdict(int)
     for row in rows:
         if not a0 <= row["charge_date"] < b1:
             continue
@@ -96,12 +97,14 @@ def _expected(rows: list[dict[str, Any]], compare_start: date) -> dict[tuple, tu
         line[side + 2] += 1
         anywhere[key].add(side)
         places[key].add((row["marqo_customer"], path))
+        resource_rows[key] += 1
     return {
         (customer, key, path): (
             *line,
             int(0 in anywhere[key]),
             int(3 in anywhere[key]),
             int(len(places[key]) > 1),
+            resource_rows[key],
         )
         for (customer, key, path), line in sums.items()
     }
@@ -112,7 +115,8 @@ def _pairs(db: PoloClickHouse) -> dict[date, dict[tuple, tuple]]:
     for row in db.query(
         "t",
         f"SELECT compare_start, marqo_customer, resource_key, physical_path, cost_a, quantity_a, "
-        f"rows_a, cost_b, quantity_b, rows_b, resource_in_a, resource_in_b, split_resource "
+        f"rows_a, cost_b, quantity_b, rows_b, resource_in_a, resource_in_b, split_resource, "
+        f"resource_rows "
         f"FROM {TABLE}",
     ).result_rows:
         found[row[0]][(row[1], row[2], tuple(row[3]))] = tuple(row[4:])
@@ -131,16 +135,24 @@ def test_each_pair_holds_both_windows_sums_and_where_its_resources_had_cost(
     for compare_start, lines in pairs.items():
         assert lines == _expected(rows, compare_start), compare_start
     # The week i-move changed owner: under acme in A only, under globex in B only, it had cost
-    # in both windows (a transfer, not a removal and a creation) and its rows are split.
+    # in both windows (a transfer, not a removal and a creation), its rows are split, and each of
+    # its two rows knows that the resource has 14 rows in the pair (7 of them elsewhere).
     moved = pairs[MOVED]
     assert moved[("acme", "i-move", ("vpc-1", "subnet-1"))][2:6] == (WEEK_DAYS, 0, 0, 0)
-    assert moved[("globex", "i-move", ("vpc-2", "subnet-2"))][5:] == (WEEK_DAYS, 1, 1, 1)
+    assert moved[("acme", "i-move", ("vpc-1", "subnet-1"))][-1] == 2 * WEEK_DAYS
+    assert moved[("globex", "i-move", ("vpc-2", "subnet-2"))][5:] == (
+        WEEK_DAYS,
+        1,
+        1,
+        1,
+        2 * WEEK_DAYS,
+    )
     # A week later both windows are after the move: globex and vpc-2 alone, nothing split.
     later = pairs[MOVED + timedelta(days=WEEK_DAYS)]
-    assert later[("globex", "i-move", ("vpc-2", "subnet-2"))][-1] == 0
+    assert later[("globex", "i-move", ("vpc-2", "subnet-2"))][-2:] == (0, 2 * WEEK_DAYS)
     # The week i-new started: no cost in A anywhere.
     created = pairs[START + timedelta(days=NEW_DAY)][("acme", "i-new", ())]
-    assert created[2] == 0 and created[5] == WEEK_DAYS and created[6:] == (0, 1, 0)
+    assert created[2] == 0 and created[5] == WEEK_DAYS and created[6:] == (0, 1, 0, WEEK_DAYS)
 
 
 def test_refreshing_twice_changes_nothing_and_a_dropped_day_is_gone(db: PoloClickHouse) -> None:
@@ -164,9 +176,10 @@ def test_migration_backfills_the_same_pairs_as_the_refresh(db: PoloClickHouse) -
     rows = _fleet()
     _load(db, rows)
     refreshed = _pairs(db)
-    migration = next(m for m in load_migrations() if m.name == "012_cost_delta_weeks.sql")
-    # As on a database whose blocks predate 012, and twice: re-running it counts nothing twice.
+    # Migration 017 rebuilds every pair from the blocks (012's backfill, plus resource_rows), as on
+    # a database whose pairs predate it, and twice: re-running it counts nothing twice.
+    migration = next(m for m in load_migrations() if m.name == "017_pair_resource_rows.sql")
     for _ in range(2):
         for statement in migration.statements:
-            db.command("migration_012", statement.text)
+            db.command("migration_017", statement.text)
         assert _pairs(db) == refreshed

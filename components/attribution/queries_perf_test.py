@@ -2,8 +2,9 @@
 
 Targets (issues 7 and 15): delta_nodes p95 < 100 ms at every kind of node for week over week,
 calendar month over month and month to date (the precomputed pairs), < 250 ms for any other
-windows up to 31 days (the blocks); delta_resources first page < 150 ms, a page at offset 10 000
-< 300 ms; every dashboard query (costs_by_customer, costs_by_account_role, daily_trend, coverage,
+windows up to 31 days (the blocks); delta_resources first page < 150 ms (the UI's page of 100
+rows; the API's default page of 1000 rows is held to the same target), a page at offset 10 000
+< 300 ms, other windows < 250 ms; every dashboard query (costs_by_customer, costs_by_account_role, daily_trend, coverage,
 freshness) p95 < 50 ms; on 2 cores. The other queries are reported without a target. Figures are
 printed as a table (p50 / p95 per query and scenario) with the load average and the storage of
 the precomputed structures against cost_attributed_daily, never asserted: a loaded machine must
@@ -149,7 +150,13 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], int | None]] = [
     ),
     (
         "delta_resources",
-        "logical customer",
+        "logical customer, first page of 100",
+        {**DELTA, "hierarchy": "logical", "node_id": "customer:cust0042", "limit": 100},
+        FIRST_PAGE_TARGET_MS,
+    ),
+    (
+        "delta_resources",
+        "logical customer, 1000 rows",
         {**DELTA, "hierarchy": "logical", "node_id": "customer:cust0042"},
         FIRST_PAGE_TARGET_MS,
     ),
@@ -167,9 +174,21 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], int | None]] = [
     ),
     (
         "delta_resources",
-        "physical VPC",
+        "physical VPC, first page of 100",
+        {**DELTA, "hierarchy": "physical", "node_id": VPC, "limit": 100},
+        FIRST_PAGE_TARGET_MS,
+    ),
+    (
+        "delta_resources",
+        "physical VPC, 1000 rows",
         {**DELTA, "hierarchy": "physical", "node_id": VPC},
         FIRST_PAGE_TARGET_MS,
+    ),
+    (
+        "delta_resources",
+        "logical customer, 30-day windows, first page of 100",
+        {**DELTA_30, "hierarchy": "logical", "node_id": "customer:cust0042", "limit": 100},
+        OTHER_WINDOWS_TARGET_MS,
     ),
     (
         "delta_events",
@@ -287,7 +306,13 @@ def test_named_query_latency(
 
 
 # The precomputed structures, whose size is reported against the table they are built from.
-PRECOMPUTED = ("cost_delta_blocks", "cost_delta_weeks", "cost_delta_months", "cost_delta_mtd")
+PRECOMPUTED = (
+    "cost_delta_blocks",
+    "cost_delta_weeks",
+    "cost_delta_months",
+    "cost_delta_mtd",
+    "cost_delta_roots",
+)
 
 
 def test_storage_of_the_precomputed_structures(perf_db: PoloClickHouse) -> None:

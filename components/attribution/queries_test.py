@@ -181,8 +181,8 @@ def test_delta_nodes_picks_its_file_from_the_hierarchy_the_node_and_the_windows(
     params = {**windows, "hierarchy": hierarchy, "node_id": node_id}
     assert delta_nodes_file(params) == file
     assert query_file("delta_nodes", params) == file
-    # delta_resources has a file of its own for two adjacent weeks at the root.
-    week = file == "delta_nodes_root_week"
+    # delta_resources has a file of its own for two adjacent weeks, at every node.
+    week = file.endswith("_week")
     resources = "delta_resources_week" if week else "delta_resources"
     assert delta_resources_file(params) == resources
     assert query_file("delta_resources", params) == resources

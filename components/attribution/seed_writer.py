@@ -26,6 +26,7 @@ DATA_TABLES = (
     "cost_delta_weeks",
     "cost_delta_months",
     "cost_delta_mtd",
+    "cost_delta_roots",
 )
 
 Progress = Callable[[str, int, float], None]

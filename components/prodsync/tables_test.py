@@ -17,6 +17,7 @@ def test_default_tables_cover_the_data_model_except_the_rollup() -> None:
         "cost_delta_weeks",
         "cost_delta_months",
         "cost_delta_mtd",
+        "cost_delta_roots",
         "lifecycle_events",
         "resource_events",
         "collector_runs",

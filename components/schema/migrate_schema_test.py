@@ -99,6 +99,8 @@ def test_applies_every_migration_to_a_fresh_database_then_none(ch_client: Client
         "cost_delta_months_source",
         "cost_delta_mtd",
         "cost_delta_mtd_source",
+        "cost_delta_roots",
+        "cost_delta_roots_source",
         "collector_runs",
         "resource_latest",
         "data_freshness",

@@ -119,6 +119,12 @@ EXPECTED_TABLES = {
         "(compare_start, compare_days)",
         None,
     ),
+    "cost_delta_roots": (
+        "MergeTree",
+        "pairs, compare_start, compare_days, hierarchy, child",
+        "(pairs, compare_start, compare_days)",
+        None,
+    ),
     "collector_runs": (
         "ReplacingMergeTree(finished_at)",
         "collector, account_id, region, started_at, run_id",
@@ -158,6 +164,7 @@ def test_engines_ordering_keys_partitions_and_ttls(db: PoloClickHouse) -> None:
         ("cost_delta_weeks_source", "View"),
         ("cost_delta_months_source", "View"),
         ("cost_delta_mtd_source", "View"),
+        ("cost_delta_roots_source", "View"),
     }
 
 
@@ -372,6 +379,23 @@ REPRESENTATIVE_ROWS: dict[str, dict[str, Any]] = {
         "resource_in_a": 1,
         "resource_in_b": 0,
         "split_resource": 1,
+    },
+    "cost_delta_roots": {
+        "pairs": "mtd",
+        "compare_start": DAY.replace(day=1),
+        "compare_days": 31,
+        "hierarchy": "logical",
+        "child": "acme",
+        "cost_a": -9_223_372_036_854_775_808,
+        "cost_b": 9_223_372_036_854_775_807,
+        "created_b": 1,
+        "removed_a": -1,
+        "moved_in_b": 2,
+        "moved_out_a": -2,
+        "rate_raw": -(10**70),
+        "rate_daily": 10**70,
+        "resource_count": 18_446_744_073_709_551_615,
+        "flagged": 3,
     },
     "cost_allocations": {
         "charge_date": DAY,

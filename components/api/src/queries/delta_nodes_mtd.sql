@@ -48,13 +48,5 @@ WITH
         FROM cost_delta_mtd
         WHERE compare_start = b0 AND compare_days = dateDiff('day', b0, b1)
           -- @include delta_pair_node_filter.sql
-    ),
-    -- Every row of the pair's split resources (~1 % of them), wherever it is. (Not limited to the
-    -- node's: that would evaluate the node's filter over the pair a second time.)
-    split_rows AS (
-        SELECT resource_hash, sum(rows_a + rows_b) AS resource_rows
-        FROM cost_delta_mtd
-        WHERE compare_start = b0 AND compare_days = dateDiff('day', b0, b1) AND split_resource
-        GROUP BY resource_hash
     )
 -- @include delta_pair_decomposition.sql

@@ -3,7 +3,7 @@
 -- files of the named query delta_nodes (docs/attribution.md): the API and attribution.queries pick
 -- this one for the root when the windows are two consecutive calendar months
 -- (delta_nodes_month below the root), and delta_nodes_root for any other windows; both answer
--- with the same rows. A copy of delta_nodes_root_week reading the month pairs.
+-- with the same rows. delta_nodes_root_week for the month pairs.
 --
 -- Parameters
 --   base_start    Date    first day of the previous month
@@ -20,7 +20,8 @@
 --
 -- Columns: those of delta_nodes_root_week, with the same meaning.
 --
--- Reads cost_delta_months (migration 013): the rows of cost_delta_weeks for month pairs.
+-- Reads cost_delta_roots (migration 018): the month pair's decomposition at the root, written from
+-- cost_delta_months whenever the pair is.
 WITH
     {hierarchy:String} AS h,
     {base_start:Date} AS a0,
@@ -34,13 +35,6 @@ WITH
              + throwIf({node_id:String} != '', 'delta_nodes_root_month answers the root (node_id = \'\') only')
     ) AS invalid,
     -- @include delta_normalise.sql
-    -- @include delta_rate.sql
-    pair AS (
-        SELECT if(h = 'logical', marqo_customer, account_id) AS child, resource_hash, usage_hash,
-            split_resource, cost_a * scale_a AS sc_a, cost_b * scale_b AS sc_b,
-            quantity_a * scale_a AS sq_a, quantity_b * scale_b AS sq_b,
-            rows_a > 0 AS line_a, rows_b > 0 AS line_b, resource_in_a, resource_in_b
-        FROM cost_delta_months
-        WHERE compare_start = b0
-    )
--- @include delta_root_pair_decomposition.sql
+    'month' AS roots_pairs,
+    toUInt8(0) AS roots_days
+-- @include delta_roots.sql

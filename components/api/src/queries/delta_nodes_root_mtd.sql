@@ -5,7 +5,7 @@
 -- shape, are not a whole month over the whole month before (delta_nodes_root_month), and the compare window
 -- ends on or before the day after the last day with cost data (the pairs exist up to there;
 -- a window reaching past it goes to the block files); delta_nodes_mtd below the root.
--- A copy of delta_nodes_root_month reading the month-to-date pairs.
+-- delta_nodes_root_month for the month-to-date pairs.
 --
 -- Parameters
 --   hierarchy     String  'logical' or 'physical'
@@ -22,8 +22,8 @@
 --
 -- Columns: those of delta_nodes_root_week, with the same meaning.
 --
--- Reads cost_delta_mtd (migration 015): the rows of cost_delta_weeks for month-to-date pairs,
--- one pair per (compare_start, compare_days).
+-- Reads cost_delta_roots (migration 018): the month-to-date pair's decomposition at the root
+-- (compare_days = the compare window's days), written from cost_delta_mtd whenever the pair is.
 WITH
     {hierarchy:String} AS h,
     {base_start:Date} AS a0,
@@ -38,13 +38,6 @@ WITH
              + throwIf({node_id:String} != '', 'delta_nodes_root_mtd answers the root (node_id = \'\') only')
     ) AS invalid,
     -- @include delta_normalise.sql
-    -- @include delta_rate.sql
-    pair AS (
-        SELECT if(h = 'logical', marqo_customer, account_id) AS child, resource_hash, usage_hash,
-            split_resource, cost_a * scale_a AS sc_a, cost_b * scale_b AS sc_b,
-            quantity_a * scale_a AS sq_a, quantity_b * scale_b AS sq_b,
-            rows_a > 0 AS line_a, rows_b > 0 AS line_b, resource_in_a, resource_in_b
-        FROM cost_delta_mtd
-        WHERE compare_start = b0 AND compare_days = dateDiff('day', b0, b1)
-    )
--- @include delta_root_pair_decomposition.sql
+    'mtd' AS roots_pairs,
+    toUInt8(dateDiff('day', b0, b1)) AS roots_days
+-- @include delta_roots.sql

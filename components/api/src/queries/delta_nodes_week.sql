@@ -32,8 +32,8 @@
 -- filter on the row and every child an expression of it. Whether a resource had cost anywhere
 -- in each window (transferred rather than created / removed) and whether its rows are in more
 -- than one place (split_resource) come precomputed with the row. A split resource moved relative
--- to a child when it has rows in the pair that are not under that child (the pair's rows of the
--- split resources under the node, summed per resource, give the count to compare with).
+-- to a child when it has rows in the pair that are not under that child: the child's rows are
+-- compared with the resource's rows in the whole pair (resource_rows, migration 017).
 WITH
     {hierarchy:String} AS h,
     {node_id:String} AS node,
@@ -57,13 +57,5 @@ WITH
         FROM cost_delta_weeks
         WHERE compare_start = b0
           -- @include delta_pair_node_filter.sql
-    ),
-    -- Every row of the pair's split resources (~1 % of them), wherever it is. (Not limited to the
-    -- node's: that would evaluate the node's filter over the pair a second time.)
-    split_rows AS (
-        SELECT resource_hash, sum(rows_a + rows_b) AS resource_rows
-        FROM cost_delta_weeks
-        WHERE compare_start = b0 AND split_resource
-        GROUP BY resource_hash
     )
 -- @include delta_pair_decomposition.sql

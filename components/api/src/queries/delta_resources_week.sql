@@ -58,32 +58,29 @@ WITH
         kind = 'region', account_id = node_accounts[1] AND region = node_regions[1],
         resource_key = node OR has(physical_path, node)
     ) AS under_node,
-    -- The page, ranked from the pairs with the cheap columns only (the owner columns of every
-    -- resource would cost more than all the rest at the root), as one scalar subquery: ClickHouse
-    -- computes it once however often it is used below, where a CTE would run again at every use.
-    -- Each total is the node's rows of the resource, as in delta_resources.
+    -- The page, ranked from the pairs by the node's totals of each resource (as in
+    -- delta_resources) in Int64 micro-units, rounded as per_row rounds them, with the cheap
+    -- columns only: the rate effect and the owner columns of every resource cost more than all the
+    -- rest at the root, so they are computed for the page alone (details). One scalar subquery:
+    -- ClickHouse computes it once however often it is used below, where a CTE would run again at
+    -- every use.
     (
-        SELECT (groupArray(tuple(resource_hash, rkey, split, in_a, in_b, total_a, total_b,
-                                 rate_micro, flagged)),
-                any(total_rows))
+        SELECT (groupArray(tuple(resource_hash, rkey, split)), any(total_rows))
         FROM
         (
             SELECT
                 resource_hash,
                 any(resource_key) AS rkey,
                 any(split_resource) AS split,
-                max(rows_a > 0) AS in_a,
-                max(rows_b > 0) AS in_b,
-                per_row(toInt256(sum(cost_a)) * scale_a) AS total_a,
-                per_row(toInt256(sum(cost_b)) * scale_b) AS total_b,
-                sum(rate(cost_a * scale_a, cost_b * scale_b, quantity_a * scale_a,
-                         quantity_b * scale_b, rows_a > 0 AND rows_b > 0)) AS rate_micro,
-                max(rows_a > 0 AND rows_b > 0 AND (quantity_a <= 0 OR quantity_b <= 0)) AS flagged,
+                sum(cost_a) * scale_a AS sa,
+                sum(cost_b) * scale_b AS sb,
                 count() OVER () AS total_rows
             FROM cost_delta_weeks
             WHERE compare_start = b0 AND under_node
             GROUP BY resource_hash
-            ORDER BY abs(total_b - total_a) DESC, rkey
+            ORDER BY abs(intDiv(2 * abs(sb) + divisor, 2 * divisor) * if(sb < 0, -1, 1)
+                         - intDiv(2 * abs(sa) + divisor, 2 * divisor) * if(sa < 0, -1, 1)) DESC,
+                     rkey
             LIMIT {limit:UInt32} OFFSET {offset:UInt32}
         )
     ) AS ranked,
@@ -98,16 +95,18 @@ WITH
                 AND concat('unresourced:', account_id, '/', region, '/', service_name)
                     IN (SELECT arrayJoin(moved_keys)))
         AS listed,
-    page AS (
-        SELECT
-            r.1 AS resource_hash, r.2 AS rkey, r.3 AS split, r.4 AS in_a, r.5 AS in_b,
-            r.6 AS total_a, r.7 AS total_b, r.8 AS rate_micro, r.9 AS flagged
-        FROM (SELECT arrayJoin(ranked.1) AS r)
-    ),
-    -- The owner of each resource on the page that did not move: its one place.
-    owners AS (
+    -- The page's resources from their rows under the node: totals, rate, and the owner of
+    -- those that did not move (their one place).
+    details AS (
         SELECT
             resource_hash,
+            max(rows_a > 0) AS in_a,
+            max(rows_b > 0) AS in_b,
+            per_row(toInt256(sum(cost_a)) * scale_a) AS total_a,
+            per_row(toInt256(sum(cost_b)) * scale_b) AS total_b,
+            sum(rate(cost_a * scale_a, cost_b * scale_b, quantity_a * scale_a,
+                     quantity_b * scale_b, rows_a > 0 AND rows_b > 0)) AS rate_micro,
+            max(rows_a > 0 AND rows_b > 0 AND (quantity_a <= 0 OR quantity_b <= 0)) AS flagged,
             -- The pairs type cost without a resource 'unresourced' (delta_nodes' node_type); its
             -- cost rows, which delta_resources shows, have no type.
             any(tuple(if(startsWith(resource_key, 'unresourced:'), '', resource_type), account_id,
@@ -117,15 +116,22 @@ WITH
           AND resource_hash IN (SELECT arrayJoin(page_hashes))
         GROUP BY resource_hash
     ),
+    page AS (
+        SELECT r.1 AS resource_hash, r.2 AS rkey, r.3 AS split, d.in_a AS in_a, d.in_b AS in_b,
+            d.total_a AS total_a, d.total_b AS total_b, d.rate_micro AS rate_micro,
+            d.flagged AS flagged, d.seen AS seen
+        FROM (SELECT arrayJoin(ranked.1) AS r) AS k
+        LEFT ANY JOIN details AS d ON k.r.1 = d.resource_hash
+    ),
     -- @include delta_resources_classified.sql
 SELECT
     p.rkey AS resource_id,
-    tupleElement(if(p.split, c.seen, o.seen), 1) AS resource_type,
-    tupleElement(if(p.split, c.seen, o.seen), 2) AS account_id,
-    tupleElement(if(p.split, c.seen, o.seen), 3) AS region,
-    tupleElement(if(p.split, c.seen, o.seen), 4) AS marqo_customer,
-    tupleElement(if(p.split, c.seen, o.seen), 5) AS marqo_cluster,
-    tupleElement(if(p.split, c.seen, o.seen), 6) AS marqo_role,
+    tupleElement(if(p.split, c.seen, p.seen), 1) AS resource_type,
+    tupleElement(if(p.split, c.seen, p.seen), 2) AS account_id,
+    tupleElement(if(p.split, c.seen, p.seen), 3) AS region,
+    tupleElement(if(p.split, c.seen, p.seen), 4) AS marqo_customer,
+    tupleElement(if(p.split, c.seen, p.seen), 5) AS marqo_cluster,
+    tupleElement(if(p.split, c.seen, p.seen), 6) AS marqo_role,
     if(p.split, c.component,
        multiIf(p.in_a AND p.in_b, 'continuing', NOT p.in_a, 'created', 'removed')) AS component,
     p.total_a AS total_a,
@@ -140,7 +146,6 @@ SELECT
     toUInt8(if(p.split, c.flagged, p.flagged) AND component = 'continuing') AS flagged,
     assumeNotNull(ranked.2) AS total_rows
 FROM page AS p
-LEFT ANY JOIN owners AS o ON p.resource_hash = o.resource_hash
 LEFT ANY JOIN classified AS c ON p.rkey = c.rkey
 WHERE invalid = 0
 ORDER BY abs(delta) DESC, resource_id

@@ -119,7 +119,7 @@ describe("delta answers", () => {
       rows: [{ last_cost_day: last, base_days_with_cost: 5, base_provisional_days: 0, compare_days_with_cost: days, compare_provisional_days: 0 }],
     });
     for (const [last, days, table] of [
-      ["2026-11-05", 5, "FROM cost_delta_mtd"],
+      ["2026-11-05", 5, "FROM cost_delta_roots"],
       ["2026-11-04", 4, "FROM cost_delta_blocks"],
     ] as const) {
       const asked = clickhouse([completeness(last, days), { match: table, rows: [{ node_id: "customer:acme" }] }]);

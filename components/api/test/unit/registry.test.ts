@@ -95,8 +95,8 @@ describe("query registry", () => {
     const sent = sqlFor(spec, params);
     expect(sent).toBe(stripCommentLines(spec.files?.sql[file] ?? ""));
     expect(sent).not.toMatch(/^\s*--/m);
-    // delta_resources has a file of its own for two adjacent weeks at the root.
-    const resources = file === "delta_nodes_root_week" ? "delta_resources_week" : "delta_resources";
+    // delta_resources has a file of its own for two adjacent weeks, at every node.
+    const resources = file.endsWith("_week") ? "delta_resources_week" : "delta_resources";
     expect(deltaResourcesFile(params)).toBe(resources);
     const paged = { ...params, limit: 10, offset: 0 };
     expect(sqlFor(QUERIES.delta_resources, paged)).toBe(stripCommentLines(QUERIES.delta_resources.files?.sql[resources] ?? ""));

@@ -20,4 +20,4 @@
             resource_hash, usage_hash, split_resource, cost_a * scale_a AS sc_a, cost_b * scale_b AS sc_b,
             quantity_a * scale_a AS sq_a, quantity_b * scale_b AS sq_b,
             rows_a > 0 AS line_a, rows_b > 0 AS line_b, rows_a + rows_b AS line_rows,
-            resource_in_a, resource_in_b
+            resource_rows, resource_in_a, resource_in_b

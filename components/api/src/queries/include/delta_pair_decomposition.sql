@@ -19,22 +19,24 @@ FROM
         -- moved (split_resource) has a line split over two places when the move stays under one
         -- child, so rows are summed into lines per child first. pair is read once: each reference
         -- to a CTE is analysed and read again, which cost as much as the rest of the query.
+        -- moved: the resource has rows in the pair that are not under this child (fewer here than
+        -- resource_rows, all of its rows in the pair).
         SELECT child, any(child_type) AS child_type,
             sum(c_a) AS ca, sum(c_b) AS cb, max(l_a) AS in_a, max(l_b) AS in_b,
             any(had_a) AS had_a, any(had_b) AS had_b,
             sum(rate(c_a, c_b, q_a, q_b, l_a AND l_b)) AS rate_micro,
             max(l_a AND l_b AND (q_a <= 0 OR q_b <= 0)) AS flagged,
-            any(split) AND sum(n) < any(resource_rows) AS moved
+            any(split) AND sum(n) < any(all_rows) AS moved
         FROM
         (
             SELECT child, resource_hash, any(child_type) AS child_type,
                 sum(sc_a) AS c_a, sum(sc_b) AS c_b, sum(sq_a) AS q_a, sum(sq_b) AS q_b,
                 max(line_a) AS l_a, max(line_b) AS l_b, sum(line_rows) AS n,
-                any(resource_in_a) AS had_a, any(resource_in_b) AS had_b, any(split_resource) AS split
+                any(resource_in_a) AS had_a, any(resource_in_b) AS had_b, any(split_resource) AS split,
+                any(resource_rows) AS all_rows
             FROM pair
             GROUP BY child, resource_hash, usage_hash
         ) AS lines
-        LEFT ANY JOIN split_rows USING (resource_hash)
         GROUP BY child, resource_hash
     )
 )
