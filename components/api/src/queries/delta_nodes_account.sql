@@ -98,8 +98,10 @@ FROM
                     resource_hash,
                     if(under, usage_hash, 0) AS usage,
                     cost_micro, quantity_micro,
-                    tile(toUInt16(block_start), level, a0, a1) AS in_a,
-                    tile(toUInt16(block_start), level, b0, b1) AS in_b
+                    -- Every block read is a tile of A or of B, and the windows do not overlap: its first day
+                    -- says which (the tile test per row cost ~10 % of the root's time).
+                    block_start >= a0 AND block_start < a1 AS in_a,
+                    NOT in_a AS in_b
                 FROM cost_delta_blocks
                 WHERE (block_start, level) IN tiles
                   AND resource_hash IN (
