@@ -15,7 +15,14 @@
     if(kind = 'region', [node], (
         SELECT groupUniqArray(ancestor_id)
         FROM resource_ancestry
-        WHERE kind = 'below_region' AND hierarchy = 'physical'
+        -- The kind spelled with the bound parameters themselves: those fold to a constant, so
+        -- for any other kind ClickHouse reads nothing (through `kind` it scanned the windows'
+        -- closure rows: ~40 ms at 100 000 resources).
+        WHERE {hierarchy:String} = 'physical' AND {node_id:String} != ''
+          AND NOT startsWith({node_id:String}, 'unresourced:')
+          AND NOT startsWith({node_id:String}, 'account:')
+          AND NOT startsWith({node_id:String}, 'region:')
+          AND hierarchy = 'physical'
           AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
           AND startsWith(ancestor_id, 'region:') AND descendant_id = node
     )) AS region_nodes,
