@@ -5,10 +5,11 @@ calendar month over month and month to date (the precomputed pairs), < 250 ms fo
 windows up to 31 days (the blocks); delta_resources first page < 150 ms (the UI's page of 100
 rows; the API's default page of 1000 rows is held to the same target), a page at offset 10 000
 < 300 ms, other windows < 250 ms; every dashboard query (costs_by_customer,
-costs_by_account_role, daily_trend, coverage, freshness) p95 < 50 ms; on 2 cores. The other queries are reported without a target. Figures are
-printed as a table (p50 / p95 per query and scenario) with the load average and the storage of
-the precomputed structures against cost_attributed_daily, never asserted: a loaded machine must
-not fail the build. The dataset is generated inside ClickHouse (attribution/perf_dataset.py).
+costs_by_account_role, daily_trend, coverage, freshness) p95 < 50 ms; on 2 cores. The other
+queries are reported without a target. Figures are printed as a table (p50 / p95 per query and
+scenario) with the load average and the storage of the precomputed structures against
+cost_attributed_daily, never asserted: a loaded machine must not fail the build. The dataset is
+generated inside ClickHouse (attribution/perf_dataset.py).
 """
 
 from __future__ import annotations
