@@ -35,7 +35,8 @@ WITH
         -- @include delta_checks.sql
     ) AS invalid,
     -- @include delta_resources_normalise.sql
-    -- @include delta_resources_node.sql
+    (d) -> (d >= a0 AND d < a1) OR (d >= b0 AND d < b1) AS in_span,
+    -- @include node_regions.sql
     -- Every resource under the node is classified from its cost rows.
     1 AS listed,
     -- @include delta_resources_classified.sql

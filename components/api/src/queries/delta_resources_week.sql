@@ -42,7 +42,8 @@ WITH
                        'delta_resources_week answers two adjacent 7-day windows only')
     ) AS invalid,
     -- @include delta_resources_normalise.sql
-    -- @include delta_resources_node.sql
+    (d) -> (d >= a0 AND d < a1) OR (d >= b0 AND d < b1) AS in_span,
+    -- @include node_regions.sql
     -- @include delta_rate.sql
     -- A pair row under the node: the rows placed under it by delta_resources' conditions, in the
     -- pair's columns (a physical node below a region by the row's physical path).

@@ -23,27 +23,8 @@ WITH
         SELECT throwIf(h NOT IN ('logical', 'physical'), 'hierarchy must be logical or physical')
              + throwIf(d1 <= d0, 'end must be after start (end is exclusive)')
     ) AS invalid,
-    multiIf(
-        node = '', 'root',
-        h = 'logical' AND startsWith(node, 'customer:'), 'customer',
-        h = 'logical' AND startsWith(node, 'cluster:'), 'cluster',
-        h = 'logical' AND startsWith(node, 'role:'), 'role',
-        h = 'logical' OR startsWith(node, 'unresourced:'), 'leaf',
-        startsWith(node, 'account:'), 'account',
-        startsWith(node, 'region:'), 'region',
-        'below_region'
-    ) AS kind,
-    -- The accounts and regions of a physical node at or below a region (its region ancestors),
-    -- so that only those regions' cost rows are looked at.
-    if(kind = 'region', [node], (
-        SELECT groupUniqArray(ancestor_id)
-        FROM resource_ancestry
-        WHERE kind = 'below_region' AND hierarchy = 'physical'
-          AND snapshot_date >= d0 AND snapshot_date < d1
-          AND startsWith(ancestor_id, 'region:') AND descendant_id = node
-    )) AS region_nodes,
-    arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes) AS node_accounts,
-    arrayMap(x -> splitByChar('/', substring(x, 8))[2], region_nodes) AS node_regions,
+    (d) -> d >= d0 AND d < d1 AS in_span,
+    -- @include node_regions.sql
     shape AS (
         SELECT descendant_id AS child, any(descendant_type) AS child_type
         FROM resource_ancestry

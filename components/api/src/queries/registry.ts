@@ -55,9 +55,9 @@ import deltaPairDecompositionSql from "./include/delta_pair_decomposition.sql";
 import deltaPairNodeFilterSql from "./include/delta_pair_node_filter.sql";
 import deltaRateSql from "./include/delta_rate.sql";
 import deltaResourcesClassifiedSql from "./include/delta_resources_classified.sql";
-import deltaResourcesNodeSql from "./include/delta_resources_node.sql";
 import deltaResourcesNormaliseSql from "./include/delta_resources_normalise.sql";
 import deltaRootsSql from "./include/delta_roots.sql";
+import nodeRegionsSql from "./include/node_regions.sql";
 import deltaTilesSql from "./include/delta_tiles.sql";
 import lastCostDaySql from "../lookups/last_cost_day.sql";
 import nodeExistsSql from "../lookups/node_exists.sql";
@@ -283,10 +283,10 @@ const FRAGMENTS: Readonly<Record<string, string>> = {
   "delta_pair_node_filter.sql": deltaPairNodeFilterSql,
   "delta_rate.sql": deltaRateSql,
   "delta_resources_classified.sql": deltaResourcesClassifiedSql,
-  "delta_resources_node.sql": deltaResourcesNodeSql,
   "delta_resources_normalise.sql": deltaResourcesNormaliseSql,
   "delta_roots.sql": deltaRootsSql,
   "delta_tiles.sql": deltaTilesSql,
+  "node_regions.sql": nodeRegionsSql,
 };
 
 /** A bundled file with its include lines resolved (src/queries/include.ts). */

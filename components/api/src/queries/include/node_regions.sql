@@ -1,5 +1,6 @@
--- delta_resources and delta_resources_week: the kind of node, and for a physical node at or below
--- a region the accounts and regions of its region ancestors.
+-- The kind of node, and for a physical node at or below a region the accounts and regions of its
+-- region ancestors on the days `in_span` (a lambda of the including file) accepts. Shared by
+-- delta_resources, delta_resources_week, hierarchy_tree and node_cost_trend.
     multiIf(
         node = '', 'root',
         h = 'logical' AND startsWith(node, 'customer:'), 'customer',
@@ -23,7 +24,7 @@
           AND NOT startsWith({node_id:String}, 'account:')
           AND NOT startsWith({node_id:String}, 'region:')
           AND hierarchy = 'physical'
-          AND ((snapshot_date >= a0 AND snapshot_date < a1) OR (snapshot_date >= b0 AND snapshot_date < b1))
+          AND in_span(snapshot_date)
           AND startsWith(ancestor_id, 'region:') AND descendant_id = node
     )) AS region_nodes,
     arrayMap(x -> splitByChar('/', substring(x, 8))[1], region_nodes) AS node_accounts,
