@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -77,18 +77,23 @@ def start_session_argv(instance_id: str, local_port: int, region: str) -> list[s
     ]
 
 
+def _signal_group(group: int, signum: int) -> None:
+    with suppress(ProcessLookupError):  # nothing of the group is left
+        os.killpg(group, signum)
+
+
 def _close(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)  # the CLI and the plugin it started
-    except ProcessLookupError:
-        return
-    try:
+    """Ends the session's process group (start_new_session): the CLI and the plugin it started.
+
+    The CLI's exit is not the session's: the plugin traps SIGTERM to tell SSM the session ended
+    and, if that hangs or the CLI had already exited, it is orphaned still listening on the
+    local port. So what is left of the group after the CLI (or the grace period) is killed.
+    """
+    _signal_group(process.pid, signal.SIGTERM)
+    with suppress(subprocess.TimeoutExpired):
         process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    _signal_group(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 @contextmanager

@@ -9,7 +9,9 @@ import os
 import stat
 import sys
 import textwrap
+import time
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -31,17 +33,29 @@ INSTANCE = "i-0123456789abcdef0"
 FAKE_AWS = textwrap.dedent(
     f"""\
     #!{sys.executable}
-    # Stand-in for `aws ssm start-session` + the Session Manager plugin: listens on the local port.
-    import json, os, socket, sys, time
+    # Stand-in for `aws ssm start-session`: like the real CLI, it runs the plugin and waits for it.
+    import json, os, subprocess, sys
     argv = sys.argv[1:]
-    record = os.environ["FAKE_AWS_RECORD"]
-    with open(record, "w") as out:
-        json.dump({{"argv": argv, "pid": os.getpid()}}, out)
+    with open(os.environ["FAKE_AWS_RECORD"], "a") as out:
+        out.write(json.dumps({{"argv": argv, "pid": os.getpid()}}) + "\\n")
     if os.environ.get("FAKE_AWS_FAIL"):
         print("An error occurred (TargetNotConnected): " + argv[argv.index("--target") + 1]
               + " is not connected.", flush=True)
         sys.exit(254)
-    port = int(json.loads(argv[argv.index("--parameters") + 1])["localPortNumber"][0])
+    sys.exit(subprocess.call(["session-manager-plugin", argv[argv.index("--parameters") + 1]]))
+    """
+)
+
+FAKE_PLUGIN = textwrap.dedent(
+    f"""\
+    #!{sys.executable}
+    # Stand-in for the Session Manager plugin: listens on the local port. The real one traps
+    # SIGTERM to tell SSM the session ended; this one never gets it done, as with no network.
+    import json, os, signal, socket, sys
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    with open(os.environ["FAKE_AWS_RECORD"], "a") as out:
+        out.write(json.dumps({{"argv": sys.argv[1:], "pid": os.getpid()}}) + "\\n")
+    port = int(json.loads(sys.argv[1])["localPortNumber"][0])
     server = socket.socket()
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("127.0.0.1", port))
@@ -57,7 +71,7 @@ FAKE_AWS = textwrap.dedent(
 def fake_aws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for name, text in (("aws", FAKE_AWS), ("session-manager-plugin", "#!/bin/sh\n")):
+    for name, text in (("aws", FAKE_AWS), ("session-manager-plugin", FAKE_PLUGIN)):
         path = bin_dir / name
         path.write_text(text)
         path.chmod(path.stat().st_mode | stat.S_IEXEC)
@@ -75,6 +89,21 @@ def _alive(pid: int) -> bool:
     # A zombie still answers kill(0): check /proc for its state.
     status = Path(f"/proc/{pid}/status")
     return status.exists() and "\nState:\tZ" not in status.read_text()
+
+
+def _recorded(record: Path) -> list[dict[str, Any]]:
+    """One entry per fake process, in start order: the CLI, then the plugin it started."""
+    return [json.loads(line) for line in record.read_text().splitlines()]
+
+
+def _assert_all_ended(record: Path) -> None:
+    pids = [entry["pid"] for entry in _recorded(record)]
+    assert len(pids) == 2  # the CLI and its plugin: the plugin is the one that can outlive it
+    # A SIGKILLed orphan is not ours to wait for: it may take a few ms to die after the return.
+    deadline = time.monotonic() + 2
+    while (alive := [pid for pid in pids if _alive(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert alive == []
 
 
 @pytest.fixture
@@ -99,8 +128,8 @@ def test_the_runner_gets_the_writer_url_through_the_tunnel_which_is_closed_after
 
     def migrate(argv):
         seen.append(list(argv))
-        record = json.loads(fake_aws.read_text())
-        assert _alive(record["pid"])  # the tunnel is up while the runner runs
+        # the tunnel is up while the runner runs
+        assert all(_alive(entry["pid"]) for entry in _recorded(fake_aws))
         return 0
 
     code = migrate_remote(
@@ -109,13 +138,13 @@ def test_the_runner_gets_the_writer_url_through_the_tunnel_which_is_closed_after
     assert code == 0
     (argv,) = seen
     assert argv[0] == "--status" and argv[1] == "--url"
-    record = json.loads(fake_aws.read_text())
+    record = _recorded(fake_aws)[0]
     port = json.loads(record["argv"][record["argv"].index("--parameters") + 1])
     assert port["portNumber"] == ["8123"]
     assert argv[2] == f"http://polo_writer:s3cret@127.0.0.1:{port['localPortNumber'][0]}/polo"
     assert record["argv"][:5] == ["ssm", "start-session", "--target", INSTANCE, "--document-name"]
     assert record["argv"][-2:] == ["--region", REGION]
-    assert not _alive(record["pid"])
+    _assert_all_ended(fake_aws)
 
 
 @pytest.mark.parametrize("failure", [RuntimeError("migration 007 failed"), KeyboardInterrupt()])
@@ -127,7 +156,7 @@ def test_the_tunnel_is_closed_when_the_runner_fails_or_is_interrupted(fake_aws, 
         migrate_remote(
             remote=INSTANCE, env="staging", migrate_args=[], session=aws, migrate=migrate
         )
-    assert not _alive(json.loads(fake_aws.read_text())["pid"])
+    _assert_all_ended(fake_aws)
 
 
 def test_the_runner_exit_code_is_returned(fake_aws, aws):
@@ -135,6 +164,7 @@ def test_the_runner_exit_code_is_returned(fake_aws, aws):
         remote=INSTANCE, env="staging", migrate_args=[], session=aws, migrate=lambda argv: 4
     )
     assert code == 4
+    _assert_all_ended(fake_aws)
 
 
 def test_a_session_that_cannot_start_is_one_line_with_its_cause(
@@ -183,9 +213,8 @@ def test_unknown_secret_or_parameter_is_explained(fake_aws, monkeypatch: pytest.
 def test_the_tunnel_context_alone_closes_its_process(fake_aws):
     with ssm_tunnel(INSTANCE, REGION) as port:
         assert port > 0
-        pid = json.loads(fake_aws.read_text())["pid"]
-        assert _alive(pid)
-    assert not _alive(pid)
+        assert all(_alive(entry["pid"]) for entry in _recorded(fake_aws))
+    _assert_all_ended(fake_aws)
 
 
 def test_start_session_argv_uses_the_port_forwarding_document():
