@@ -94,7 +94,7 @@ EXPECTED_TABLES = {
     "cost_delta_blocks": (
         "SummingMergeTree((cost_micro, quantity_micro, cost_rows))",
         "block_start, level, marqo_customer, marqo_cluster, marqo_role, account_id, region, "
-        "resource_hash, usage_hash",
+        "resource_hash, usage_hash, place_hash",
         "intDiv(toUInt16(block_start), 16)",
         None,
     ),
@@ -319,6 +319,9 @@ REPRESENTATIVE_ROWS: dict[str, dict[str, Any]] = {
         "cost_micro": 9_223_372_036_854_775_807,
         "quantity_micro": -(10**30),
         "cost_rows": 16,
+        "place_hash": 18_446_744_073_709_551_615,
+        "physical_path": ["vpc-0abc", "subnet-0abc", "i-0abc"],
+        "physical_types": ["ec2:vpc", "ec2:subnet", "ec2:instance"],
     },
     "cost_delta_weeks": {
         "compare_start": DAY,
