@@ -39,7 +39,7 @@ _REFRESH_SQL = f"""
 INSERT INTO {TABLE}
     (block_start, level, account_id, region, marqo_customer, marqo_cluster, marqo_role,
      resource_hash, usage_hash, resource_key, resource_type, cost_micro, quantity_micro, cost_rows,
-     place_hash, physical_path, physical_types)
+     place_hash, physical_path, physical_types, last_day)
 WITH paths AS (
     SELECT snapshot_date, descendant_id,
         arrayReverseSort(x -> x.1, groupUniqArray((depth, ancestor_id, ancestor_type)))
@@ -62,7 +62,8 @@ SELECT
     toUInt32(count()),
     cityHash64(path) AS path_key,
     any(path),
-    any(types)
+    any(types),
+    toDate(max(day))
 FROM
 (
     SELECT

@@ -69,7 +69,6 @@ QUERY_FILES: dict[str, tuple[str, ...]] = {
         "delta_nodes_account",
         "delta_nodes_closure",
     ),
-    "delta_resources": ("delta_resources", "delta_resources_week"),
 }
 
 # Parameters that may be left out, with the values the API Worker binds by default
@@ -171,23 +170,11 @@ def delta_nodes_file(parameters: Mapping[str, Any], data_end: date | None = None
     return "delta_nodes_closure"
 
 
-def delta_resources_file(parameters: Mapping[str, Any]) -> str:
-    """The `delta_resources` file: the same rule as `deltaResourcesFile` in registry.ts.
-
-    Two adjacent weeks rank and answer the page from the week pairs at any node (1.5-3.5x
-    faster than the cost rows, docs/attribution.md); anything else reads the cost rows. The week
-    file refuses other windows.
-    """
-    return "delta_resources_week" if _is_week_over_week(parameters) else "delta_resources"
-
-
 def query_file(name: str, parameters: Mapping[str, Any], data_end: date | None = None) -> str:
     """The file that answers `name` for these parameters (`data_end`: see delta_nodes_file)."""
     files = query_files(name)
     if name == "delta_nodes":
         return delta_nodes_file(parameters, data_end)
-    if name == "delta_resources":
-        return delta_resources_file(parameters)
     return files[0]
 
 

@@ -11,7 +11,6 @@ from attribution.queries import (
     QUERY_NAMES,
     QueryParameterError,
     delta_nodes_file,
-    delta_resources_file,
     load_query,
     placeholders,
     query_file,
@@ -181,11 +180,8 @@ def test_delta_nodes_picks_its_file_from_the_hierarchy_the_node_and_the_windows(
     params = {**windows, "hierarchy": hierarchy, "node_id": node_id}
     assert delta_nodes_file(params) == file
     assert query_file("delta_nodes", params) == file
-    # delta_resources has a file of its own for two adjacent weeks, at every node.
-    week = file.endswith("_week")
-    resources = "delta_resources_week" if week else "delta_resources"
-    assert delta_resources_file(params) == resources
-    assert query_file("delta_resources", params) == resources
+    # delta_resources answers every window and node with one file (the blocks).
+    assert query_file("delta_resources", params) == "delta_resources"
 
 
 # 30 March to date against all of February (cut at its end); February against 1-28 January.

@@ -70,7 +70,8 @@ def test_shipped_migrations_are_contiguous_and_split_cleanly() -> None:
             assert truncate or re.match(
                 r"CREATE (TABLE|VIEW|MATERIALIZED VIEW) IF NOT EXISTS "
                 r"|ALTER TABLE \w+ ADD COLUMN IF NOT EXISTS \w+ [^,;]+$"
-                r"|ALTER TABLE \w+(\s+ADD COLUMN IF NOT EXISTS \w+ [^,;]+,)+\s+MODIFY ORDER BY \([^;]+\)$",
+                r"|ALTER TABLE \w+(\s+ADD COLUMN IF NOT EXISTS \w+ [^,;]+,)+"
+                r"\s+MODIFY ORDER BY \([^;]+\)$",
                 text,
             ), f"{migration.name}: {text[:60]}"
 

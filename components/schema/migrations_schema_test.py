@@ -322,6 +322,7 @@ REPRESENTATIVE_ROWS: dict[str, dict[str, Any]] = {
         "place_hash": 18_446_744_073_709_551_615,
         "physical_path": ["vpc-0abc", "subnet-0abc", "i-0abc"],
         "physical_types": ["ec2:vpc", "ec2:subnet", "ec2:instance"],
+        "last_day": DAY,
     },
     "cost_delta_weeks": {
         "compare_start": DAY,

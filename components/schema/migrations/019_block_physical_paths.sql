@@ -1,4 +1,4 @@
--- 019 physical paths in cost_delta_blocks (011): each block row also carries the resource's
+-- 019 physical paths and last days in cost_delta_blocks (011): each block row also carries the resource's
 -- physical path below its region on the row's days (physical_path: its ancestors in
 -- resource_ancestry, top down: VPC, subnet, the resource it is attached to; physical_types their
 -- types; empty without closure rows), exactly as the pair tables (012) place their rows.
@@ -8,6 +8,11 @@
 -- resources. With the path on the row, a node below a region is a filter on the row and its
 -- children an expression of it, so those windows read their few maximal blocks like every other
 -- node (delta_nodes_closure.sql).
+--
+-- last_day: the row's last day with cost (of its 2^level days). delta_resources labels a resource
+-- that moved by where it was last, and shows the owner of its last day, from the blocks alone. The
+-- summing engine never merges it: every span is written by one INSERT whose rows have distinct
+-- keys (attribution/delta_blocks.py drops the span first).
 --
 -- place_hash = cityHash64(physical_path) joins the sorting key, so that a resource placed on two
 -- paths inside one block keeps a row per path (placement stays per day) and the summing merge never
@@ -20,6 +25,7 @@ ALTER TABLE cost_delta_blocks
     ADD COLUMN IF NOT EXISTS place_hash UInt64,
     ADD COLUMN IF NOT EXISTS physical_path Array(String),
     ADD COLUMN IF NOT EXISTS physical_types Array(LowCardinality(String)),
+    ADD COLUMN IF NOT EXISTS last_day Date,
     MODIFY ORDER BY (block_start, level, marqo_customer, marqo_cluster, marqo_role, account_id,
                      region, resource_hash, usage_hash, place_hash);
 
@@ -28,7 +34,7 @@ TRUNCATE TABLE cost_delta_blocks;
 INSERT INTO cost_delta_blocks
     (block_start, level, account_id, region, marqo_customer, marqo_cluster, marqo_role,
      resource_hash, usage_hash, resource_key, resource_type, cost_micro, quantity_micro, cost_rows,
-     place_hash, physical_path, physical_types)
+     place_hash, physical_path, physical_types, last_day)
 WITH paths AS (
     SELECT snapshot_date, descendant_id,
         arrayReverseSort(x -> x.1, groupUniqArray((depth, ancestor_id, ancestor_type)))
@@ -50,7 +56,8 @@ SELECT
     toUInt32(count()),
     cityHash64(path) AS path_key,
     any(path),
-    any(types)
+    any(types),
+    toDate(max(day))
 FROM
 (
     SELECT

@@ -39,7 +39,6 @@ import deltaNodesRootMonthSql from "./delta_nodes_root_month.sql";
 import deltaNodesMtdSql from "./delta_nodes_mtd.sql";
 import deltaNodesRootMtdSql from "./delta_nodes_root_mtd.sql";
 import deltaResourcesSql from "./delta_resources.sql";
-import deltaResourcesWeekSql from "./delta_resources_week.sql";
 import freshnessSql from "./freshness.sql";
 import hierarchyTreeSql from "./hierarchy_tree.sql";
 import nodeCostTrendSql from "./node_cost_trend.sql";
@@ -54,9 +53,9 @@ import deltaPairChildSql from "./include/delta_pair_child.sql";
 import deltaPairDecompositionSql from "./include/delta_pair_decomposition.sql";
 import deltaPairNodeFilterSql from "./include/delta_pair_node_filter.sql";
 import deltaRateSql from "./include/delta_rate.sql";
-import deltaResourcesClassifiedSql from "./include/delta_resources_classified.sql";
 import deltaResourcesNormaliseSql from "./include/delta_resources_normalise.sql";
 import deltaRootsSql from "./include/delta_roots.sql";
+import nodeCustomerKeySql from "./include/node_customer_key.sql";
 import nodeRegionsSql from "./include/node_regions.sql";
 import deltaTilesSql from "./include/delta_tiles.sql";
 import lastCostDaySql from "../lookups/last_cost_day.sql";
@@ -237,16 +236,6 @@ export function deltaNodesFile(params: Resolved, dataEnd: string | null = null):
   return "delta_nodes_closure";
 }
 
-/**
- * The `delta_resources` file for a request: two adjacent weeks rank and answer the page from the
- * week pairs at any node (1.5-3.5x faster than the cost rows: docs/attribution.md); anything else
- * reads the cost rows. The same rule as `delta_resources_file` in attribution/queries.py; the
- * week file refuses other windows.
- */
-export function deltaResourcesFile(params: Resolved): string {
-  return isWeekOverWeek(params) ? "delta_resources_week" : "delta_resources";
-}
-
 /** Full-line `--` comments and blank lines removed: what is sent to ClickHouse for a picked file. */
 export function stripCommentLines(sql: string): string {
   return sql
@@ -282,10 +271,10 @@ const FRAGMENTS: Readonly<Record<string, string>> = {
   "delta_pair_decomposition.sql": deltaPairDecompositionSql,
   "delta_pair_node_filter.sql": deltaPairNodeFilterSql,
   "delta_rate.sql": deltaRateSql,
-  "delta_resources_classified.sql": deltaResourcesClassifiedSql,
   "delta_resources_normalise.sql": deltaResourcesNormaliseSql,
   "delta_roots.sql": deltaRootsSql,
   "delta_tiles.sql": deltaTilesSql,
+  "node_customer_key.sql": nodeCustomerKeySql,
   "node_regions.sql": nodeRegionsSql,
 };
 
@@ -338,13 +327,6 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
   delta_resources: {
     name: "delta_resources",
     sql: withIncludes(deltaResourcesSql),
-    files: {
-      sql: {
-        delta_resources: withIncludes(deltaResourcesSql),
-        delta_resources_week: withIncludes(deltaResourcesWeekSql),
-      },
-      pick: deltaResourcesFile,
-    },
     params: {
       ...deltaParams(),
       limit: uintParam(`Page size (1..${MAX_PAGE_SIZE}).`, 1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bindParams, deltaNodesFile, deltaResourcesFile, LOOKUPS, QUERIES, sqlFor, stripCommentLines, type QueryName } from "../../src/queries/registry";
+import { bindParams, deltaNodesFile, LOOKUPS, QUERIES, sqlFor, stripCommentLines, type QueryName } from "../../src/queries/registry";
 
 /** `{name:Type}` placeholders ClickHouse will bind, outside comments. */
 function placeholders(sql: string): Map<string, string> {
@@ -95,11 +95,10 @@ describe("query registry", () => {
     const sent = sqlFor(spec, params);
     expect(sent).toBe(stripCommentLines(spec.files?.sql[file] ?? ""));
     expect(sent).not.toMatch(/^\s*--/m);
-    // delta_resources has a file of its own for two adjacent weeks, at every node.
-    const resources = file.endsWith("_week") ? "delta_resources_week" : "delta_resources";
-    expect(deltaResourcesFile(params)).toBe(resources);
+    // delta_resources answers every window and node with one file (the blocks).
     const paged = { ...params, limit: 10, offset: 0 };
-    expect(sqlFor(QUERIES.delta_resources, paged)).toBe(stripCommentLines(QUERIES.delta_resources.files?.sql[resources] ?? ""));
+    expect(QUERIES.delta_resources.files).toBeUndefined();
+    expect(sqlFor(QUERIES.delta_resources, paged)).toBe(QUERIES.delta_resources.sql);
   });
 
   // Month to date: the first 5 days of November against the first 5 of October; 30 March to date
