@@ -30,8 +30,8 @@
 -- days) says whether it is under the node. The node's resources are ranked from their totals under
 -- it, in Int64 micro-units; the page alone is classified, with its rate effect and owner, from all
 -- of its resources' rows (under the node or not), whose last_day (migration 019) says where a
--- resource that moved was last. delta_resources_week answers two adjacent weeks from the week
--- pairs.
+-- resource that moved was last. One file for every window: over two adjacent weeks it answers
+-- about as fast as ranking from the week pairs did (docs/attribution.md).
 WITH
     {hierarchy:String} AS h,
     {node_id:String} AS node,

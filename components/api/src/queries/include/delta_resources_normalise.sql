@@ -1,4 +1,4 @@
--- delta_resources and delta_resources_week: the per-day view's scale factors and per_row, which
+-- delta_resources: the per-day view's scale factors and per_row, which
 -- turns a scaled integer micro-amount into the reported Decimal.
     -- normalise = 'daily': A's amounts times B's length, B's times A's (exact), each reported
     -- amount divided by both lengths, rounded half away from zero to 1e-6; raw otherwise.

@@ -1,6 +1,6 @@
 -- The kind of node, and for a physical node at or below a region the accounts and regions of its
 -- region ancestors on the days `in_span` (a lambda of the including file) accepts. Shared by
--- delta_resources, delta_resources_week, hierarchy_tree and node_cost_trend.
+-- delta_resources, hierarchy_tree and node_cost_trend.
     multiIf(
         node = '', 'root',
         h = 'logical' AND startsWith(node, 'customer:'), 'customer',
