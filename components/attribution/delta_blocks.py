@@ -24,68 +24,17 @@ from attribution import delta_months, delta_mtd, delta_weeks
 from clickhouse.client import PoloClickHouse
 
 TABLE = "cost_delta_blocks"
+SOURCE = "cost_delta_blocks_source"
 # Blocks of 1, 2, 4, 8 and 16 days; the largest block is one partition (a span).
 MAX_LEVEL = 4
 SPAN_DAYS = 1 << MAX_LEVEL
 _EPOCH = date(1970, 1, 1)
 
-# Every 007 row of the span counts once per level, in the block of that level holding its day.
-# Micro-units are exact: 007's money is Decimal(18, 6) and its quantity Decimal(24, 6). max() of
-# the type rather than any(): the same resource may lack a type on some days (no snapshot), and
-# the table's checksum (seed) must not depend on which row was read first. The row's physical path
-# is the resource's ancestors below its region on the row's day (migration 019), grouped by its
-# hash: a resource placed on two paths inside a block keeps a row per path.
+# Migration 019's parameterized view computes the blocks of the days [start, end) from
+# cost_attributed_daily and each day's closure rows; the migration's backfill reads the same view.
 _REFRESH_SQL = f"""
 INSERT INTO {TABLE}
-    (block_start, level, account_id, region, marqo_customer, marqo_cluster, marqo_role,
-     resource_hash, usage_hash, resource_key, resource_type, cost_micro, quantity_micro, cost_rows,
-     place_hash, physical_path, physical_types, last_day)
-WITH paths AS (
-    SELECT snapshot_date, descendant_id,
-        arrayReverseSort(x -> x.1, groupUniqArray((depth, ancestor_id, ancestor_type)))
-            AS ancestors,
-        arrayMap(x -> x.2, ancestors) AS path,
-        arrayMap(x -> x.3, ancestors) AS types
-    FROM resource_ancestry
-    WHERE hierarchy = 'physical' AND depth > 0 AND ancestor_type NOT IN ('account', 'region')
-      AND snapshot_date >= {{start:Date}} AND snapshot_date < {{end:Date}}
-    GROUP BY snapshot_date, descendant_id
-)
-SELECT
-    toDate(day - day % bitShiftLeft(1, level)) AS block_start,
-    level,
-    account_id, region, marqo_customer, marqo_cluster, marqo_role, resource_hash, usage_hash,
-    any(key),
-    max(rtype),
-    sum(cost),
-    sum(quantity),
-    toUInt32(count()),
-    cityHash64(path) AS path_key,
-    any(path),
-    any(types),
-    toDate(max(day))
-FROM
-(
-    SELECT
-        toUInt16(d.charge_date) AS day,
-        d.account_id AS account_id, d.region AS region, d.marqo_customer AS marqo_customer,
-        d.marqo_cluster AS marqo_cluster, d.marqo_role AS marqo_role,
-        if(d.resource_id != '', d.resource_id,
-           concat('unresourced:', d.account_id, '/', d.region, '/', d.service_name)) AS key,
-        cityHash64(key) AS resource_hash,
-        cityHash64(d.usage_type) AS usage_hash,
-        if(d.resource_id = '', 'unresourced', d.resource_type) AS rtype,
-        toInt64(toDecimal128(d.effective_cost, 6) * 1000000) AS cost,
-        toInt128(toDecimal128(d.consumed_quantity, 6) * 1000000) AS quantity,
-        p.path AS path,
-        p.types AS types
-    FROM cost_attributed_daily AS d
-    LEFT ANY JOIN paths AS p ON d.charge_date = p.snapshot_date AND d.resource_id = p.descendant_id
-    WHERE d.charge_date >= {{start:Date}} AND d.charge_date < {{end:Date}}
-)
-ARRAY JOIN range({MAX_LEVEL + 1}) AS level
-GROUP BY block_start, level, account_id, region, marqo_customer, marqo_cluster, marqo_role,
-         resource_hash, usage_hash, path_key
+SELECT * FROM {SOURCE}(start = {{start:Date}}, end = {{end:Date}})
 SETTINGS max_partitions_per_insert_block = 1000, join_use_nulls = 0
 """
 

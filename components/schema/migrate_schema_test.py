@@ -93,6 +93,7 @@ def test_applies_every_migration_to_a_fresh_database_then_none(ch_client: Client
         "cost_by_owner_daily",
         "cost_by_owner_daily_mv",
         "cost_delta_blocks",
+        "cost_delta_blocks_source",
         "cost_delta_weeks",
         "cost_delta_weeks_source",
         "cost_delta_months",

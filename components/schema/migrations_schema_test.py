@@ -165,6 +165,7 @@ def test_engines_ordering_keys_partitions_and_ttls(db: PoloClickHouse) -> None:
         ("cost_delta_months_source", "View"),
         ("cost_delta_mtd_source", "View"),
         ("cost_delta_roots_source", "View"),
+        ("cost_delta_blocks_source", "View"),
     }
 
 

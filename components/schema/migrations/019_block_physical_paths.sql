@@ -19,8 +19,9 @@
 -- adds them together. Only a column added by the same ALTER may extend a sorting key.
 --
 -- The blocks written before this migration are rebuilt from cost_attributed_daily and the closure
--- table, as attribution/delta_blocks.py writes them (re-running it after a failure rebuilds them
--- again). The pair tables are read from one-day blocks with their own paths: unchanged.
+-- table through the view attribution/delta_blocks.py writes them with (re-running it after a
+-- failure rebuilds them again). The pair tables are read from one-day blocks with their own paths:
+-- unchanged.
 ALTER TABLE cost_delta_blocks
     ADD COLUMN IF NOT EXISTS place_hash UInt64,
     ADD COLUMN IF NOT EXISTS physical_path Array(String),
@@ -29,12 +30,14 @@ ALTER TABLE cost_delta_blocks
     MODIFY ORDER BY (block_start, level, marqo_customer, marqo_cluster, marqo_role, account_id,
                      region, resource_hash, usage_hash, place_hash);
 
-TRUNCATE TABLE cost_delta_blocks;
-
-INSERT INTO cost_delta_blocks
-    (block_start, level, account_id, region, marqo_customer, marqo_cluster, marqo_role,
-     resource_hash, usage_hash, resource_key, resource_type, cost_micro, quantity_micro, cost_rows,
-     place_hash, physical_path, physical_types, last_day)
+-- The blocks of the days [start, end), as attribution/delta_blocks.py writes them (INSERT ... SELECT
+-- * FROM cost_delta_blocks_source(start = ..., end = ...) after dropping the span's partition);
+-- the backfill below reads the same view. Every 007 row counts once per level, in the block of
+-- that level holding its day; its path is the resource's ancestors below its region on that day.
+-- Micro-units are exact (007's Decimal(18, 6) / Decimal(24, 6)); max() of the type rather than
+-- any(): a resource may lack a type on days without a snapshot, and the table's checksum (seed)
+-- must not depend on which row was read first.
+CREATE VIEW IF NOT EXISTS cost_delta_blocks_source AS
 WITH paths AS (
     SELECT snapshot_date, descendant_id,
         arrayReverseSort(x -> x.1, groupUniqArray((depth, ancestor_id, ancestor_type)))
@@ -43,21 +46,22 @@ WITH paths AS (
         arrayMap(x -> x.3, ancestors) AS types
     FROM resource_ancestry
     WHERE hierarchy = 'physical' AND depth > 0 AND ancestor_type NOT IN ('account', 'region')
+      AND snapshot_date >= {start:Date} AND snapshot_date < {end:Date}
     GROUP BY snapshot_date, descendant_id
 )
 SELECT
     toDate(day - day % bitShiftLeft(1, level)) AS block_start,
     level,
     account_id, region, marqo_customer, marqo_cluster, marqo_role, resource_hash, usage_hash,
-    any(key),
-    max(rtype),
-    sum(cost),
-    sum(quantity),
-    toUInt32(count()),
-    cityHash64(path) AS path_key,
-    any(path),
-    any(types),
-    toDate(max(day))
+    any(key) AS resource_key,
+    max(rtype) AS resource_type,
+    sum(cost) AS cost_micro,
+    sum(quantity) AS quantity_micro,
+    toUInt32(count()) AS cost_rows,
+    cityHash64(path) AS place_hash,
+    any(path) AS physical_path,
+    any(types) AS physical_types,
+    toDate(max(day)) AS last_day
 FROM
 (
     SELECT
@@ -75,8 +79,15 @@ FROM
         p.types AS types
     FROM cost_attributed_daily AS d
     LEFT ANY JOIN paths AS p ON d.charge_date = p.snapshot_date AND d.resource_id = p.descendant_id
+    WHERE d.charge_date >= {start:Date} AND d.charge_date < {end:Date}
 )
 ARRAY JOIN range(5) AS level
 GROUP BY block_start, level, account_id, region, marqo_customer, marqo_cluster, marqo_role,
-         resource_hash, usage_hash, path_key
+         resource_hash, usage_hash, place_hash
+;
+
+TRUNCATE TABLE cost_delta_blocks;
+
+INSERT INTO cost_delta_blocks
+SELECT * FROM cost_delta_blocks_source(start = '1970-01-01', end = '2149-06-06')
 SETTINGS max_partitions_per_insert_block = 0, join_use_nulls = 0
