@@ -142,6 +142,17 @@ def is_month_to_date_shaped(parameters: Mapping[str, Any]) -> bool:
     return windows is not None and is_month_to_date(*windows)
 
 
+def needs_data_end(parameters: Mapping[str, Any]) -> bool:
+    """Whether routing `delta_nodes` needs the data's end: only month-to-date windows that the
+    week and month pairs do not answer first (a whole month against the month before is shaped
+    like month to date too, and asking costs a round trip on every month request)."""
+    return (
+        is_month_to_date_shaped(parameters)
+        and not _is_week_over_week(parameters)
+        and not _is_month_over_month(parameters)
+    )
+
+
 def delta_nodes_file(parameters: Mapping[str, Any], data_end: date | None = None) -> str:
     """The `delta_nodes` file for a node: the same rule as `deltaNodesFile` in registry.ts.
 
@@ -230,9 +241,8 @@ def run_query(
 
     Parameters with an API default (`DEFAULTS`) may be left out; any other must be given."""
     given = {**DEFAULTS.get(name, {}), **(parameters or {})}
-    # Month-to-date pairs exist up to the data's end: asked only for windows of that shape.
     end = None
-    if name == "delta_nodes" and is_month_to_date_shaped(given):
+    if name == "delta_nodes" and needs_data_end(given):
         last = run_lookup(db, "last_cost_day", {})[0]["last_cost_day"]
         end = None if last is None else last + timedelta(days=1)
     sql = _sendable(query_file(name, given, end))

@@ -12,6 +12,7 @@ from attribution.queries import (
     QueryParameterError,
     delta_nodes_file,
     load_query,
+    needs_data_end,
     placeholders,
     query_file,
     query_files,
@@ -245,6 +246,25 @@ def test_month_to_date_reads_its_pairs_only_inside_the_data(
     params = {**windows, "hierarchy": hierarchy, "node_id": node_id}
     assert delta_nodes_file(params, data_end) == file
     assert query_file("delta_nodes", params, data_end) == file
+
+
+@pytest.mark.parametrize(
+    ("windows", "asked"),
+    [
+        # Month to date: whether its pair exists depends on where the data ends.
+        (MTD_30_MARCH, True),
+        # A whole month against the month before is shaped like month to date too, but the month
+        # pairs answer it first: no round trip for the data's end.
+        ({**MTD_30_MARCH, "compare_end": date(2026, 4, 1)}, False),
+        (WEEK, False),
+        (DAYS_3, False),
+        (MTD, True),
+    ],
+)
+def test_the_data_end_is_looked_up_only_for_month_to_date_windows(
+    windows: dict[str, Any], asked: bool
+) -> None:
+    assert needs_data_end({**windows, "hierarchy": "logical", "node_id": ""}) is asked
 
 
 def test_only_whole_comment_lines_are_stripped_before_sending() -> None:
