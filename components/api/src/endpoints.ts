@@ -306,12 +306,18 @@ export async function healthHandler({ env }: RouteContext<Env>): Promise<Respons
   }
   const spec = QUERIES.freshness;
   try {
-    const freshness = await queryJson(config, { name: spec.name, sql: spec.sql, params: {} });
+    // The UI's default windows end with the last cost day (issue 15), and the UI asks for
+    // health before its first window: both answers in one round trip from the browser.
+    const [freshness, lastDay] = await Promise.all([
+      queryJson(config, { name: spec.name, sql: spec.sql, params: {} }),
+      lastCostDay(config),
+    ]);
     return jsonResponse({
       status: "ok",
       environment: env.POLO_ENV,
       clickhouse: { reachable: true, latency_ms: latencyMs },
       freshness: freshness.rows,
+      last_cost_day: lastDay,
     });
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
@@ -321,6 +327,7 @@ export async function healthHandler({ env }: RouteContext<Env>): Promise<Respons
       environment: env.POLO_ENV,
       clickhouse: { reachable: true, latency_ms: latencyMs },
       freshness: null,
+      last_cost_day: null,
       error: { code: error.code, message: error.message },
     });
   }

@@ -260,6 +260,11 @@ export function openApiDocument(serverUrl: string): Json {
               properties: { reachable: { type: "boolean" }, latency_ms: { type: "number" } },
             },
             freshness: { type: ["array", "null"], items: { type: "object" } },
+            last_cost_day: {
+              type: ["string", "null"],
+              format: "date",
+              description: "The last day with attributed cost (null: none, or the query failed). Default windows end with it.",
+            },
             error: { $ref: "#/components/schemas/Error/properties/error" },
           },
         },

@@ -1,11 +1,15 @@
 /** Costs: the API's rows, sorting in the URL, grouping, and a CSV export of exactly what is shown. */
 import { readFileSync } from "node:fs";
-import { addDays, api, dollars, expect, settled, test, today } from "./fixtures";
+import { addDays, api, dataEnd, dollars, expect, settled, test, type Page } from "./fixtures";
 
-const window = () => ({ start: addDays(today(), -30), end: today() });
+/** The page's default window: the last 30 days with cost data. */
+const window = async (page: Page) => {
+  const end = await dataEnd(page);
+  return { start: addDays(end, -30), end };
+};
 
 test("by customer: every API row, largest effective cost first, with its direct and shared parts", async ({ page }) => {
-  const { start, end } = window();
+  const { start, end } = await window(page);
   const rows = (await api(page, `costs/by-customer?start=${start}&end=${end}`)).data;
   await page.goto("/costs");
   await settled(page);
@@ -39,7 +43,7 @@ test("clicking a header sorts, and the sort lives in the URL", async ({ page }) 
 });
 
 test("CSV export holds exactly the rows and columns the table shows, with exact decimals", async ({ page }) => {
-  const { start, end } = window();
+  const { start, end } = await window(page);
   const rows = (await api(page, `costs/by-customer?start=${start}&end=${end}`)).data;
   await page.goto("/costs?sort=customer.asc");
   await settled(page);
@@ -66,7 +70,7 @@ const micros = (value: string): bigint => {
 };
 
 test("by account and role for one customer equals the API with direct and shared parts; grouped by account with exact subtotals", async ({ page, shot }) => {
-  const { start, end } = window();
+  const { start, end } = await window(page);
   // A customer the demo's split rule gives a shared part (components/attribution/demo_allocation.toml).
   const customers = (await api(page, `costs/by-customer?start=${start}&end=${end}`)).data;
   const customer = customers.find((r) => micros(r.shared_effective_cost) > 0n)!.customer;

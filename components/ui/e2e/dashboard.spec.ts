@@ -1,8 +1,8 @@
 /** The dashboard shows the API's numbers for its window (acceptance 1). */
-import { addDays, api, dollars, expect, settled, test, today } from "./fixtures";
+import { addDays, api, dataEnd, dollars, expect, lastCostDay, settled, test } from "./fixtures";
 
 test("KPI cards equal the API's coverage for the default window (last 30 days)", async ({ page }) => {
-  const end = today();
+  const end = await dataEnd(page);
   const start = addDays(end, -30);
   const coverage = (await api(page, `coverage?start=${start}&end=${end}`)).data[0];
   await page.goto("/");
@@ -14,7 +14,7 @@ test("KPI cards equal the API's coverage for the default window (last 30 days)",
 });
 
 test("change vs previous window is the exact difference of the two windows' totals", async ({ page }) => {
-  const end = today();
+  const end = await dataEnd(page);
   const start = addDays(end, -7);
   const now = (await api(page, `coverage?start=${start}&end=${end}`)).data[0].total_cost;
   const before = (await api(page, `coverage?start=${addDays(start, -7)}&end=${start}`)).data[0].total_cost;
@@ -34,7 +34,7 @@ test("change vs previous window is the exact difference of the two windows' tota
 });
 
 test("top customers list the API's customers with their cost, largest first", async ({ page }) => {
-  const end = today();
+  const end = await dataEnd(page);
   const start = addDays(end, -30);
   const rows = (await api(page, `costs/by-customer?start=${start}&end=${end}`)).data;
   const sorted = [...rows].sort((a, b) => Number(b.effective_cost) - Number(a.effective_cost)).slice(0, 8);
@@ -52,7 +52,7 @@ test("a preset puts the window in the URL and the numbers follow it", async ({ p
   await page.goto("/");
   await settled(page);
   await page.getByRole("button", { name: "Last 7 days" }).click();
-  const end = today();
+  const end = await dataEnd(page);
   const start = addDays(end, -7);
   await expect(page).toHaveURL(new RegExp(`start=${start}&end=${end}`));
   const coverage = (await api(page, `coverage?start=${start}&end=${end}`)).data[0];
@@ -88,4 +88,20 @@ test("a reversed window shows the API's 400 message, not raw JSON", async ({ pag
   await expect(error).toContainText("must be before");
   await expect(error).toContainText("HTTP 400");
   await expect(page.locator("main")).not.toContainText('{"error"');
+});
+
+test("the default window ends with the last day with cost data, not with the browser's today", async ({ page }) => {
+  const last_cost_day = await lastCostDay(page);
+  const end = addDays(last_cost_day, 1);
+  // The browser's clock 10 days past the data (cost not collected for 10 days): a window ending
+  // today would compare 20 days of cost with 30 and report a fall.
+  await page.clock.install({ time: new Date(`${addDays(end, 10)}T12:00:00Z`) });
+  const coverage = (await api(page, `coverage?start=${addDays(end, -30)}&end=${end}`)).data[0];
+  await page.goto("/");
+  await settled(page);
+  await expect(page.getByTestId("kpi-spend-value")).toHaveText(dollars(coverage.total_cost));
+  await expect(page.getByRole("button", { name: "Last 30 days" })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByLabel("To (last day included)")).toHaveValue(last_cost_day);
+  await page.getByRole("button", { name: "Last 7 days" }).click();
+  await expect(page).toHaveURL(new RegExp(`start=${addDays(end, -7)}&end=${end}`));
 });

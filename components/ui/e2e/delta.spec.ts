@@ -1,8 +1,11 @@
 /** Delta: waterfall totals equal the API's, drill-down node → resources → lifecycle events, deep links. */
-import { addDays, api, dollars, expect, settled, test, today } from "./fixtures";
+import { addDays, api, dataEnd, dollars, expect, settled, test, type Page } from "./fixtures";
 
-/** The lifecycle window the page asks for by default: [A start, B end) = the last 14 days. */
-const eventsWindow = () => `start=${addDays(today(), -14)}&end=${today()}`;
+/** The lifecycle window the page asks for by default: [A start, B end) = the last 14 days with cost data. */
+const eventsWindow = async (page: Page) => {
+  const end = await dataEnd(page);
+  return `start=${addDays(end, -14)}&end=${end}`;
+};
 
 type Node = { node_id: string; node_type: string; total_a: string; total_b: string; delta: string };
 
@@ -54,7 +57,7 @@ test("drill-down: customer → cluster → role → resource → its lifecycle e
   const panel = page.getByTestId("events-panel");
   await expect(panel).toContainText(resourceId);
   await expect(panel.locator(".animate-pulse")).toHaveCount(0);
-  const events = (await api(page, `delta/events?resource_id=${encodeURIComponent(resourceId)}&${eventsWindow()}`)).data;
+  const events = (await api(page, `delta/events?resource_id=${encodeURIComponent(resourceId)}&${await eventsWindow(page)}`)).data;
   if (events.length) await expect(panel.getByTestId("events").locator("li")).toHaveCount(events.length);
   else await expect(panel.getByTestId("empty-state")).toBeVisible();
   await expect(page.getByTestId("error-state")).toHaveCount(0);
@@ -73,7 +76,7 @@ test("resources tab lists the API's first page under the node; a created resourc
   const created = resources.find((r) => r.component === "created");
   test.skip(!created, "no created resource under the top node in this dataset");
   await page.getByTestId("delta-resources").locator(`tr[data-row-id="${created!.resource_id}"]`).getByTestId("resource-link").click();
-  const events = (await api<{ action: string; actor_arn: string }>(page, `delta/events?resource_id=${encodeURIComponent(created!.resource_id)}&${eventsWindow()}`)).data;
+  const events = (await api<{ action: string; actor_arn: string }>(page, `delta/events?resource_id=${encodeURIComponent(created!.resource_id)}&${await eventsWindow(page)}`)).data;
   const panel = page.getByTestId("events-panel");
   await expect(panel.locator(".animate-pulse")).toHaveCount(0);
   if (events.length === 0) {
@@ -201,4 +204,19 @@ test("keyboard: a node can be drilled into with Tab and Enter", async ({ page })
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/path=/);
   await expect(page.getByTestId("breadcrumbs").locator('[aria-current="location"]')).toHaveAttribute("title", target);
+});
+
+test("the presets end with the last day with cost data, not with the browser's today", async ({ page }) => {
+  const { last_cost_day } = (await (await page.request.get("/api/health")).json()) as { last_cost_day: string };
+  const end = addDays(last_cost_day, 1);
+  await page.clock.install({ time: new Date(`${addDays(end, 10)}T12:00:00Z`) });
+  await page.goto("/delta");
+  await settled(page);
+  // Week over week by default: B = the last 7 days with cost, A = the 7 before.
+  await expect(page.getByRole("button", { name: "Week over week" })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByLabel("B (compare) to (last day included)")).toHaveValue(last_cost_day);
+  await expect(page.getByLabel("A (base) from")).toHaveValue(addDays(end, -14));
+  await page.getByRole("button", { name: "Month to date" }).click();
+  await expect(page).toHaveURL(new RegExp(`compare_end=${end}`));
+  await expect(page.getByRole("button", { name: "Month to date" })).toHaveAttribute("aria-pressed", "true");
 });

@@ -47,6 +47,7 @@ export const test = base.extend<{ shot: (name: string) => Promise<string>; axe: 
 });
 
 export { expect };
+export type { Page };
 
 /** "$22,329.57" for "22329.571702": the UI's rounding, recomputed independently (half up, to cents). */
 export function dollars(decimal: string): string {
@@ -59,5 +60,15 @@ export function dollars(decimal: string): string {
   return `${negative && cents !== 0n ? "−" : ""}$${units}.${rest}`;
 }
 
-export const today = () => new Date().toISOString().slice(0, 10);
+/** The last day with cost data, as the API's health check reports it. */
+export async function lastCostDay(page: Page): Promise<string> {
+  const health = (await (await page.request.get("/api/health")).json()) as { last_cost_day: string };
+  return health.last_cost_day;
+}
+
+/** The day after the last one with cost data: where the pages' default windows end. */
+export async function dataEnd(page: Page): Promise<string> {
+  return addDays(await lastCostDay(page), 1);
+}
+
 export const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

@@ -1,10 +1,14 @@
 /** Hierarchy: the API's tree, expand and collapse in the URL, a node's trend. */
-import { addDays, api, dollars, expect, settled, test, today } from "./fixtures";
+import { addDays, api, dataEnd, dollars, expect, settled, test, type Page } from "./fixtures";
 
-const w = () => `start=${addDays(today(), -30)}&end=${today()}`;
+/** The page's default window: the last 30 days with cost data. */
+const w = async (page: Page) => {
+  const end = await dataEnd(page);
+  return `start=${addDays(end, -30)}&end=${end}`;
+};
 
 test("the logical root lists the API's customers with their cost", async ({ page }) => {
-  const rows = (await api(page, `hierarchy/tree?${w()}`)).data;
+  const rows = (await api(page, `hierarchy/tree?${await w(page)}`)).data;
   await page.goto("/hierarchy");
   await settled(page);
   const items = page.locator('[role="tree"] > [role="treeitem"]');
@@ -14,8 +18,8 @@ test("the logical root lists the API's customers with their cost", async ({ page
 });
 
 test("expanding a node loads its children and puts it in the URL; collapsing removes them", async ({ page }) => {
-  const root = (await api(page, `hierarchy/tree?${w()}`)).data[0].node_id;
-  const children = (await api(page, `hierarchy/tree?${w()}&node_id=${encodeURIComponent(root)}`)).data;
+  const root = (await api(page, `hierarchy/tree?${await w(page)}`)).data[0].node_id;
+  const children = (await api(page, `hierarchy/tree?${await w(page)}&node_id=${encodeURIComponent(root)}`)).data;
   await page.goto("/hierarchy");
   await settled(page);
   const item = page.locator(`[role="treeitem"][data-node-id="${root}"]`);
@@ -29,8 +33,8 @@ test("expanding a node loads its children and puts it in the URL; collapsing rem
 });
 
 test("selecting a node shows its trend, whose total is the API's", async ({ page }) => {
-  const node = (await api(page, `hierarchy/tree?${w()}`)).data[1].node_id;
-  const trend = (await api(page, `hierarchy/trend?${w()}&node_id=${encodeURIComponent(node)}`)).data;
+  const node = (await api(page, `hierarchy/tree?${await w(page)}`)).data[1].node_id;
+  const trend = (await api(page, `hierarchy/trend?${await w(page)}&node_id=${encodeURIComponent(node)}`)).data;
   let micros = 0n;
   for (const row of trend) {
     const [a, b = ""] = row.effective_cost.split(".");
@@ -46,7 +50,7 @@ test("selecting a node shows its trend, whose total is the API's", async ({ page
 });
 
 test("a deep link (physical, expanded, selected) survives a reload", async ({ page }) => {
-  const account = (await api(page, `hierarchy/tree?${w()}&hierarchy=physical`)).data[0].node_id;
+  const account = (await api(page, `hierarchy/tree?${await w(page)}&hierarchy=physical`)).data[0].node_id;
   await page.goto(`/hierarchy?hierarchy=physical&open=${encodeURIComponent(JSON.stringify([account]))}&node=${encodeURIComponent(account)}`);
   await settled(page);
   const item = page.locator(`[role="treeitem"][data-node-id="${account}"]`);

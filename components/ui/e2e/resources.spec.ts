@@ -1,10 +1,11 @@
 /** Resources: server-side paging, sorting and filters through the URL, and the link to a cost trend. */
-import { addDays, api, dollars, expect, settled, test, today } from "./fixtures";
+import { api, dollars, expect, lastCostDay, settled, test, type Page } from "./fixtures";
 
-const asOf = () => addDays(today(), -1);
+/** The page's default day: the last one with cost data. */
+const asOf = (page: Page) => lastCostDay(page);
 
 test("the first page equals the API's, with the total count", async ({ page }) => {
-  const body = await api(page, `resources?as_of=${asOf()}&limit=50`);
+  const body = await api(page, `resources?as_of=${await asOf(page)}&limit=50`);
   await page.goto("/resources");
   await settled(page);
   const rows = page.getByTestId("resources-table").locator("tbody tr");
@@ -15,7 +16,7 @@ test("the first page equals the API's, with the total count", async ({ page }) =
 });
 
 test("next page asks the server for the next offset", async ({ page }) => {
-  const second = await api(page, `resources?as_of=${asOf()}&limit=50&offset=50`);
+  const second = await api(page, `resources?as_of=${await asOf(page)}&limit=50&offset=50`);
   await page.goto("/resources");
   await settled(page);
   const responded = page.waitForResponse((r) => r.url().includes("/api/resources") && r.url().includes("offset=50"));
@@ -27,7 +28,7 @@ test("next page asks the server for the next offset", async ({ page }) => {
 });
 
 test("sorting by resource id is done by the server", async ({ page }) => {
-  const body = await api(page, `resources?as_of=${asOf()}&limit=50&sort=resource_id&direction=asc`);
+  const body = await api(page, `resources?as_of=${await asOf(page)}&limit=50&sort=resource_id&direction=asc`);
   await page.goto("/resources");
   await settled(page);
   await page.getByRole("button", { name: "Resource" }).click();
@@ -36,8 +37,8 @@ test("sorting by resource id is done by the server", async ({ page }) => {
 });
 
 test("a customer filter narrows the rows to that owner", async ({ page }) => {
-  const customer = (await api(page, `resources?as_of=${asOf()}&limit=1`)).data[0].marqo_customer || "acme";
-  const body = await api(page, `resources?as_of=${asOf()}&limit=50&customer=${customer}`);
+  const customer = (await api(page, `resources?as_of=${await asOf(page)}&limit=1`)).data[0].marqo_customer || "acme";
+  const body = await api(page, `resources?as_of=${await asOf(page)}&limit=50&customer=${customer}`);
   await page.goto("/resources");
   await settled(page);
   const input = page.getByRole("textbox", { name: "Customer" });

@@ -238,11 +238,13 @@ describe("every endpoint on the seeded dataset", () => {
   });
 
   it("reports health with ClickHouse reachable and the freshness of each collector", async () => {
-    const body = await getJson<{ status: string; clickhouse: { reachable: boolean }; freshness: unknown[] }>("/api/health");
+    const body = await getJson<{ status: string; clickhouse: { reachable: boolean }; freshness: unknown[]; last_cost_day: string | null }>("/api/health");
     expect(body.status).toBe("ok");
     expect(body.clickhouse.reachable).toBe(true);
     const collectors = await scalar("SELECT count() FROM data_freshness");
     expect(body.freshness).toHaveLength(Number(collectors));
+    // The UI's default windows end with this day: the seeded data's last day with cost.
+    expect(body.last_cost_day).toBe(await scalar("SELECT max(charge_date) FROM cost_by_owner_daily"));
   });
 
   it("serves its OpenAPI document", async () => {

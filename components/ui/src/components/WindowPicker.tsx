@@ -3,15 +3,26 @@ import { CalendarDays } from "lucide-react";
 import { addDays, matchingPreset, PRESETS, presetWindow, type PresetId, type Window } from "../lib/dates";
 import { Segmented } from "./ui";
 
-export function WindowPicker({ value, onChange, idPrefix = "window" }: { value: Window; onChange: (w: Window) => void; idPrefix?: string }) {
-  const preset = matchingPreset(value);
+/** `dataEnd`: where the presets end (the day after the last day with cost data, useDataEnd). */
+export function WindowPicker({
+  value,
+  dataEnd,
+  onChange,
+  idPrefix = "window",
+}: {
+  value: Window;
+  dataEnd: string;
+  onChange: (w: Window) => void;
+  idPrefix?: string;
+}) {
+  const preset = matchingPreset(value, dataEnd);
   return (
     <div className="flex flex-wrap items-center gap-2">
       <Segmented<PresetId>
         label="Date range presets"
         value={preset}
         options={PRESETS}
-        onChange={(id) => onChange(presetWindow(id))}
+        onChange={(id) => onChange(presetWindow(id, dataEnd))}
       />
       <div className="inline-flex items-center gap-1.5 text-sm">
         <CalendarDays className="size-4 text-muted" aria-hidden="true" />

@@ -278,6 +278,8 @@ export interface Health {
   environment?: string;
   clickhouse: { reachable: boolean; latency_ms: number };
   freshness?: Freshness[];
+  /** The last day with attributed cost (null: none yet); default windows end with it. */
+  last_cost_day?: string | null;
 }
 
 /** A node id without its kind prefix: "cluster:acme/acme-prod" → "acme-prod". */

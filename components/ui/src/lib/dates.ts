@@ -40,14 +40,14 @@ export const PRESETS: { id: PresetId; label: string }[] = [
 /**
  * Where preset windows end (exclusive): the day after the last day with cost data, so that no
  * preset reaches into days whose cost is not in yet (the API's default windows end there too).
- * Without that day (not loaded yet), today: the window then ends with yesterday.
+ * Without that day (no cost loaded yet), today: the window then ends with yesterday.
  */
 export function dataEndOf(lastCostDay: string | null | undefined, today: string = todayUtc()): string {
   return lastCostDay ? addDays(lastCostDay, 1) : today;
 }
 
 /** The window of a preset, ending with the last day with cost data (`dataEnd` is the day after). */
-export function presetWindow(id: PresetId, dataEnd: string = todayUtc()): Window {
+export function presetWindow(id: PresetId, dataEnd: string): Window {
   const lastDay = addDays(dataEnd, -1);
   switch (id) {
     case "7d":
@@ -62,7 +62,7 @@ export function presetWindow(id: PresetId, dataEnd: string = todayUtc()): Window
   }
 }
 
-export function matchingPreset(window: Window, dataEnd: string = todayUtc()): PresetId | null {
+export function matchingPreset(window: Window, dataEnd: string): PresetId | null {
   for (const preset of PRESETS) {
     const candidate = presetWindow(preset.id, dataEnd);
     if (candidate.start === window.start && candidate.end === window.end) return preset.id;
@@ -117,7 +117,7 @@ export interface DeltaWindows {
  * - month to date: B = the first days of the last cost day's month up to it, A = the same days
  *   of the month before (cut at that month's end: 30 March to date against all of February).
  */
-export function deltaPreset(id: DeltaPresetId, dataEnd: string = todayUtc()): DeltaWindows {
+export function deltaPreset(id: DeltaPresetId, dataEnd: string): DeltaWindows {
   if (id === "mom") {
     return {
       compare_end: firstOfMonth(dataEnd),

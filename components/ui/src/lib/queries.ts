@@ -16,7 +16,7 @@ import {
   type TreeNode,
   type TrendDay,
 } from "./api";
-import type { Window } from "./dates";
+import { dataEndOf, type Window } from "./dates";
 
 type Params = Record<string, string | number | undefined>;
 
@@ -34,6 +34,16 @@ export function useApi<T>(path: string, params: Params, enabled = true) {
 
 export const useHealth = () =>
   useQuery({ queryKey: ["health"], queryFn: ({ signal }) => apiGet<Health>("health", {}, { signal }) });
+
+/**
+ * Where default and preset windows end: the day after the last day with cost data, from
+ * GET /api/health (issue 15: a default window never reaches into days whose cost is not in yet).
+ * Today when health cannot say (it failed, or no cost was loaded yet); undefined while it loads.
+ */
+export function useDataEnd(): string | undefined {
+  const health = useHealth();
+  return health.isPending ? undefined : dataEndOf(health.data?.last_cost_day);
+}
 
 /** The dashboard's numbers for a window and the one it is compared with, in one request. */
 export const dashboardQuery = (w: Window, previous: Window) =>

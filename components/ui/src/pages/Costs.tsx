@@ -18,6 +18,7 @@ import { PageHeader } from "../components/Layout";
 import { Money, Pct } from "../components/Money";
 import { QueryState } from "../components/QueryState";
 import { Button, Card, CardHeader, EmptyState, Segmented, Select } from "../components/ui";
+import { DataEndGate } from "../components/DataEndGate";
 import { WindowPicker } from "../components/WindowPicker";
 import type { AccountRoleCost, CustomerCost } from "../lib/api";
 import { downloadCsv, toCsv } from "../lib/csv";
@@ -178,9 +179,13 @@ function AccountRoleTable({ rows, search, filename }: { rows: AccountRoleCost[];
 }
 
 export function CostsPage() {
+  return <DataEndGate title="Costs">{(dataEnd) => <Costs dataEnd={dataEnd} />}</DataEndGate>;
+}
+
+function Costs({ dataEnd }: { dataEnd: string }) {
   const search = useSearch({ from: "/costs" });
   const navigate = useNavigate({ from: "/costs" });
-  const window = windowFrom(search);
+  const window = windowFrom(search, dataEnd);
   const tab = search.tab ?? "customer";
   const customer = search.customer ?? "";
   const byCustomer = useCostsByCustomer(window);
@@ -192,7 +197,7 @@ export function CostsPage() {
       <PageHeader
         title="Costs"
         description={`Effective and billed cost, ${formatWindow(window)}`}
-        actions={<WindowPicker value={window} onChange={(w) => void navigate({ search: compact({ ...search, start: w.start, end: w.end }) })} />}
+        actions={<WindowPicker value={window} dataEnd={dataEnd} onChange={(w) => void navigate({ search: compact({ ...search, start: w.start, end: w.end }) })} />}
       />
       <Card>
         <CardHeader

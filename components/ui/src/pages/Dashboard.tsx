@@ -5,6 +5,7 @@ import { PageHeader } from "../components/Layout";
 import { Money, Pct } from "../components/Money";
 import { QueryState } from "../components/QueryState";
 import { Card, CardHeader, EmptyState, ErrorState, Skeleton } from "../components/ui";
+import { DataEndGate } from "../components/DataEndGate";
 import { WindowPicker } from "../components/WindowPicker";
 import { completenessNote, daysWithCost } from "../lib/completeness";
 import { presetWindow, previousWindow, formatWindow, type Window } from "../lib/dates";
@@ -21,8 +22,9 @@ const ATTRIBUTED_COLOR = "#2563eb";
 const TrendChart = lazy(() => import("../components/charts").then((module) => ({ default: module.TrendChart })));
 const chartSkeleton = <Skeleton className="m-2 h-[330px]" />;
 
-export function windowFrom(search: WindowSearch): Window {
-  const fallback = presetWindow("30d");
+/** The window in the URL, else the last 30 days up to the last day with cost data. */
+export function windowFrom(search: WindowSearch, dataEnd: string): Window {
+  const fallback = presetWindow("30d", dataEnd);
   return { start: search.start ?? fallback.start, end: search.end ?? fallback.end };
 }
 
@@ -91,9 +93,13 @@ function FreshnessKpi() {
 }
 
 export function DashboardPage() {
+  return <DataEndGate title="Dashboard">{(dataEnd) => <Dashboard dataEnd={dataEnd} />}</DataEndGate>;
+}
+
+function Dashboard({ dataEnd }: { dataEnd: string }) {
   const search = useSearch({ from: "/" });
   const navigate = useNavigate({ from: "/" });
-  const window = windowFrom(search);
+  const window = windowFrom(search, dataEnd);
   const previous = previousWindow(window);
   // One request for everything below (GET /api/dashboard): its sections equal /api/coverage,
   // /api/costs/by-customer and /api/costs/trend for the same windows.
@@ -108,7 +114,7 @@ export function DashboardPage() {
       <PageHeader
         title="Dashboard"
         description={`Who is spending what, ${formatWindow(window)} (effective cost, UTC days).`}
-        actions={<WindowPicker value={window} onChange={(w) => void navigate({ search: compact({ start: w.start, end: w.end }) })} />}
+        actions={<WindowPicker value={window} dataEnd={dataEnd} onChange={(w) => void navigate({ search: compact({ start: w.start, end: w.end }) })} />}
       />
       {summary.isError ? (
         <Card className="mb-4">

@@ -2,6 +2,7 @@ import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { createColumnHelper, getCoreRowModel, getSortedRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
 import { ChevronRight, History, X } from "lucide-react";
 import { useDeferredValue, useMemo, useState } from "react";
+import { DataEndGate } from "../components/DataEndGate";
 import { DataTable, type ColumnMeta } from "../components/DataTable";
 import { PageHeader } from "../components/Layout";
 import { Pager } from "../components/Pager";
@@ -24,8 +25,9 @@ import { customerColor } from "../lib/palette";
 import { useDeltaEvents, useDeltaNodes, useDeltaResources, usePrefetchDeltaNodes } from "../lib/queries";
 import { compact, DELTA_PAGE_SIZES, type DeltaSearch, type Hierarchy } from "../search";
 
-export function deltaWindowsFrom(search: DeltaSearch): DeltaWindows {
-  const fallback = deltaPreset("wow");
+/** The windows in the URL, else week over week up to the last day with cost data. */
+export function deltaWindowsFrom(search: DeltaSearch, dataEnd: string): DeltaWindows {
+  const fallback = deltaPreset("wow", dataEnd);
   return {
     base_start: search.base_start ?? fallback.base_start,
     base_end: search.base_end ?? fallback.base_end,
@@ -34,9 +36,15 @@ export function deltaWindowsFrom(search: DeltaSearch): DeltaWindows {
   };
 }
 
-function matchingDeltaPreset(w: DeltaWindows): DeltaPresetId | null {
-  for (const id of ["wow", "mom"] as const) {
-    const p = deltaPreset(id);
+const DELTA_PRESETS: { id: DeltaPresetId; label: string }[] = [
+  { id: "wow", label: "Week over week" },
+  { id: "mom", label: "Month over month" },
+  { id: "mtd", label: "Month to date" },
+];
+
+function matchingDeltaPreset(w: DeltaWindows, dataEnd: string): DeltaPresetId | null {
+  for (const { id } of DELTA_PRESETS) {
+    const p = deltaPreset(id, dataEnd);
     if (p.base_start === w.base_start && p.base_end === w.base_end && p.compare_start === w.compare_start && p.compare_end === w.compare_end) return id;
   }
   return null;
@@ -296,9 +304,13 @@ function WindowInputs({ label, start, end, onChange, id }: { label: string; star
 }
 
 export function DeltaPage() {
+  return <DataEndGate title="Delta">{(dataEnd) => <Delta dataEnd={dataEnd} />}</DataEndGate>;
+}
+
+function Delta({ dataEnd }: { dataEnd: string }) {
   const search = useSearch({ from: "/delta" });
   const navigate = useNavigate({ from: "/delta" });
-  const windows = deltaWindowsFrom(search);
+  const windows = deltaWindowsFrom(search, dataEnd);
   const hierarchy: Hierarchy = search.hierarchy ?? "logical";
   const path = search.path ?? [];
   const nodeId = path[path.length - 1] ?? "";
@@ -326,12 +338,9 @@ export function DeltaPage() {
           <>
             <Segmented<DeltaPresetId>
               label="Comparison presets"
-              value={matchingDeltaPreset(windows)}
-              options={[
-                { id: "wow", label: "Week over week" },
-                { id: "mom", label: "Month over month" },
-              ]}
-              onChange={(id) => set({ ...deltaPreset(id), resource: undefined })}
+              value={matchingDeltaPreset(windows, dataEnd)}
+              options={DELTA_PRESETS}
+              onChange={(id) => set({ ...deltaPreset(id, dataEnd), resource: undefined })}
             />
             <WindowInputs id="base" label="A (base)" start={windows.base_start} end={windows.base_end} onChange={(s, e) => set({ base_start: s, base_end: e })} />
             <WindowInputs id="compare" label="B (compare)" start={windows.compare_start} end={windows.compare_end} onChange={(s, e) => set({ compare_start: s, compare_end: e })} />

@@ -4,6 +4,7 @@ import { PageHeader } from "../components/Layout";
 import { Money } from "../components/Money";
 import { QueryState } from "../components/QueryState";
 import { Card, CardHeader, EmptyState, LoadingRows, Select, Skeleton } from "../components/ui";
+import { DataEndGate } from "../components/DataEndGate";
 import { WindowPicker } from "../components/WindowPicker";
 import { TrendChart } from "../components/charts";
 import { nodeLabel, type TreeNode } from "../lib/api";
@@ -110,9 +111,13 @@ function TrendPanel({ hierarchy, nodeId, window }: { hierarchy: Hierarchy; nodeI
 }
 
 export function HierarchyPage() {
+  return <DataEndGate title="Hierarchy">{(dataEnd) => <HierarchyView dataEnd={dataEnd} />}</DataEndGate>;
+}
+
+function HierarchyView({ dataEnd }: { dataEnd: string }) {
   const search: HierarchySearch = useSearch({ from: "/hierarchy" });
   const navigate = useNavigate({ from: "/hierarchy" });
-  const window = windowFrom(search);
+  const window = windowFrom(search, dataEnd);
   const hierarchy = search.hierarchy ?? "logical";
   const open = new Set(search.open ?? []);
   const selected = search.node ?? "";
@@ -140,7 +145,7 @@ export function HierarchyPage() {
               <option value="logical">Logical</option>
               <option value="physical">Physical</option>
             </Select>
-            <WindowPicker value={window} onChange={(w) => void navigate({ search: compact({ ...search, start: w.start, end: w.end }) })} />
+            <WindowPicker value={window} dataEnd={dataEnd} onChange={(w) => void navigate({ search: compact({ ...search, start: w.start, end: w.end }) })} />
           </>
         }
       />

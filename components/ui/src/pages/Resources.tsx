@@ -8,7 +8,8 @@ import { Pager } from "../components/Pager";
 import { Money } from "../components/Money";
 import { Badge, Button, Card, EmptyState, ErrorState, LoadingRows, TextInput } from "../components/ui";
 import type { Resource } from "../lib/api";
-import { addDays, formatDay, todayUtc } from "../lib/dates";
+import { addDays, formatDay } from "../lib/dates";
+import { DataEndGate } from "../components/DataEndGate";
 import { customerColor } from "../lib/palette";
 import { useResources } from "../lib/queries";
 import { compact, PAGE_SIZES, type ResourceFilter, type ResourcesSearch, type ResourceSort } from "../search";
@@ -22,10 +23,13 @@ const FILTER_LABELS: Record<Exclude<ResourceFilter, "search">, string> = {
   state: "State",
 };
 
-/** The API parameters of a page of the inventory: every filter explicit, defaults filled in. */
-export function resourcesParams(search: ResourcesSearch): Record<string, string | number> {
+/**
+ * The API parameters of a page of the inventory: every filter explicit, defaults filled in; `as_of`
+ * defaults to the last day with cost data (`dataEnd` is the day after it), whose cost column is full.
+ */
+export function resourcesParams(search: ResourcesSearch, dataEnd: string): Record<string, string | number> {
   return {
-    as_of: search.as_of ?? addDays(todayUtc(), -1),
+    as_of: search.as_of ?? addDays(dataEnd, -1),
     customer: search.customer ?? "",
     cluster: search.cluster ?? "",
     role: search.role ?? "",
@@ -56,9 +60,13 @@ function FilterInput({ name, label, value, onCommit }: { name: string; label: st
 }
 
 export function ResourcesPage() {
+  return <DataEndGate title="Resources">{(dataEnd) => <Resources dataEnd={dataEnd} />}</DataEndGate>;
+}
+
+function Resources({ dataEnd }: { dataEnd: string }) {
   const search = useSearch({ from: "/resources" });
   const navigate = useNavigate({ from: "/resources" });
-  const params = resourcesParams(search);
+  const params = resourcesParams(search, dataEnd);
   const query = useResources(params);
   const set = (patch: Partial<ResourcesSearch>, resetPage = true) =>
     void navigate({ search: compact({ ...search, ...patch, ...(resetPage ? { offset: undefined } : {}) }) });

@@ -93,9 +93,13 @@ describe("costs by account and role", () => {
 
 describe("resources", () => {
   it("sends every filter explicitly with the API's defaults", () => {
-    const params = resourcesParams({ customer: "acme", sort: "resource_id", offset: 50 });
+    const params = resourcesParams({ customer: "acme", sort: "resource_id", offset: 50 }, "2026-12-02");
     expect(params).toMatchObject({ customer: "acme", cluster: "", sort: "resource_id", direction: "desc", limit: 50, offset: 50 });
-    expect(String(params.as_of)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it("shows the inventory as of the last day with cost data unless the URL names a day", () => {
+    expect(resourcesParams({}, "2026-12-02").as_of).toBe("2026-12-01");
+    expect(resourcesParams({ as_of: "2026-11-15" }, "2026-12-02").as_of).toBe("2026-11-15");
   });
 });
 
