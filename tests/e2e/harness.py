@@ -490,6 +490,32 @@ def ui_dir() -> Path:
     return Path("components/ui").resolve()
 
 
+def ui_build_is_current(directory: Path) -> bool:
+    """Whether dist/ is a build of the UI's current sources, judged as the UI's own e2e judges it
+    (e2e/support/build-inputs.mjs: the digest `vite build` stamps into dist/). Pants hands the
+    target a fresh build without the sources (components/ui:build): that one is current."""
+    index = directory / "dist/index.html"
+    if not index.exists():
+        return False
+    if not (directory / "src").is_dir():
+        return True
+    stamp = directory / "dist/.build-inputs"
+    digest = subprocess.run(
+        [
+            "node",
+            "--input-type=module",
+            "-e",
+            "import { inputsDigest } from './e2e/support/build-inputs.mjs';"
+            "process.stdout.write(inputsDigest('.'));",
+        ],
+        cwd=directory,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return stamp.exists() and stamp.read_text().strip() == digest
+
+
 class UI:
     """The UI's production build under `vite preview`, its /api proxied to `worker_url` (how the
     UI's own e2e serves it: components/ui/e2e/support/stack.mjs)."""
@@ -501,8 +527,7 @@ class UI:
             raise FileNotFoundError(
                 f"{vite} missing: `npm ci` in components/ui (Pants runs it for the e2e target)"
             )
-        if not (directory / "dist/index.html").exists():
-            # Pants hands the target a fresh build (components/ui:build); a direct run builds it.
+        if not ui_build_is_current(directory):
             subprocess.run([str(vite), "build", "--logLevel", "warn"], cwd=directory, check=True)
         self.port = process.free_port()
         command = [
