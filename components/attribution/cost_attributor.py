@@ -98,10 +98,18 @@ SETTINGS join_use_nulls = 0
 """
 
 
-def attribute_day(db: PoloClickHouse, day: date, rules: AllocationRules = NO_RULES) -> int:
-    """Rebuild `day` in cost_attributed_daily (its rollup, its allocations and its delta blocks),
-    applying the split `rules` in effect that day; returns the rows written to
-    cost_attributed_daily."""
+def attribute_day(
+    db: PoloClickHouse,
+    day: date,
+    rules: AllocationRules = NO_RULES,
+    *,
+    refresh_deltas: bool = True,
+) -> int:
+    """Rebuild `day` in cost_attributed_daily (its rollup, its allocations and, unless
+    `refresh_deltas` is false, its delta blocks and pairs), applying the split `rules` in effect
+    that day; returns the rows written to cost_attributed_daily. A caller that passes
+    `refresh_deltas=False` must call `delta_blocks.refresh_days` for the day itself (a range
+    rebuild does it once for all its days)."""
     for table in ATTRIBUTED_TABLES:
         db.command(
             f"cost_attributor.drop_day:{table}",
@@ -123,7 +131,8 @@ def attribute_day(db: PoloClickHouse, day: date, rules: AllocationRules = NO_RUL
         write_parts(db, day, split_moves(moves, read_direct_costs(db, day)))
     else:
         db.command("cost_attributor.insert_day", _INSERT_SQL, {"day": day})
-    delta_blocks.refresh_days(db, [day])
+    if refresh_deltas:
+        delta_blocks.refresh_days(db, [day])
     result = db.query(
         "cost_attributor.count_day",
         "SELECT count() FROM cost_attributed_daily WHERE charge_date = {day:Date}",

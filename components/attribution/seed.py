@@ -96,7 +96,19 @@ def seed(
                 f"snapshots + ancestry + attributed cost, day {done}/{total}", built_rows, elapsed
             )
 
-    pipeline.rebuild(db, org.day(0), config.end_date, day_built, version=1, rules=demo_rules())
+    def deltas_refreshed(days: int, seconds: float) -> None:
+        blocks = db.query("seed.count_blocks", "SELECT count() FROM cost_delta_blocks")
+        report(f"delta blocks and pairs of {days} days", int(blocks.result_rows[0][0]), seconds)
+
+    pipeline.rebuild(
+        db,
+        org.day(0),
+        config.end_date,
+        day_built,
+        version=1,
+        rules=demo_rules(),
+        deltas_refreshed=deltas_refreshed,
+    )
     rows["attribution"] = built_rows
     told = story(org)
     # The story is what everyone compares first: both windows must hold cost on every day and
