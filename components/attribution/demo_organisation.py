@@ -50,7 +50,10 @@ class SeedConfig(BaseModel):
     customers: int = Field(default=6, ge=2, le=len(CUSTOMER_NAMES))
     clusters: int = Field(default=2, ge=1, le=9, description="clusters per customer")
     resources: int = Field(default=600, ge=60, le=200_000)
-    days: int = Field(default=35, ge=2 * WINDOW_DAYS + 1, le=400)
+    # Two whole calendar months before the current one, whatever day it is (31 + 31 + 31 < 100):
+    # the demo's month-over-month and month-to-date comparisons, and the dashboard's 30 days
+    # against the 30 before, all compare days that hold cost.
+    days: int = Field(default=100, ge=2 * WINDOW_DAYS + 1, le=400)
     random_seed: int = 7
     end_date: date = Field(default_factory=lambda: datetime.now(UTC).date())
     """First day after the seeded period (exclusive), so the period ends yesterday by default."""
