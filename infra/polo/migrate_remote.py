@@ -20,10 +20,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from pathlib import Path
 from typing import Any
 
 from clickhouse.remote import read_credentials, url_with_credentials
@@ -107,8 +107,8 @@ def ssm_tunnel(
 ) -> Iterator[int]:
     """A port-forwarding session to the instance's ClickHouse HTTP port; yields the local port."""
     port = local_port or free_port()
-    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"polo-ssm-tunnel-{port}.log"
-    with log.open("w+b") as output:
+    # Anonymous: gone when closed, however the session ends (a named log outlived a failure).
+    with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
             start_session_argv(instance_id, port, region),
             stdin=subprocess.DEVNULL,
@@ -135,7 +135,6 @@ def ssm_tunnel(
             yield port
         finally:
             _close(process)
-    log.unlink(missing_ok=True)
 
 
 def resolve_instance(remote: str, env: str, ssm: Any) -> str:

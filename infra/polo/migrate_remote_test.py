@@ -8,6 +8,7 @@ import json
 import os
 import stat
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -178,6 +179,21 @@ def test_a_session_that_cannot_start_is_one_line_with_its_cause(
     message = str(error.value)
     assert "ended before the tunnel opened (exit 254)" in message
     assert "TargetNotConnected" in message and "\n" not in message
+
+
+def test_a_failed_session_leaves_no_file_behind(
+    fake_aws, aws, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    monkeypatch.setenv("FAKE_AWS_FAIL", "1")
+    with pytest.raises(RemoteError):
+        migrate_remote(
+            remote=INSTANCE, env="staging", migrate_args=[], session=aws, migrate=lambda a: 0
+        )
+    assert list(scratch.iterdir()) == []
 
 
 def test_missing_plugin_names_what_to_install():
