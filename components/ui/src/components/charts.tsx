@@ -1,7 +1,7 @@
 /** Recharts wrappers themed by CSS variables. Animations are off: the first paint is the final one. */
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis, ReferenceLine } from "recharts";
 import { formatDay } from "../lib/dates";
-import { formatMoney, formatMoneyCompact, toNumber } from "../lib/money";
+import { axisTicks, formatMoney, formatMoneyCompact, toNumber } from "../lib/money";
 
 function ChartTooltip({ active, payload, label, labelFormat }: { active?: boolean; payload?: { name?: string; value?: number; color?: string; payload?: Record<string, unknown>; dataKey?: string | number }[]; label?: string; labelFormat?: (label: string) => string }) {
   if (!active || !payload?.length) return null;
@@ -42,7 +42,7 @@ export function TrendChart({ rows, series, height = 240, label, width }: { rows:
     <AreaChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 4 }} accessibilityLayer={false} width={width} height={width ? height : undefined}>
       <CartesianGrid vertical={false} />
       <XAxis dataKey="charge_date" tickFormatter={formatDay} tickLine={false} axisLine={false} minTickGap={24} />
-      <YAxis tickFormatter={formatMoneyCompact} tickLine={false} axisLine={false} width={56} />
+      <YAxis tickFormatter={(value: number) => formatMoneyCompact(value)} tickLine={false} axisLine={false} width={56} />
       <Tooltip content={<ChartTooltip labelFormat={formatDay} />} />
       {series.map((s) => (
         <Area key={s.key} type="monotone" dataKey={s.key} name={s.label} stackId="1" stroke={s.color} fill={s.color} fillOpacity={0.25} strokeWidth={2} isAnimationActive={false} />
@@ -92,12 +92,15 @@ export function Waterfall({ steps, height = 260, width }: { steps: WaterfallStep
   const magnitude = 10 ** Math.floor(Math.log10(span));
   const floor = low > 0 ? Math.max(0, Math.floor((low - span * 0.6) / magnitude) * magnitude) : Math.floor(low / magnitude) * magnitude;
   const ceiling = Math.ceil((high + span * 0.15) / magnitude) * magnitude;
+  // Ticks of our own, so their labels carry the decimals their step needs (Recharts' own ticks on
+  // a cut axis came out as $25.5k and $26.5k, both labelled "$26k").
+  const axis = axisTicks(floor, ceiling);
   const colors: Record<string, string> = { total: "var(--accent)", up: "var(--positive)", down: "var(--negative)" };
   const chart = (
     <BarChart data={data} margin={{ top: 16, right: 12, bottom: 0, left: 4 }} accessibilityLayer={false} width={width} height={width ? height : undefined}>
       <CartesianGrid vertical={false} />
       <XAxis dataKey="label" tickLine={false} axisLine={false} interval={0} tick={{ fontSize: 11 }} />
-      <YAxis tickFormatter={formatMoneyCompact} tickLine={false} axisLine={false} width={56} domain={[floor, ceiling]} allowDataOverflow />
+      <YAxis ticks={axis.ticks} tickFormatter={(value: number) => formatMoneyCompact(value, axis.step)} tickLine={false} axisLine={false} width={64} domain={[floor, ceiling]} allowDataOverflow />
       {floor <= 0 ? <ReferenceLine y={0} stroke="var(--chart-axis)" /> : null}
       <Tooltip
         cursor={{ fill: "var(--subtle)" }}

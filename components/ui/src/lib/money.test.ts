@@ -1,4 +1,4 @@
-import { changePct, compareDecimals, formatMoney, formatPct, fromMicros, subtractDecimals, sumDecimals, toMicros } from "./money";
+import { axisTicks, changePct, compareDecimals, formatMoney, formatPct, fromMicros, subtractDecimals, sumDecimals, formatMoneyCompact, toMicros } from "./money";
 
 describe("decimal strings are exact", () => {
   it("parses to micro-units and back", () => {
@@ -57,3 +57,25 @@ describe("formatMoney", () => {
     expect(compareDecimals("5.0", "5")).toBe(0);
   });
 });
+
+describe("chart axes", () => {
+  it("labels every tick of a cut axis differently", () => {
+    const { ticks, step } = axisTicks(25_000, 27_000);
+    expect(ticks.map((tick) => formatMoneyCompact(tick, step))).toEqual(["$25.0k", "$25.5k", "$26.0k", "$26.5k", "$27.0k"]);
+  });
+
+  it("steps are round and cover the range", () => {
+    expect(axisTicks(0, 1000)).toEqual({ ticks: [0, 250, 500, 750, 1000], step: 250 });
+    expect(axisTicks(5400, 6300).step).toBe(250);
+    expect(axisTicks(5400, 6300).ticks).toEqual([5500, 5750, 6000, 6250]);
+  });
+
+  it("keeps the compact form without a step", () => {
+    expect(formatMoneyCompact(1234)).toBe("$1.2k");
+    expect(formatMoneyCompact(15_000)).toBe("$15k");
+    expect(formatMoneyCompact(2_400_000)).toBe("$2.4M");
+    expect(formatMoneyCompact(-750)).toBe("−$750");
+    expect(formatMoneyCompact(5750, 250)).toBe("$5.75k");
+  });
+});
+

@@ -74,13 +74,35 @@ export function formatMoney(value: string | number | null | undefined, options: 
   return `${sign}${symbol}${whole}${fraction}`;
 }
 
-/** Compact money for chart axes: "$1.2k", "$15k", "$2.4M" (display only). */
-export function formatMoneyCompact(value: number): string {
+/**
+ * Compact money for chart axes: "$1.2k", "$15k", "$2.4M" (display only). With the axis's tick
+ * `step`, as many decimals as the step needs, so no two ticks read alike ("$25.5k", "$26.0k").
+ */
+export function formatMoneyCompact(value: number, step?: number): string {
   const abs = Math.abs(value);
   const sign = value < 0 ? "−" : "";
-  if (abs >= 1e6) return `${sign}$${(abs / 1e6).toFixed(abs >= 1e7 ? 0 : 1)}M`;
-  if (abs >= 1e3) return `${sign}$${(abs / 1e3).toFixed(abs >= 1e4 ? 0 : 1)}k`;
-  return `${sign}$${abs.toFixed(0)}`;
+  const [unit, suffix] = abs >= 1e6 ? [1e6, "M"] : abs >= 1e3 ? [1e3, "k"] : [1, ""];
+  const digits = step === undefined ? (unit > 1 && abs < unit * 10 ? 1 : 0) : decimalsOf(step / unit);
+  return `${sign}$${(abs / unit).toFixed(digits)}${suffix}`;
+}
+
+/** The decimals (at most 3) that show `x` exactly: 0.25 → 2, 0.5 → 1, 5 → 0. */
+function decimalsOf(x: number): number {
+  for (let digits = 0; digits < 3; digits++) {
+    const scaled = x * 10 ** digits;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6) return digits;
+  }
+  return 3;
+}
+
+/** About `count` axis ticks over [low, high], a round step apart (1, 2, 2.5 or 5 × 10^k). */
+export function axisTicks(low: number, high: number, count = 5): { ticks: number[]; step: number } {
+  const raw = Math.max(high - low, 1e-9) / Math.max(1, count - 1);
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= raw * (1 - 1e-9)) ?? 10 * magnitude;
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(low / step) * step; tick <= high + step * 1e-9; tick += step) ticks.push(Number(tick.toFixed(9)));
+  return { ticks, step };
 }
 
 /** A percentage string from the API ("81.543273") or a ratio, shown with one decimal. */
