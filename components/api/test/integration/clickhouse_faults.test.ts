@@ -5,9 +5,8 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { configFromEnv, queryJson } from "../../src/clickhouse";
-import { healthHandler } from "../../src/endpoints";
 import { ApiError } from "../../src/errors";
-import { freePort } from "../support/stack.mjs";
+import { freePort, startWorker } from "../support/stack.mjs";
 
 const clickhouseUrl = inject("clickhouseUrl");
 
@@ -36,14 +35,18 @@ describe("ClickHouse faults", () => {
   });
 
   it("reports health as degraded, not down, when ClickHouse answers but Polo's views are missing", async () => {
-    // `system` exists on every server and holds none of Polo's tables: a database not migrated yet.
-    const env = { CLICKHOUSE_URL: clickhouseUrl, CLICKHOUSE_DATABASE: "system", POLO_ENV: "test" };
-    const url = new URL("http://polo.test/api/health");
-    const response = await healthHandler({ request: new Request(url), url, env, params: {} });
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { status: string; clickhouse: { reachable: boolean }; freshness: unknown; last_cost_day: unknown; error: { code: string } };
-    expect(body).toMatchObject({ status: "degraded", clickhouse: { reachable: true }, freshness: null, last_cost_day: null });
-    expect(body.error.code).toBe("clickhouse_error");
+    // A Worker of its own on `system`: a database every server has, holding none of Polo's
+    // tables, as a database not migrated yet.
+    const worker = await startWorker(clickhouseUrl, { vars: { CLICKHOUSE_DATABASE: "system" } });
+    try {
+      const response = await fetch(`${worker.url}/api/health`);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { status: string; clickhouse: { reachable: boolean }; freshness: unknown; last_cost_day: unknown; error: { code: string } };
+      expect(body).toMatchObject({ status: "degraded", clickhouse: { reachable: true }, freshness: null, last_cost_day: null });
+      expect(body.error.code).toBe("clickhouse_error");
+    } finally {
+      await worker.stop();
+    }
   });
 
   it("maps a real ClickHouse exception to 502 without leaking the SQL or the server's text", async () => {

@@ -108,7 +108,8 @@ export async function startClickHouse() {
  * @returns {Promise<{url: string, stop: () => Promise<void>}>}
  */
 export async function startWorker(clickhouseUrl, options = {}) {
-  if (process.env.POLO_IT_WORKER_URL) {
+  // A running Worker is adopted only when no vars are asked for: it was not started with them.
+  if (process.env.POLO_IT_WORKER_URL && !options.vars) {
     return { url: process.env.POLO_IT_WORKER_URL, stop: async () => {} };
   }
   const port = await freePort();
