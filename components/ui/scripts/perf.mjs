@@ -23,7 +23,7 @@ import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { ensureBuilt, startClickHouse, startPreview, startWorker, UI_DIR } from "../e2e/support/stack.mjs";
+import { ensureBuilt, exitOnSignals, startClickHouse, startPreview, startWorker, UI_DIR } from "../e2e/support/stack.mjs";
 
 const BUDGET_KB = 350;
 /** How long the pointer rests on a link before the click, in the "after hover" measurement. */
@@ -130,6 +130,7 @@ function line(name, values, target) {
 }
 
 async function main() {
+  exitOnSignals();
   ensureBuilt();
   const bundle = initialBundle(join(UI_DIR, "dist"));
   // Whatever started is stopped, also when a later start or the browser's launch fails.

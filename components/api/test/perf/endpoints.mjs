@@ -10,7 +10,7 @@
  * endpoint on the demo dataset on a 2-core machine. Exits 1 if any request is not a 200.
  */
 import { endpointCases, discover } from "../support/cases.mjs";
-import { startClickHouse, startWorker } from "../support/stack.mjs";
+import { exitOnSignals, startClickHouse, startWorker } from "../support/stack.mjs";
 
 const TARGET_P95_MS = 500;
 
@@ -38,6 +38,7 @@ async function timed(url) {
 }
 
 async function main() {
+  exitOnSignals();
   const iterations = option("iterations", 30);
   const warmup = option("warmup", 3);
   const clickhouse = await startClickHouse();

@@ -27,6 +27,37 @@ export const API_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../..")
 export const REPO_ROOT = resolve(API_DIR, "../..");
 export const QUERIES_DIR = join(API_DIR, "src/queries");
 
+/**
+ * Runs `cleanup` when this process exits, however it exits, unless cancelled first (the returned
+ * function): a script stopped by Ctrl-C never reaches its `finally`, and the process groups this
+ * module starts (workerd, vite, the ClickHouse endpoint) would outlive it. Exit handlers cannot
+ * wait, so `cleanup` must be synchronous.
+ * @param {() => void} cleanup
+ * @returns {() => void}
+ */
+export function onExit(cleanup) {
+  process.once("exit", cleanup);
+  return () => process.removeListener("exit", cleanup);
+}
+
+/** For plain node scripts: SIGINT and SIGTERM end the process normally, so onExit cleanups run. */
+export function exitOnSignals() {
+  process.once("SIGINT", () => process.exit(130));
+  process.once("SIGTERM", () => process.exit(143));
+}
+
+/**
+ * Kills a process group now (exit handlers cannot wait for a graceful stop).
+ * @param {number} pid
+ */
+export function killGroup(pid) {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
 export function python() {
   const configured = process.env.POLO_PYTHON;
   if (!configured) {
@@ -81,13 +112,16 @@ export async function startClickHouse() {
   delete env.POLO_CLICKHOUSE_URL;
   const up = (process.env.POLO_IT_STACK_UP ?? `${py} -m stack.stack up --port {port} --no-api --no-demo-data`).replaceAll("{port}", String(port));
   const down = process.env.POLO_IT_STACK_DOWN ?? `${py} -m stack.stack down --wipe`;
+  let cancelExit = () => {};
   const stop = () => {
+    cancelExit();
     try {
       run("ClickHouse stop", down, env);
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
   };
+  cancelExit = onExit(stop);
   try {
     run("ClickHouse start", up, env);
     const endpoint = JSON.parse(readFileSync(join(home, "chlocal.json"), "utf8"));
@@ -133,7 +167,9 @@ export async function startWorker(clickhouseUrl, options = {}) {
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
+  const cancelExit = onExit(() => killGroup(child.pid));
   const stop = async () => {
+    cancelExit();
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((done) => child.once("exit", done));
     process.kill(-child.pid, "SIGTERM");

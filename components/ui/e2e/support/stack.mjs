@@ -8,10 +8,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, startClickHouse, startWorker } from "../../../api/test/support/stack.mjs";
+import { exitOnSignals, freePort, killGroup, onExit, startClickHouse, startWorker } from "../../../api/test/support/stack.mjs";
 import { BUILD_STAMP, inputsDigest } from "./build-inputs.mjs";
 
-export { freePort, startClickHouse, startWorker };
+export { exitOnSignals, freePort, startClickHouse, startWorker };
 
 export const UI_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const VITE = join(UI_DIR, "node_modules/.bin/vite");
@@ -48,7 +48,9 @@ export async function startPreview(apiUrl) {
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
+  const cancelExit = onExit(() => killGroup(child.pid));
   const stop = async () => {
+    cancelExit();
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((done) => child.once("exit", done));
     process.kill(-child.pid, "SIGTERM");
