@@ -105,6 +105,9 @@ def handler(event: Mapping[str, Any] | None, context: Any) -> dict[str, Any]:
                     "rebuilt %s (%d/%d, %d rows, %.1f s)", c.day, done, total, c.rows, elapsed
                 ),
                 rules=rules,
+                deltas_refreshed=lambda days, seconds: log.info(
+                    "refreshed the delta blocks and pairs of %d day(s) in %.1f s", days, seconds
+                ),
             )
 
     summary = handle(event or {}, os.environ, run=run, today=datetime.now(UTC).date())

@@ -47,7 +47,11 @@ def cost(service: str, resource_id: str, amount: str) -> dict[str, object]:
 
 
 def test_the_job_splits_what_its_rules_file_says(
-    ch_client: Client, ch_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ch_client: Client,
+    ch_database: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     db = PoloClickHouse(ch_client)
     apply_migrations(db)
@@ -87,6 +91,12 @@ def test_the_job_splits_what_its_rules_file_says(
     summary = handler({"start": "2026-12-01", "end": "2026-12-02"}, None)
 
     assert summary["allocation_rules"] == str(rules)
+    # Progress in the Lambda's log: each day, then the blocks and pairs of the range, once.
+    logged = [r.getMessage() for r in caplog.records if r.name == "jobs.attribution_rebuild"]
+    assert [m.split(" (")[0] for m in logged if m.startswith("rebuilt ")] == ["rebuilt 2026-12-01"]
+    assert [m.split(" in ")[0] for m in logged if m.startswith("refreshed ")] == [
+        "refreshed the delta blocks and pairs of 1 day(s)"
+    ]
     window = {"start": DAY, "end": date(2026, 12, 2)}
     by_customer = {
         r["customer"]: r["effective_cost"] for r in run_query(db, "costs_by_customer", window)
