@@ -48,21 +48,16 @@ class DayCounts(BaseModel):
         return self.snapshots + self.ancestry + self.cost_rows
 
 
-def rebuild_day(
-    db: PoloClickHouse,
-    day: date,
-    *,
-    version: int | None = None,
-    rules: AllocationRules = NO_RULES,
-    refresh_deltas: bool = True,
+def _rebuild_day(
+    db: PoloClickHouse, day: date, *, version: int | None, rules: AllocationRules
 ) -> DayCounts:
-    """Rebuild one day, applying the split `rules` in effect that day; `version` defaults to a
-    fresh build version (the seed pins it); `refresh_deltas=False` leaves the day's delta blocks
-    and pairs to the caller (`rebuild` refreshes a range's once)."""
+    """Rebuild one day of a range, applying the split `rules` in effect that day; `version`
+    defaults to a fresh build version (the seed pins it). The day's delta blocks and pairs are
+    left to `rebuild`, which refreshes the range's once."""
     version = version or snapshot_builder.new_version()
     snapshots = snapshot_builder.build_day(db, day, version=version)
     ancestry = hierarchy_builder.build_day(db, day, version=version)
-    cost_rows = cost_attributor.attribute_day(db, day, rules, refresh_deltas=refresh_deltas)
+    cost_rows = cost_attributor.attribute_day(db, day, rules, refresh_deltas=False)
     return DayCounts(day=day, snapshots=snapshots, ancestry=ancestry, cost_rows=cost_rows)
 
 
@@ -88,18 +83,16 @@ def rebuild(
     days = days_between(start, end)
     began = time.perf_counter()
     done: list[DayCounts] = []
-    attempted: list[date] = []
     try:
         for day in days:
-            attempted.append(day)
-            done.append(rebuild_day(db, day, version=version, rules=rules, refresh_deltas=False))
+            done.append(_rebuild_day(db, day, version=version, rules=rules))
             if progress:
                 progress(done[-1], len(done), len(days), time.perf_counter() - began)
     except BaseException:
-        # Best effort on the way out: the original error is the one to report (a database that
-        # is down fails this too).
+        # The days written and the one that failed. Best effort on the way out: the original
+        # error is the one to report (a database that is down fails this too).
         with contextlib.suppress(ClickHouseError):
-            delta_blocks.refresh_days(db, attempted)
+            delta_blocks.refresh_days(db, days[: len(done) + 1])
         raise
     refreshing = time.perf_counter()
     delta_blocks.refresh_days(db, days)

@@ -173,7 +173,7 @@ export async function startWorker(clickhouseUrl, options = {}) {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((done) => child.once("exit", done));
     process.kill(-child.pid, "SIGTERM");
-    const timer = setTimeout(() => process.kill(-child.pid, "SIGKILL"), 5000);
+    const timer = setTimeout(() => killGroup(child.pid), 5000);
     await exited;
     clearTimeout(timer);
   };

@@ -100,6 +100,12 @@ export function formatDay(day: string): string {
 
 export type DeltaPresetId = "wow" | "mom" | "mtd";
 
+export const DELTA_PRESETS: { id: DeltaPresetId; label: string }[] = [
+  { id: "wow", label: "Week over week" },
+  { id: "mom", label: "Month over month" },
+  { id: "mtd", label: "Month to date" },
+];
+
 export interface DeltaWindows {
   base_start: string;
   base_end: string;
@@ -138,4 +144,12 @@ export function deltaPreset(id: DeltaPresetId, dataEnd: string): DeltaWindows {
     base_end: addDays(dataEnd, -7),
     base_start: addDays(dataEnd, -14),
   };
+}
+
+export function matchingDeltaPreset(w: DeltaWindows, dataEnd: string): DeltaPresetId | null {
+  for (const { id } of DELTA_PRESETS) {
+    const p = deltaPreset(id, dataEnd);
+    if (p.base_start === w.base_start && p.base_end === w.base_end && p.compare_start === w.compare_start && p.compare_end === w.compare_end) return id;
+  }
+  return null;
 }

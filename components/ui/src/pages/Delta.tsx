@@ -19,7 +19,7 @@ import {
   type DeltaResource,
   type DeltaWindowsParams,
 } from "../lib/api";
-import { addDays, deltaPreset, formatWindow, type DeltaPresetId, type DeltaWindows } from "../lib/dates";
+import { addDays, DELTA_PRESETS, deltaPreset, formatWindow, matchingDeltaPreset, type DeltaPresetId, type DeltaWindows } from "../lib/dates";
 import { compareDecimals, sumDecimals } from "../lib/money";
 import { customerColor } from "../lib/palette";
 import { useDeltaEvents, useDeltaNodes, useDeltaResources, usePrefetchDeltaNodes } from "../lib/queries";
@@ -34,20 +34,6 @@ export function deltaWindowsFrom(search: DeltaSearch, dataEnd: string): DeltaWin
     compare_start: search.compare_start ?? fallback.compare_start,
     compare_end: search.compare_end ?? fallback.compare_end,
   };
-}
-
-const DELTA_PRESETS: { id: DeltaPresetId; label: string }[] = [
-  { id: "wow", label: "Week over week" },
-  { id: "mom", label: "Month over month" },
-  { id: "mtd", label: "Month to date" },
-];
-
-function matchingDeltaPreset(w: DeltaWindows, dataEnd: string): DeltaPresetId | null {
-  for (const { id } of DELTA_PRESETS) {
-    const p = deltaPreset(id, dataEnd);
-    if (p.base_start === w.base_start && p.base_end === w.base_end && p.compare_start === w.compare_start && p.compare_end === w.compare_end) return id;
-  }
-  return null;
 }
 
 /** The node's own totals: the exact (Decimal) sum of its children's, which the API guarantees add up. */
