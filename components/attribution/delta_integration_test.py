@@ -30,6 +30,7 @@ from attribution.delta import (
 from attribution.delta_blocks import TABLE, refresh_days
 from attribution.delta_months import TABLE as MONTHS_TABLE
 from attribution.delta_mtd import TABLE as MTD_TABLE
+from attribution.delta_pair_resources import TABLES as PAIR_RESOURCE_TABLES
 from attribution.delta_roots import TABLE as ROOTS_TABLE
 from attribution.delta_weeks import TABLE as WEEKS
 from attribution.delta_weeks import WEEK_DAYS
@@ -99,6 +100,7 @@ def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarc
         MONTHS_TABLE,
         MTD_TABLE,
         ROOTS_TABLE,
+        *PAIR_RESOURCE_TABLES,
         "resource_ancestry",
     )
     for table in tables:
@@ -151,6 +153,10 @@ def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarc
     refresh_days(db, {line.day for line in lines})
 
 
+# delta_resources' API defaults: every resource on one page.
+PAGE = {"limit": 1000, "offset": 0}
+
+
 def params(
     node: str,
     hierarchy: str,
@@ -182,6 +188,8 @@ def check_against_reference(
     compare: Window = COMPARE,
     normalise: Normalise = "none",
 ) -> None:
+    last = run_lookup(db, "last_cost_day", {})[0]["last_cost_day"]
+    data_end = None if last is None else last + timedelta(days=1)
     for node in sorted(all_nodes(lines)):
         # Every node some cost passed through exists for the API (no 404 for an empty window).
         exists = run_lookup(db, "node_exists", {"hierarchy": hierarchy, "node_id": node})
@@ -205,6 +213,10 @@ def check_against_reference(
         ), f"delta_resources differs at node {node!r}"
         by_key = {r.resource_key: r.component for r in ref_resources}
         assert {r["resource_id"]: r["component"] for r in sql_resources} == by_key
+        if query_file("delta_resources", asked, data_end) == "delta_resources_pair":
+            # The precomputed pair answers exactly as the blocks: owners and order included.
+            blocks = db.query("t", load_query("delta_resources"), {**asked, **PAGE})
+            assert list(blocks.named_results()) == sql_resources, f"at node {node!r}"
 
         # Children add up to the node: compare with the node's own decomposition (per day,
         # each row is rounded once: to within half a micro-dollar per row).
@@ -305,6 +317,19 @@ def test_the_week_over_week_files_refuse_other_windows_and_nodes(db: PoloClickHo
     for sql, node in ((root_file, ""), (week_file, "customer:acme")):
         with pytest.raises(ClickHouseQueryError, match="two adjacent 7-day windows only"):
             db.query("t", sql, params(node, "logical", longer, WEEK_COMPARE))
+
+
+def test_the_pair_resources_file_refuses_other_windows_and_the_per_day_view(
+    db: PoloClickHouse,
+) -> None:
+    pair_file = load_query("delta_resources_pair")
+    for asked in (
+        params("", "logical"),
+        params("customer:acme", "logical", WEEK_BASE, WEEK_COMPARE, "daily"),
+        params("vpc-1", "physical", FEBRUARY, MARCH, "daily"),
+    ):
+        with pytest.raises(ClickHouseQueryError, match="with the raw totals only"):
+            db.query("t", pair_file, {**asked, **PAGE})
 
 
 def test_overlapping_windows_and_unknown_views_are_rejected_by_the_sql(db: PoloClickHouse) -> None:

@@ -69,6 +69,7 @@ QUERY_FILES: dict[str, tuple[str, ...]] = {
         "delta_nodes_account",
         "delta_nodes_closure",
     ),
+    "delta_resources": ("delta_resources", "delta_resources_pair"),
 }
 
 # Parameters that may be left out, with the values the API Worker binds by default
@@ -143,9 +144,10 @@ def is_month_to_date_shaped(parameters: Mapping[str, Any]) -> bool:
 
 
 def needs_data_end(parameters: Mapping[str, Any]) -> bool:
-    """Whether routing `delta_nodes` needs the data's end: only month-to-date windows that the
-    week and month pairs do not answer first (a whole month against the month before is shaped
-    like month to date too, and asking costs a round trip on every month request)."""
+    """Whether routing `delta_nodes` or `delta_resources` needs the data's end: only
+    month-to-date windows that the week and month pairs do not answer first (a whole month
+    against the month before is shaped like month to date too, and asking costs a round trip on
+    every month request)."""
     return (
         is_month_to_date_shaped(parameters)
         and not _is_week_over_week(parameters)
@@ -181,11 +183,30 @@ def delta_nodes_file(parameters: Mapping[str, Any], data_end: date | None = None
     return "delta_nodes_closure"
 
 
+def delta_resources_file(parameters: Mapping[str, Any], data_end: date | None = None) -> str:
+    """The `delta_resources` file: the same rule as `deltaResourcesFile` in registry.ts.
+
+    The raw totals (normalise = 'none') of a precomputed pair (the windows `delta_nodes_file`
+    reads from the week, month or month-to-date pairs) read the pair's precomputed resources;
+    anything else reads the blocks. The pair file refuses other windows and the per-day view.
+    """
+    pair = (
+        _is_week_over_week(parameters)
+        or _is_month_over_month(parameters)
+        or _is_month_to_date(parameters, data_end)
+    )
+    if pair and str(parameters.get("normalise", "none")) == "none":
+        return "delta_resources_pair"
+    return "delta_resources"
+
+
 def query_file(name: str, parameters: Mapping[str, Any], data_end: date | None = None) -> str:
     """The file that answers `name` for these parameters (`data_end`: see delta_nodes_file)."""
     files = query_files(name)
     if name == "delta_nodes":
         return delta_nodes_file(parameters, data_end)
+    if name == "delta_resources":
+        return delta_resources_file(parameters, data_end)
     return files[0]
 
 
@@ -242,7 +263,7 @@ def run_query(
     Parameters with an API default (`DEFAULTS`) may be left out; any other must be given."""
     given = {**DEFAULTS.get(name, {}), **(parameters or {})}
     end = None
-    if name == "delta_nodes" and needs_data_end(given):
+    if name in ("delta_nodes", "delta_resources") and needs_data_end(given):
         last = run_lookup(db, "last_cost_day", {})[0]["last_cost_day"]
         end = None if last is None else last + timedelta(days=1)
     sql = _sendable(query_file(name, given, end))

@@ -313,6 +313,8 @@ PRECOMPUTED = (
     "cost_delta_months",
     "cost_delta_mtd",
     "cost_delta_roots",
+    "cost_delta_pair_resources",
+    "cost_delta_pair_moves",
 )
 
 

@@ -11,6 +11,7 @@ from attribution.queries import (
     QUERY_NAMES,
     QueryParameterError,
     delta_nodes_file,
+    delta_resources_file,
     load_query,
     needs_data_end,
     placeholders,
@@ -181,8 +182,41 @@ def test_delta_nodes_picks_its_file_from_the_hierarchy_the_node_and_the_windows(
     params = {**windows, "hierarchy": hierarchy, "node_id": node_id}
     assert delta_nodes_file(params) == file
     assert query_file("delta_nodes", params) == file
-    # delta_resources answers every window and node with one file (the blocks).
-    assert query_file("delta_resources", params) == "delta_resources"
+
+
+@pytest.mark.parametrize(
+    ("windows", "normalise", "data_end", "file"),
+    [
+        (WEEK, "none", None, "delta_resources_pair"),
+        (MONTHS, "none", None, "delta_resources_pair"),
+        (MTD, "none", date(2026, 11, 6), "delta_resources_pair"),
+        # The per-day view, other windows, and month to date past the data read the blocks.
+        (WEEK, "daily", None, "delta_resources"),
+        (MONTHS, "daily", date(2026, 12, 1), "delta_resources"),
+        (MTD, "daily", date(2026, 11, 6), "delta_resources"),
+        (MTD, "none", date(2026, 11, 5), "delta_resources"),
+        (MTD, "none", None, "delta_resources"),
+        (DAYS_3, "none", None, "delta_resources"),
+        ({**WEEK, "compare_end": date(2026, 3, 16)}, "none", None, "delta_resources"),
+        ({**MONTHS, "base_start": date(2026, 10, 2)}, "none", None, "delta_resources"),
+        ({**WEEK, "base_end": "not a date"}, "none", None, "delta_resources"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("hierarchy", "node_id"),
+    [("logical", ""), ("logical", "customer:acme"), ("physical", "vpc-1")],
+)
+def test_delta_resources_reads_the_pairs_for_their_windows_and_raw_totals_only(
+    windows: dict[str, Any],
+    normalise: str,
+    data_end: date | None,
+    file: str,
+    hierarchy: str,
+    node_id: str,
+) -> None:
+    params = {**windows, "normalise": normalise, "hierarchy": hierarchy, "node_id": node_id}
+    assert delta_resources_file(params, data_end) == file
+    assert query_file("delta_resources", params, data_end) == file
 
 
 # 30 March to date against all of February (cut at its end); February against 1-28 January.

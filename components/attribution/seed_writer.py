@@ -27,6 +27,8 @@ DATA_TABLES = (
     "cost_delta_months",
     "cost_delta_mtd",
     "cost_delta_roots",
+    "cost_delta_pair_moves",
+    "cost_delta_pair_resources",
 )
 
 Progress = Callable[[str, int, float], None]

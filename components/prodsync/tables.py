@@ -9,9 +9,10 @@ copied like any table, day by day of `block_start`: a copied block is the produc
 windows inside the synced range read exactly the production sums. (A block that starts inside the
 range but ends after it also holds production's later days; no window inside the range reads it.)
 `cost_delta_weeks`, `cost_delta_months` and `cost_delta_mtd` (week- and month-over-month and
-month-to-date pairs, also written by the engine) and `cost_delta_roots` (the pairs' answers at the
-root) are copied by `compare_start` in the same way: a pair whose windows reach outside the range
-holds production's sums there, and so do its roots.
+month-to-date pairs, also written by the engine), `cost_delta_roots` (the pairs' answers at the
+root) and `cost_delta_pair_resources` / `cost_delta_pair_moves` (their resources' lines) are copied
+by `compare_start` in the same way: a pair whose windows reach outside the range holds
+production's sums there, and so do the tables derived from it.
 `cost_allocations` (the provenance of shared-cost splits, docs/allocation.md) is copied by
 `charge_date` with `cost_attributed_daily`, so the copied split rows keep their provenance.
 """
@@ -59,6 +60,8 @@ DEFAULT_TABLES: tuple[TableSpec, ...] = (
     TableSpec(name="cost_delta_months", day_column="compare_start"),
     TableSpec(name="cost_delta_mtd", day_column="compare_start"),
     TableSpec(name="cost_delta_roots", day_column="compare_start"),
+    TableSpec(name="cost_delta_pair_resources", day_column="compare_start"),
+    TableSpec(name="cost_delta_pair_moves", day_column="compare_start"),
     TableSpec(name="lifecycle_events", day_column="event_time", day_column_is_datetime=True),
     TableSpec(name="resource_events", day_column="event_time", day_column_is_datetime=True),
     TableSpec(name="collector_runs", day_column="started_at", day_column_is_datetime=True),

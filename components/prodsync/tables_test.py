@@ -18,6 +18,8 @@ def test_default_tables_cover_the_data_model_except_the_rollup() -> None:
         "cost_delta_months",
         "cost_delta_mtd",
         "cost_delta_roots",
+        "cost_delta_pair_resources",
+        "cost_delta_pair_moves",
         "lifecycle_events",
         "resource_events",
         "collector_runs",

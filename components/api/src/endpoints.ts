@@ -224,7 +224,7 @@ export function queryHandler(endpoint: QueryEndpoint) {
     const bound: Resolved = endpoint.paged ? { ...params, limit: Number(params.limit) + 1 } : params;
     let result: Awaited<ReturnType<typeof queryJson>>;
     let windows: DeltaWindows | undefined;
-    if (spec.name === "delta_nodes" && isMonthToDate(params)) {
+    if ((spec.name === "delta_nodes" || spec.name === "delta_resources") && isMonthToDate(params)) {
       // Month-to-date pairs exist up to the data's end, which the windows' completeness states:
       // asked first for this shape only, other requests ask both at once.
       windows = await windowCompleteness(config, params);

@@ -48,19 +48,7 @@ WITH
     -- @include node_customer_key.sql
     -- @include delta_rate.sql
     -- @include delta_tiles.sql
-    -- A block row under the node (a physical node below a region by the row's physical path).
-    multiIf(
-        kind = 'root', 1,
-        kind = 'customer', marqo_customer = substring(node, 10),
-        kind = 'cluster', marqo_cluster != ''
-            AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
-        kind = 'role', marqo_role != ''
-            AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
-        kind = 'leaf', resource_key = node,
-        kind = 'account', account_id = substring(node, 9),
-        kind = 'region', account_id = node_accounts[1] AND region = node_regions[1],
-        resource_key = node OR has(physical_path, node)
-    ) AS under_node,
+    -- @include delta_resources_under_node.sql
     -- The page, ranked by the node's totals of each resource in Int64 micro-units, rounded as per_row rounds them, with the cheap
     -- columns only: the rate effect and the owner columns of every resource cost more than all the
     -- rest at the root, so they are computed for the page alone (details). One scalar subquery:
@@ -92,88 +80,9 @@ WITH
         )
     ) AS ranked,
     arrayMap(x -> x.1, ranked.1) AS page_hashes,
-    -- The page's resources classified from all of their rows in the tiles, as
-    -- attribution/delta.py classifies them from their cost rows: continuing (in both windows,
-    -- every row under the node), else created (no cost anywhere in A), removed (none anywhere in
-    -- B), or a transfer, labelled transferred_in when it was under the node in B only or its last
-    -- day was under the node, else transferred_out. The totals, rate and flag come from its lines
-    -- under the node, its owner from the last day under the node. At the root every row is under
-    -- the node, and cost without a resource never moves: nothing to look up for them. One scalar
-    -- subquery, for the same reason as ranked.
-    (
-        SELECT groupArray(tuple(resource_hash, component, total_a, total_b, rate_micro, flagged,
-                                seen))
-        FROM
-        (
-            SELECT
-                resource_hash,
-                kind != 'root' AND NOT startsWith(any(line_key), 'unresourced:') AS looked_up,
-                max(under AND rows_a > 0) AS in_a,
-                max(under AND rows_b > 0) AS in_b,
-                multiIf(
-                    in_a AND in_b AND NOT (looked_up AND countIf(NOT under) > 0), 'continuing',
-                    NOT if(looked_up, max(rows_a > 0), in_a), 'created',
-                    NOT if(looked_up, max(rows_b > 0), in_b), 'removed',
-                    in_b AND (NOT in_a OR maxIf(last, under) = max(last)), 'transferred_in',
-                    'transferred_out') AS component,
-                per_row(toInt256(sumIf(cost_a, under)) * scale_a) AS total_a,
-                per_row(toInt256(sumIf(cost_b, under)) * scale_b) AS total_b,
-                sumIf(rate(cost_a * scale_a, cost_b * scale_b, quantity_a * scale_a,
-                           quantity_b * scale_b, rows_a > 0 AND rows_b > 0), under) AS rate_micro,
-                max(under AND rows_a > 0 AND rows_b > 0 AND (quantity_a <= 0 OR quantity_b <= 0))
-                    AS flagged,
-                argMaxIf(line_seen, last, under) AS seen
-            FROM
-            (
-                -- Per resource x usage type, under the node or not: the resource's lines.
-                SELECT
-                    resource_hash,
-                    under_node AS under,
-                    any(resource_key) AS line_key,
-                    -- Blocks type cost without a resource 'unresourced' (delta_nodes' node_type);
-                    -- its cost rows, which delta_resources shows, have no type.
-                    argMax(tuple(if(startsWith(resource_key, 'unresourced:'), '', resource_type),
-                                 account_id, region, marqo_customer, marqo_cluster, marqo_role),
-                           last_day) AS line_seen,
-                    max(last_day) AS last,
-                    sumIf(cost_micro, in_a) AS cost_a,
-                    sumIf(quantity_micro, in_a) AS quantity_a,
-                    sumIf(cost_rows, in_a) AS rows_a,
-                    sumIf(cost_micro, NOT in_a) AS cost_b,
-                    sumIf(quantity_micro, NOT in_a) AS quantity_b,
-                    sumIf(cost_rows, NOT in_a) AS rows_b
-                FROM
-                (
-                    SELECT *, block_start >= a0 AND block_start < a1 AS in_a
-                    FROM cost_delta_blocks
-                    -- Every row of the page's resources, under the node or not.
-                    PREWHERE resource_hash IN (SELECT arrayJoin(page_hashes))
-                    WHERE (block_start, level) IN tiles
-                )
-                GROUP BY resource_hash, usage_hash, under
-            )
-            GROUP BY resource_hash
-        )
-    ) AS details
+    -- @include delta_resources_details.sql
 SELECT
-    r.2 AS resource_id,
-    d.7.1 AS resource_type,
-    d.7.2 AS account_id,
-    d.7.3 AS region,
-    d.7.4 AS marqo_customer,
-    d.7.5 AS marqo_cluster,
-    d.7.6 AS marqo_role,
-    d.2 AS component,
-    d.3 AS total_a,
-    d.4 AS total_b,
-    total_b - total_a AS delta,
-    if(component = 'created', total_b, 0) AS created,
-    if(component = 'removed', -total_a, 0) AS removed,
-    if(component = 'continuing', delta - per_row(d.5), 0) AS usage_effect,
-    if(component = 'continuing', per_row(d.5), 0) AS rate_effect,
-    if(startsWith(component, 'transferred'), total_b, 0) AS transferred_in,
-    if(startsWith(component, 'transferred'), -total_a, 0) AS transferred_out,
-    toUInt8(d.6 AND component = 'continuing') AS flagged,
+    -- @include delta_resources_columns.sql
     assumeNotNull(ranked.2) AS total_rows
 FROM (SELECT arrayJoin(ranked.1) AS r) AS k
 LEFT ANY JOIN (SELECT arrayJoin(details) AS d) AS x ON k.r.1 = x.d.1

@@ -39,6 +39,7 @@ import deltaNodesRootMonthSql from "./delta_nodes_root_month.sql";
 import deltaNodesMtdSql from "./delta_nodes_mtd.sql";
 import deltaNodesRootMtdSql from "./delta_nodes_root_mtd.sql";
 import deltaResourcesSql from "./delta_resources.sql";
+import deltaResourcesPairSql from "./delta_resources_pair.sql";
 import freshnessSql from "./freshness.sql";
 import hierarchyTreeSql from "./hierarchy_tree.sql";
 import nodeCostTrendSql from "./node_cost_trend.sql";
@@ -53,7 +54,11 @@ import deltaPairChildSql from "./include/delta_pair_child.sql";
 import deltaPairDecompositionSql from "./include/delta_pair_decomposition.sql";
 import deltaPairNodeFilterSql from "./include/delta_pair_node_filter.sql";
 import deltaRateSql from "./include/delta_rate.sql";
+import deltaResourcesClassifySql from "./include/delta_resources_classify.sql";
+import deltaResourcesColumnsSql from "./include/delta_resources_columns.sql";
+import deltaResourcesDetailsSql from "./include/delta_resources_details.sql";
 import deltaResourcesNormaliseSql from "./include/delta_resources_normalise.sql";
+import deltaResourcesUnderNodeSql from "./include/delta_resources_under_node.sql";
 import deltaRootsSql from "./include/delta_roots.sql";
 import nodeCustomerKeySql from "./include/node_customer_key.sql";
 import nodeRegionsSql from "./include/node_regions.sql";
@@ -236,6 +241,20 @@ export function deltaNodesFile(params: Resolved, dataEnd: string | null = null):
   return "delta_nodes_closure";
 }
 
+/**
+ * The `delta_resources` file for a request: the raw totals (normalise = none) of a precomputed pair
+ * (the windows deltaNodesFile reads from the week, month or month-to-date pairs) read the pair's
+ * precomputed resources, anything else the blocks. The same rule as `delta_resources_file` in
+ * attribution/queries.py; the pair file refuses other windows and the per-day view.
+ */
+export function deltaResourcesFile(params: Resolved, dataEnd: string | null = null): string {
+  const pair =
+    isWeekOverWeek(params) ||
+    isMonthOverMonth(params) ||
+    (dataEnd !== null && String(params.compare_end) <= dataEnd && isMonthToDate(params));
+  return pair && String(params.normalise ?? "none") === "none" ? "delta_resources_pair" : "delta_resources";
+}
+
 /** Full-line `--` comments and blank lines removed: what is sent to ClickHouse for a picked file. */
 export function stripCommentLines(sql: string): string {
   return sql
@@ -271,7 +290,11 @@ const FRAGMENTS: Readonly<Record<string, string>> = {
   "delta_pair_decomposition.sql": deltaPairDecompositionSql,
   "delta_pair_node_filter.sql": deltaPairNodeFilterSql,
   "delta_rate.sql": deltaRateSql,
+  "delta_resources_classify.sql": deltaResourcesClassifySql,
+  "delta_resources_columns.sql": deltaResourcesColumnsSql,
+  "delta_resources_details.sql": deltaResourcesDetailsSql,
   "delta_resources_normalise.sql": deltaResourcesNormaliseSql,
+  "delta_resources_under_node.sql": deltaResourcesUnderNodeSql,
   "delta_roots.sql": deltaRootsSql,
   "delta_tiles.sql": deltaTilesSql,
   "node_customer_key.sql": nodeCustomerKeySql,
@@ -327,6 +350,13 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
   delta_resources: {
     name: "delta_resources",
     sql: withIncludes(deltaResourcesSql),
+    files: {
+      sql: {
+        delta_resources: withIncludes(deltaResourcesSql),
+        delta_resources_pair: withIncludes(deltaResourcesPairSql),
+      },
+      pick: deltaResourcesFile,
+    },
     params: {
       ...deltaParams(),
       limit: uintParam(`Page size (1..${MAX_PAGE_SIZE}).`, 1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),

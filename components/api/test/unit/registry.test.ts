@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bindParams, deltaNodesFile, LOOKUPS, QUERIES, sqlFor, stripCommentLines, type QueryName } from "../../src/queries/registry";
+import { bindParams, deltaNodesFile, deltaResourcesFile, LOOKUPS, QUERIES, sqlFor, stripCommentLines, type QueryName } from "../../src/queries/registry";
 
 /** `{name:Type}` placeholders ClickHouse will bind, outside comments. */
 function placeholders(sql: string): Map<string, string> {
@@ -95,10 +95,6 @@ describe("query registry", () => {
     const sent = sqlFor(spec, params);
     expect(sent).toBe(stripCommentLines(spec.files?.sql[file] ?? ""));
     expect(sent).not.toMatch(/^\s*--/m);
-    // delta_resources answers every window and node with one file (the blocks).
-    const paged = { ...params, limit: 10, offset: 0 };
-    expect(QUERIES.delta_resources.files).toBeUndefined();
-    expect(sqlFor(QUERIES.delta_resources, paged)).toBe(QUERIES.delta_resources.sql);
   });
 
   // Month to date: the first 5 days of November against the first 5 of October; 30 March to date
@@ -129,6 +125,29 @@ describe("query registry", () => {
     const params = { ...windows, hierarchy, node_id: nodeId };
     expect(deltaNodesFile(params, dataEnd)).toBe(file);
     expect(sqlFor(QUERIES.delta_nodes, params, dataEnd)).toBe(stripCommentLines(QUERIES.delta_nodes.files?.sql[file] ?? ""));
+  });
+
+  // The same table as test_delta_resources_reads_the_pairs_for_their_windows_and_raw_totals_only in
+  // attribution/queries_test.py.
+  it.each([
+    [week, "none", null, "delta_resources_pair"],
+    [months, "none", null, "delta_resources_pair"],
+    [mtd, "none", "2026-11-06", "delta_resources_pair"],
+    // The per-day view, other windows, and month to date past the data read the blocks.
+    [week, "daily", null, "delta_resources"],
+    [months, "daily", "2026-12-01", "delta_resources"],
+    [mtd, "daily", "2026-11-06", "delta_resources"],
+    [mtd, "none", "2026-11-05", "delta_resources"],
+    [mtd, "none", null, "delta_resources"],
+    [days3, "none", null, "delta_resources"],
+    [{ ...week, compare_end: "2026-03-16" }, "none", null, "delta_resources"],
+    [{ ...months, base_start: "2026-10-02" }, "none", null, "delta_resources"],
+  ] as const)("delta_resources over %j with normalise=%s and data up to %s is answered by %s", (windows, normalise, dataEnd, file) => {
+    for (const [hierarchy, nodeId] of [["logical", ""], ["logical", "customer:acme"], ["physical", "vpc-1"]] as const) {
+      const params = { ...windows, normalise, hierarchy, node_id: nodeId, limit: 10, offset: 0 };
+      expect(deltaResourcesFile(params, dataEnd)).toBe(file);
+      expect(sqlFor(QUERIES.delta_resources, params, dataEnd)).toBe(stripCommentLines(QUERIES.delta_resources.files?.sql[file] ?? ""));
+    }
   });
 
   it("delta windows may differ in length (calendar months) and default to raw totals, all resources on one page", () => {
