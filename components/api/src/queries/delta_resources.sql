@@ -30,8 +30,9 @@
 -- days) says whether it is under the node. The node's resources are ranked from their totals under
 -- it, in Int64 micro-units; the page alone is classified, with its rate effect and owner, from all
 -- of its resources' rows (under the node or not), whose last_day (migration 019) says where a
--- resource that moved was last. One file for every window: over two adjacent weeks it answers
--- about as fast as ranking from the week pairs did (docs/attribution.md).
+-- resource that moved was last. Any windows and both views; the API and attribution.queries pick
+-- delta_resources_pair.sql instead for the raw totals of a week, month or month-to-date pair,
+-- which reads the same answer precomputed (docs/attribution.md).
 WITH
     {hierarchy:String} AS h,
     {node_id:String} AS node,
@@ -43,8 +44,7 @@ WITH
         -- @include delta_checks.sql
     ) AS invalid,
     -- @include delta_resources_normalise.sql
-    (d) -> (d >= a0 AND d < a1) OR (d >= b0 AND d < b1) AS in_span,
-    -- @include node_regions.sql
+    -- @include node_kind.sql
     -- @include node_customer_key.sql
     -- @include delta_rate.sql
     -- @include delta_tiles.sql

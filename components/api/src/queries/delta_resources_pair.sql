@@ -53,8 +53,7 @@ WITH
                        'delta_resources_pair answers a week-over-week, month-over-month or month-to-date pair with the raw totals only')
     ) AS invalid,
     -- @include delta_resources_normalise.sql
-    (d) -> (d >= a0 AND d < a1) OR (d >= b0 AND d < b1) AS in_span,
-    -- @include node_regions.sql
+    -- @include node_kind.sql
     -- @include delta_rate.sql
     -- @include delta_resources_under_node.sql
     -- How many resources the node has, on every page.
@@ -98,12 +97,7 @@ FROM
             SELECT
                 resource_hash,
                 under_node AS under,
-                any(resource_key) AS line_key,
-                argMax(tuple(if(startsWith(resource_key, 'unresourced:'), '', resource_type),
-                             account_id, region, marqo_customer, marqo_cluster, marqo_role),
-                       (last_day, account_id, region, marqo_customer, marqo_cluster, marqo_role,
-                        resource_type)) AS line_seen,
-                max(last_day) AS last,
+                -- @include delta_resources_line_seen.sql
                 sum(cost_a) AS cost_a,
                 sum(quantity_a) AS quantity_a,
                 sum(rows_a) AS rows_a,

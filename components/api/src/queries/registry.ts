@@ -57,10 +57,12 @@ import deltaRateSql from "./include/delta_rate.sql";
 import deltaResourcesClassifySql from "./include/delta_resources_classify.sql";
 import deltaResourcesColumnsSql from "./include/delta_resources_columns.sql";
 import deltaResourcesDetailsSql from "./include/delta_resources_details.sql";
+import deltaResourcesLineSeenSql from "./include/delta_resources_line_seen.sql";
 import deltaResourcesNormaliseSql from "./include/delta_resources_normalise.sql";
 import deltaResourcesUnderNodeSql from "./include/delta_resources_under_node.sql";
 import deltaRootsSql from "./include/delta_roots.sql";
 import nodeCustomerKeySql from "./include/node_customer_key.sql";
+import nodeKindSql from "./include/node_kind.sql";
 import nodeRegionsSql from "./include/node_regions.sql";
 import deltaTilesSql from "./include/delta_tiles.sql";
 import lastCostDaySql from "../lookups/last_cost_day.sql";
@@ -293,11 +295,13 @@ const FRAGMENTS: Readonly<Record<string, string>> = {
   "delta_resources_classify.sql": deltaResourcesClassifySql,
   "delta_resources_columns.sql": deltaResourcesColumnsSql,
   "delta_resources_details.sql": deltaResourcesDetailsSql,
+  "delta_resources_line_seen.sql": deltaResourcesLineSeenSql,
   "delta_resources_normalise.sql": deltaResourcesNormaliseSql,
   "delta_resources_under_node.sql": deltaResourcesUnderNodeSql,
   "delta_roots.sql": deltaRootsSql,
   "delta_tiles.sql": deltaTilesSql,
   "node_customer_key.sql": nodeCustomerKeySql,
+  "node_kind.sql": nodeKindSql,
   "node_regions.sql": nodeRegionsSql,
 };
 

@@ -22,14 +22,7 @@
                 SELECT
                     resource_hash,
                     under_node AS under,
-                    any(resource_key) AS line_key,
-                    -- Blocks type cost without a resource 'unresourced' (delta_nodes' node_type);
-                    -- its cost rows, which delta_resources shows, have no type.
-                    argMax(tuple(if(startsWith(resource_key, 'unresourced:'), '', resource_type),
-                                 account_id, region, marqo_customer, marqo_cluster, marqo_role),
-                           (last_day, account_id, region, marqo_customer, marqo_cluster, marqo_role,
-                            resource_type)) AS line_seen,
-                    max(last_day) AS last,
+                    -- @include delta_resources_line_seen.sql
                     sumIf(cost_micro, in_a) AS cost_a,
                     sumIf(quantity_micro, in_a) AS quantity_a,
                     sumIf(cost_rows, in_a) AS rows_a,

@@ -1,16 +1,7 @@
 -- The kind of node, and for a physical node at or below a region the accounts and regions of its
 -- region ancestors on the days `in_span` (a lambda of the including file) accepts. Shared by
--- delta_resources, hierarchy_tree and node_cost_trend.
-    multiIf(
-        node = '', 'root',
-        h = 'logical' AND startsWith(node, 'customer:'), 'customer',
-        h = 'logical' AND startsWith(node, 'cluster:'), 'cluster',
-        h = 'logical' AND startsWith(node, 'role:'), 'role',
-        h = 'logical' OR startsWith(node, 'unresourced:'), 'leaf',
-        startsWith(node, 'account:'), 'account',
-        startsWith(node, 'region:'), 'region',
-        'below_region'
-    ) AS kind,
+-- hierarchy_tree and node_cost_trend.
+    -- @include node_kind.sql
     -- The accounts and regions of a physical node at or below a region (its region ancestors),
     -- so that only those regions' cost rows are looked at.
     if(kind = 'region', [node], (
