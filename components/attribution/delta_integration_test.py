@@ -37,6 +37,7 @@ from attribution.delta_weeks import WEEK_DAYS
 from attribution.hierarchy_builder import closure_rows
 from attribution.nodes import STRUCTURAL_TYPES, UNRESOURCED
 from attribution.queries import (
+    DEFAULTS,
     QueryParameterError,
     load_query,
     query_file,
@@ -153,10 +154,6 @@ def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarc
     refresh_days(db, {line.day for line in lines})
 
 
-# delta_resources' API defaults: every resource on one page.
-PAGE = {"limit": 1000, "offset": 0}
-
-
 def params(
     node: str,
     hierarchy: str,
@@ -215,7 +212,9 @@ def check_against_reference(
         assert {r["resource_id"]: r["component"] for r in sql_resources} == by_key
         if query_file("delta_resources", asked, data_end) == "delta_resources_pair":
             # The precomputed pair answers exactly as the blocks: owners and order included.
-            blocks = db.query("t", load_query("delta_resources"), {**asked, **PAGE})
+            blocks = db.query(
+                "t", load_query("delta_resources"), {**DEFAULTS["delta_resources"], **asked}
+            )
             assert list(blocks.named_results()) == sql_resources, f"at node {node!r}"
 
         # Children add up to the node: compare with the node's own decomposition (per day,
@@ -329,7 +328,7 @@ def test_the_pair_resources_file_refuses_other_windows_and_the_per_day_view(
         params("vpc-1", "physical", FEBRUARY, MARCH, "daily"),
     ):
         with pytest.raises(ClickHouseQueryError, match="with the raw totals only"):
-            db.query("t", pair_file, {**asked, **PAGE})
+            db.query("t", pair_file, {**DEFAULTS["delta_resources"], **asked})
 
 
 def test_overlapping_windows_and_unknown_views_are_rejected_by_the_sql(db: PoloClickHouse) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from attribution.delta_blocks import refresh_days
 from attribution.delta_pair_resources import TABLES
+from attribution.delta_roots_integration_test import _micro
 from attribution.delta_weeks import WEEK_DAYS
 from attribution.delta_weeks_integration_test import MOVED, NEW_DAY, START, _fleet, _load
 from clickhouse.client import PoloClickHouse
@@ -42,14 +43,6 @@ def _recomputed(db: PoloClickHouse) -> dict[str, list[tuple]]:
             ).result_rows
         )
     return found
-
-
-def _micro(rows: list[dict[str, Any]], resource: str, first: date, end: date) -> int:
-    return sum(
-        int(r["effective_cost"] * 10**6)
-        for r in rows
-        if r["resource_id"] == resource and first <= r["charge_date"] < end
-    )
 
 
 def _line(db: PoloClickHouse, pairs: str, start: date, resource: str) -> dict[str, Any]:
