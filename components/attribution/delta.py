@@ -102,7 +102,7 @@ def validate_windows(base: Window, compare: Window) -> None:
         )
 
 
-def _round_div(value: Decimal, divisor: int) -> Decimal:
+def round_div(value: Decimal, divisor: int) -> Decimal:
     """value / divisor rounded half away from zero to 1e-6 (value has at most 6 decimals)."""
     if divisor == 1:
         return value
@@ -113,7 +113,7 @@ def _round_div(value: Decimal, divisor: int) -> Decimal:
 
 def _finish(exact: Components, divisor: int) -> dict[str, Decimal]:
     """The reported amounts of a row: each divided and rounded, usage the exact remainder."""
-    out = {name: _round_div(getattr(exact, name), divisor) for name in Components.model_fields}
+    out = {name: round_div(getattr(exact, name), divisor) for name in Components.model_fields}
     out["usage_effect"] = (
         out["total_b"]
         - out["total_a"]

@@ -92,7 +92,14 @@ def _node_type(node_id: str) -> str:
     return {"vpc-": "ec2:vpc", "subn": "ec2:subnet"}.get(node_id[:4], "ec2:instance")
 
 
-def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarchy) -> None:
+def load_fleet(
+    db: PoloClickHouse,
+    lines: Sequence[CostLine],
+    hierarchy: Hierarchy,
+    billed: Sequence[Decimal] | None = None,
+) -> None:
+    """Write `lines` as attributed cost (billed = effective = the line's cost unless `billed`
+    gives each line's billed cost) with their closure rows, and refresh the delta tables."""
     tables = (
         "cost_attributed_daily",
         "cost_by_owner_daily",
@@ -107,7 +114,7 @@ def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarc
     for table in tables:
         db.command("truncate", f"TRUNCATE TABLE {table}")
     rows: list[dict[str, Any]] = []
-    for line in lines:
+    for index, line in enumerate(lines):
         unresourced = line.resource_key.startswith(UNRESOURCED)
         if hierarchy == "logical":
             account, region = ACCOUNT_A, "eu-west-1"
@@ -131,7 +138,7 @@ def load_fleet(db: PoloClickHouse, lines: Sequence[CostLine], hierarchy: Hierarc
                 "marqo_environment": "",
                 "owner_rule": "unattributed" if customer == "unattributed" else "tag:Customer",
                 "is_idle": 0,
-                "billed_cost": line.cost,
+                "billed_cost": line.cost if billed is None else billed[index],
                 "effective_cost": line.cost,
                 "consumed_quantity": line.quantity,
                 "pricing_unit": "Hrs",

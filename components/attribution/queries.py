@@ -45,6 +45,7 @@ QUERY_NAMES: tuple[str, ...] = (
     "daily_trend",
     "delta_nodes",
     "delta_resources",
+    "delta_charges",
     "delta_events",
     "resources",
     "hierarchy_tree",
@@ -76,6 +77,7 @@ QUERY_FILES: dict[str, tuple[str, ...]] = {
 # (src/queries/registry.ts): the raw (not per-day) delta, and every resource on one page.
 DEFAULTS: dict[str, dict[str, Any]] = {
     "delta_nodes": {"normalise": "none"},
+    "delta_charges": {"normalise": "none"},
     "delta_resources": {"normalise": "none", "limit": 1000, "offset": 0},
 }
 
@@ -318,8 +320,9 @@ def window_completeness(db: PoloClickHouse, parameters: Mapping[str, Any]) -> De
 
 
 def run_delta(db: PoloClickHouse, name: str, parameters: Mapping[str, Any]) -> DeltaAnswer:
-    """`delta_nodes` or `delta_resources` with each window's completeness, as the API answers."""
-    if name not in ("delta_nodes", "delta_resources"):
+    """A delta query (`delta_nodes`, `delta_resources`, `delta_charges`) with each window's
+    completeness, as the API answers."""
+    if name not in ("delta_nodes", "delta_resources", "delta_charges"):
         raise KeyError(f"{name!r} is not a delta query")
     return DeltaAnswer(
         rows=run_query(db, name, parameters), windows=window_completeness(db, parameters)

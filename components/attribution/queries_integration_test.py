@@ -55,6 +55,7 @@ def all_params(result: SeedResult) -> dict[str, dict[str, Any]]:
         "daily_trend": {**window(result), "customer": ""},
         "delta_nodes": delta,
         "delta_resources": delta,
+        "delta_charges": delta,
         "delta_events": {"resource_id": s.moved_resource, **window(result)},
         "resources": resources_params(result),
         "hierarchy_tree": {
@@ -89,7 +90,7 @@ def test_the_story_windows_hold_cost_on_every_day_and_end_with_the_last_cost_day
     assert default_data_end(db, s.compare_end) == s.compare_end
 
 
-@pytest.mark.parametrize("name", ["delta_nodes", "delta_resources"])
+@pytest.mark.parametrize("name", ["delta_nodes", "delta_resources", "delta_charges"])
 def test_a_delta_reaching_past_the_last_cost_day_is_flagged_not_silent(
     seeded: Seeded, name: str
 ) -> None:
@@ -173,7 +174,11 @@ def test_the_focus_export_has_every_cent_and_the_owner_as_tags(seeded: Seeded) -
         customer = json.loads(row["Tags"])["marqo_customer"]
         exported[customer] = exported.get(customer, Decimal(0)) + row["EffectiveCost"]
     assert exported == by_customer
-    assert {r["ChargeCategory"] for r in rows} == {"Usage"}
+    # The demo's tax and SLA credit leave with their FOCUS charge category.
+    assert {r["ChargeCategory"] for r in rows} == {"Usage", "Tax", "Credit"}
+    credit = [r for r in rows if r["ChargeCategory"] == "Credit"]
+    assert sum(r["EffectiveCost"] for r in credit) == result.story.credit_amount
+    assert all(r["x_UsageType"] == "Credit" for r in credit)
     assert all(r["ChargePeriodEnd"] - r["ChargePeriodStart"] == timedelta(days=1) for r in rows)
 
 

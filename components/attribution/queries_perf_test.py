@@ -191,6 +191,17 @@ SCENARIOS: list[tuple[str, str, dict[str, Any], int | None]] = [
         {**DELTA_30, "hierarchy": "logical", "node_id": "customer:cust0042", "limit": 100},
         OTHER_WINDOWS_TARGET_MS,
     ),
+    # The delta by charge category reads the attributed cost rows of both windows.
+    *(
+        ("delta_charges", scenario, {**DELTA, **DELTA_NODES[i][1]}, DELTA_TARGET_MS)
+        for i, scenario in ((0, "logical root"), (1, "logical customer"), (6, "physical VPC"))
+    ),
+    (
+        "delta_charges",
+        "logical root, 30-day windows",
+        {**DELTA_30, **DELTA_NODES[0][1]},
+        OTHER_WINDOWS_TARGET_MS,
+    ),
     (
         "delta_events",
         "one resource",

@@ -45,6 +45,15 @@ CONTRACT = {
         "limit",
         "offset",
     },
+    "delta_charges": {
+        "base_start",
+        "base_end",
+        "compare_start",
+        "compare_end",
+        "hierarchy",
+        "node_id",
+        "normalise",
+    },
     "delta_events": {"resource_id", "start", "end"},
     "resources": {
         "as_of",

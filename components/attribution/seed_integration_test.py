@@ -273,3 +273,57 @@ def test_the_expiring_savings_plan_raises_its_instances_effective_cost(seeded: S
                 assert row["delta"] == row["total_b"] - row["total_a"] > 0
                 seen.add(row["resource_id"])
     assert seen == set(s.savings_plan_resources)
+
+
+def _charges(db: PoloClickHouse, result: SeedResult, node: str = "") -> dict[str, dict]:
+    return {r["category"]: r for r in delta(db, result, "delta_charges", node)}
+
+
+def test_the_delta_by_charge_names_the_savings_plan_the_credit_and_the_tax(
+    seeded: Seeded,
+) -> None:
+    db, result = seeded
+    s = result.story
+    root = _charges(db, result)
+    nodes = delta(db, result, "delta_nodes")
+    # Both bases: the six lines add up to the root's change, to the cent and below.
+    effective = sum(r["delta"] for r in nodes)
+    assert sum(r["delta"] for r in root.values()) == effective
+    billed = _scalar(
+        db,
+        "SELECT sumIf(billed_cost, charge_date >= {b0:Date}) - sumIf(billed_cost, "
+        "charge_date < {b0:Date}) FROM cost_attributed_daily "
+        "WHERE charge_date >= {a0:Date} AND charge_date < {b1:Date}",
+        {"a0": s.base_start, "b0": s.compare_start, "b1": s.compare_end},
+    )
+    assert sum(r["billed_delta"] for r in root.values()) == billed
+    # The Savings Plan expired in B: the discount it gave in A is smaller in B, so the commitment
+    # line is the cost it no longer takes off (every covered instance's, the story's among them);
+    # billed cost never had it.
+    lost = (
+        "sumIf(billed_cost - effective_cost, charge_date < {b0:Date}) - sumIf(billed_cost - "
+        "effective_cost, charge_date >= {b0:Date}) FROM cost_attributed_daily "
+        "WHERE charge_date >= {a0:Date} AND charge_date < {b1:Date}"
+    )
+    span = {"a0": s.base_start, "b0": s.compare_start, "b1": s.compare_end}
+    discount = _scalar(db, f"SELECT {lost}", span)
+    story = _scalar(
+        db,
+        f"SELECT {lost} AND resource_id IN {{ids:Array(String)}}",
+        {**span, "ids": s.savings_plan_resources},
+    )
+    assert root["commitment"]["delta"] == discount >= story > 0
+    assert root["commitment"]["billed_delta"] == 0
+    assert root["credit"]["delta"] == root["credit"]["billed_delta"] == s.credit_amount < 0
+    assert root["tax"]["total_a"] > 0 and root["tax"]["total_b"] > 0
+    assert root["adjustment"]["delta"] == root["purchase"]["delta"] == 0
+    # Each item where it belongs: the credit and tax are unattributed cost (no resource), the
+    # commitment is the covered instances' customers', which add up to the root's.
+    unattributed = _charges(db, result, "customer:unattributed")
+    assert unattributed["credit"]["delta"] == s.credit_amount
+    assert unattributed["tax"] == root["tax"]
+    customers = [r["node_id"] for r in nodes]
+    assert (
+        sum(_charges(db, result, c)["commitment"]["delta"] for c in customers)
+        == (root["commitment"]["delta"])
+    )

@@ -79,6 +79,20 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
     deltaWindows: true,
   },
   {
+    path: "/api/delta/charges",
+    query: "delta_charges",
+    tag: "delta",
+    summary: "Delta of a node by charge category",
+    description:
+      "The change under node_id split by charge category: usage at its billed price, commitment (Savings Plans and " +
+      "Reserved Instances amortised onto usage), credit, adjustment, tax and purchase; six rows in that order. On " +
+      "the effective basis (total_a, total_b, delta) and the billed basis (billed_total_a, billed_total_b, " +
+      "billed_delta) the rows sum exactly to the node's change.",
+    nodeScoped: true,
+    deltaWindows: true,
+    isEmpty: (rows) => rows.every((row) => isZero(row.total_a) && isZero(row.total_b) && isZero(row.billed_total_a) && isZero(row.billed_total_b)),
+  },
+  {
     path: "/api/delta/events",
     query: "delta_events",
     tag: "delta",

@@ -178,8 +178,10 @@ def _check_month(db: PoloClickHouse, manifest: Manifest) -> tuple[int, Decimal]:
 def _replace_cost_daily(db: PoloClickHouse, period: date, partition: int) -> None:
     """The month's cost_daily from the export: one row per cost_daily key, to 6 places."""
     db.command("focus.clear_cost_staging", f"ALTER TABLE {COST_STAGING} DROP PARTITION {partition}")
-    # Grouped by cost_daily's ordering key (its ReplacingMergeTree key): credits and corrections
-    # net into the line they correct; lines without a usage type are named by their category.
+    # Grouped by cost_daily's ordering key (its ReplacingMergeTree key). A line that is not
+    # usage keeps its charge category as its name (a credit against an instance's hours is the
+    # instance's 'Credit' line, not netted into its usage), and a correction of an earlier
+    # period is an 'Adjustment': what the delta by charge category reads (docs/cost-sources.md).
     db.command(
         "focus.cost_daily",
         f"""
@@ -187,9 +189,10 @@ INSERT INTO {COST_STAGING} (charge_period_start, account_id, region, service_nam
     resource_id, billed_cost, effective_cost, consumed_quantity, pricing_unit, is_provisional,
     collected_at)
 SELECT charge_date, account_id, any(region), service_name,
-    if(usage_type = '', charge_category, usage_type) AS line_usage_type, resource_id,
+    multiIf(charge_class = 'Correction', 'Adjustment', charge_category != 'Usage', charge_category,
+            usage_type = '', 'Usage', usage_type) AS line_usage_type, resource_id,
     toDecimal64(round(sum(billed_cost), 6), 6), toDecimal64(round(sum(effective_cost), 6), 6),
-    toDecimal128(round(sumIf(consumed_quantity, charge_category = 'Usage'), 6), 6),
+    toDecimal128(round(sumIf(consumed_quantity, line_usage_type = usage_type), 6), 6),
     anyIf(pricing_unit, pricing_unit != ''), 0, now64(3, 'UTC')
 FROM {LINE_ITEMS}
 WHERE billing_period = {{period:Date}}

@@ -6,15 +6,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
 
+from attribution.charge_categories import category_of
 from clickhouse.client import PoloClickHouse
 from collectors.cost_explorer.store import CostStore
-from collectors.focus_export.conftest import deliver, line_items, not_focus_parquet, parquet
+from collectors.focus_export.conftest import (
+    LineItem,
+    deliver,
+    line_items,
+    not_focus_parquet,
+    parquet,
+)
 from collectors.focus_export.loader import FocusLoadError, S3Reader, load_delivery
 
 NOV = date(2026, 11, 1)
@@ -154,6 +161,70 @@ def test_a_line_outside_its_billing_period_stops_the_load(
     assert month_state(db, NOV)[0] == 0
 
 
+def _line_name(item: LineItem) -> str:
+    """cost_daily's usage type for a line item: a correction is an adjustment, any other line
+    that is not usage is named by its category, usage by its usage type."""
+    if item.charge_class == "Correction":
+        return "Adjustment"
+    if item.charge_category != "Usage":
+        return item.charge_category
+    return item.usage_type or "Usage"
+
+
+def test_credits_tax_purchases_and_corrections_stay_their_own_lines_of_cost_daily(
+    db: PoloClickHouse, s3: Any, reader: S3Reader
+) -> None:
+    day, instance = NOV + timedelta(days=3), "i-0000000000000abcd"
+
+    def item(category: str, billed: str, effective: str, **kw: Any) -> LineItem:
+        fields = {
+            "charge_date": day,
+            "account_id": "123456789012",
+            "service_name": "Amazon Elastic Compute Cloud",
+            "usage_type": "BoxUsage:m5.large",
+            "resource_id": instance,
+            "charge_category": category,
+            "billed_cost": Decimal(billed),
+            "effective_cost": Decimal(effective),
+            "consumed_quantity": Decimal(24),
+            **kw,
+        }
+        return LineItem(**fields)
+
+    items = [
+        # Hours covered by a Savings Plan: billed on demand, effective at the plan's rate.
+        item("Usage", "10", "7.2", commitment_discount_type="Savings Plan"),
+        # An SLA credit against the same hours, and a correction of an earlier month's hours.
+        item("Credit", "-2", "-2", consumed_quantity=Decimal(0)),
+        item("Usage", "-1.5", "-1.5", charge_class="Correction", consumed_quantity=Decimal(3)),
+        item("Tax", "0.8", "0.8", service_name="Tax", usage_type="", resource_id=""),
+        item("Purchase", "30", "0", usage_type="ComputeSavingsPlans", resource_id=""),
+    ]
+    load_delivery(db, reader, deliver(s3, NOV, [parquet(items, NOV)]), final=True)
+    rows = db.query(
+        "test.lines",
+        "SELECT service_name, usage_type, resource_id, billed_cost, effective_cost, "
+        "consumed_quantity FROM cost_daily FINAL WHERE charge_period_start = {d:Date} "
+        "ORDER BY usage_type",
+        {"d": day},
+    ).result_rows
+    assert [(r[1], r[2], r[3], r[4], r[5]) for r in rows] == [
+        ("Adjustment", instance, Decimal("-1.5"), Decimal("-1.5"), 0),
+        ("BoxUsage:m5.large", instance, Decimal(10), Decimal("7.2"), 24),
+        ("Credit", instance, Decimal(-2), Decimal(-2), 0),
+        ("Purchase", "", Decimal(30), Decimal(0), 0),
+        ("Tax", "", Decimal("0.8"), Decimal("0.8"), 0),
+    ]
+    # Each line is the category the delta by charge category files it under.
+    assert [category_of(r[0], r[1]) for r in rows] == [
+        "adjustment",
+        "usage",
+        "credit",
+        "purchase",
+        "tax",
+    ]
+
+
 def _cost_daily(db: PoloClickHouse, period: date) -> dict[tuple[date, str], Decimal]:
     rows = db.query(
         "test.cost_daily",
@@ -178,8 +249,7 @@ def test_a_final_month_replaces_cost_explorer_in_cost_daily_and_stays_final(
     # Each cost_daily key is the export's lines summed, then rounded to cost_daily's 6 places.
     keyed: dict[tuple[Any, ...], Decimal] = defaultdict(Decimal)
     for i in items:
-        usage_type = i.usage_type or i.charge_category
-        keyed[(i.charge_date, i.account_id, i.service_name, usage_type, i.resource_id)] += (
+        keyed[(i.charge_date, i.account_id, i.service_name, _line_name(i), i.resource_id)] += (
             i.billed_cost
         )
     expected: dict[tuple[date, str], Decimal] = defaultdict(Decimal)

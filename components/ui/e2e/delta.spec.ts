@@ -32,6 +32,31 @@ test("the root's totals A and B and the delta are the sums of the API's child no
   await expect(page.getByTestId("waterfall")).toBeVisible();
 });
 
+test("the charge panel shows the demo's expiring Savings Plan, its credit and its tax, as the API answers them", async ({ page }) => {
+  type Charge = { category: string; delta: string; billed_delta: string };
+  const charges = (await api<Charge>(page, "delta/charges")).data;
+  await page.goto("/delta");
+  await settled(page);
+  const panel = page.getByTestId("charges");
+  const signed = (value: string) => {
+    const shown = dollars(value);
+    return shown.startsWith("−") || shown === "$0.00" ? shown : `+${shown}`;
+  };
+  for (const [category, label] of [
+    ["commitment", "Commitments"],
+    ["credit", "Credits"],
+    ["tax", "Tax"],
+  ] as const) {
+    const charge = charges.find((c) => c.category === category)!;
+    const row = panel.locator(`tr[data-category="${category}"]`);
+    await expect(row.locator("td").first()).toContainText(label);
+    await expect(row.locator("td").nth(3)).toHaveText(signed(charge.delta));
+    await expect(row.locator("td").nth(4)).toHaveText(signed(charge.billed_delta));
+  }
+  // No refunds or purchases in the demo: no empty rows for them.
+  await expect(panel.locator('tr[data-category="adjustment"], tr[data-category="purchase"]')).toHaveCount(0);
+});
+
 test("drill-down: customer → cluster → role → resource → its lifecycle events", async ({ page }) => {
   await page.goto("/delta");
   await settled(page);

@@ -9,8 +9,8 @@
 --   offset  UInt32  rows to skip
 --
 -- Columns (FOCUS names): BillingPeriodStart / BillingPeriodEnd (the calendar month of the day),
--- ChargePeriodStart / ChargePeriodEnd (the day, UTC), ChargeCategory ('Usage': cost_daily nets
--- credits and tax into its lines), BilledCost, EffectiveCost (Decimal, exact), BillingCurrency,
+-- ChargePeriodStart / ChargePeriodEnd (the day, UTC), ChargeCategory (Usage, Credit, Adjustment,
+-- Tax or Purchase: the line's charge category, include/charge_category.sql), BilledCost, EffectiveCost (Decimal, exact), BillingCurrency,
 -- ConsumedQuantity, PricingUnit, ServiceName, SubAccountId, RegionId, ResourceId, ResourceType,
 -- x_UsageType, Tags (JSON object: the owner fields marqo_customer / marqo_cluster / marqo_role /
 -- marqo_environment as Polo attributed them, and x_polo_owner_rule, how). Ordered by day, then
@@ -18,13 +18,16 @@
 WITH
     {start:Date} AS d0,
     {end:Date} AS d1,
-    (SELECT throwIf(d1 <= d0, 'end must be after start (end is exclusive)')) AS invalid
+    (SELECT throwIf(d1 <= d0, 'end must be after start (end is exclusive)')) AS invalid,
+    -- @include charge_category.sql
+    -- FOCUS spells the categories capitalised.
+    (c) -> concat(upper(substring(c, 1, 1)), substring(c, 2)) AS focus_name
 SELECT
     toDateTime(toStartOfMonth(charge_date), 'UTC') AS BillingPeriodStart,
     toDateTime(toStartOfMonth(charge_date) + toIntervalMonth(1), 'UTC') AS BillingPeriodEnd,
     toDateTime(charge_date, 'UTC') AS ChargePeriodStart,
     toDateTime(charge_date + 1, 'UTC') AS ChargePeriodEnd,
-    'Usage' AS ChargeCategory,
+    focus_name(charge_category(service_name, usage_type)) AS ChargeCategory,
     sum(billed_cost) AS BilledCost,
     sum(effective_cost) AS EffectiveCost,
     'USD' AS BillingCurrency,

@@ -27,6 +27,7 @@ import costsByCustomerSql from "./costs_by_customer.sql";
 import coverageSql from "./coverage.sql";
 import dashboardSummarySql from "./dashboard_summary.sql";
 import dailyTrendSql from "./daily_trend.sql";
+import deltaChargesSql from "./delta_charges.sql";
 import deltaEventsSql from "./delta_events.sql";
 import deltaNodesAccountSql from "./delta_nodes_account.sql";
 import deltaNodesClosureSql from "./delta_nodes_closure.sql";
@@ -45,6 +46,7 @@ import hierarchyTreeSql from "./hierarchy_tree.sql";
 import nodeCostTrendSql from "./node_cost_trend.sql";
 import resourcesSql from "./resources.sql";
 import exportFocusSql from "./export_focus.sql";
+import chargeCategorySql from "./include/charge_category.sql";
 import customerCostsSql from "./include/customer_costs.sql";
 import deltaChecksSql from "./include/delta_checks.sql";
 import deltaColumnsSql from "./include/delta_columns.sql";
@@ -75,6 +77,7 @@ export type QueryName =
   | "daily_trend"
   | "delta_nodes"
   | "delta_resources"
+  | "delta_charges"
   | "delta_events"
   | "resources"
   | "hierarchy_tree"
@@ -283,6 +286,7 @@ export function sqlFor(spec: QuerySpec, params: Resolved, dataEnd: string | null
 
 /** Fragments the files share through `-- @include name.sql` lines (src/queries/include/). */
 const FRAGMENTS: Readonly<Record<string, string>> = {
+  "charge_category.sql": chargeCategorySql,
   "customer_costs.sql": customerCostsSql,
   "delta_checks.sql": deltaChecksSql,
   "delta_columns.sql": deltaColumnsSql,
@@ -366,6 +370,13 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
       limit: uintParam(`Page size (1..${MAX_PAGE_SIZE}).`, 1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),
       offset: uintParam("Resources to skip (for paging, largest |delta| first).", 0, 4_000_000_000, 0),
     },
+    windows: deltaWindows,
+    separateWindows: true,
+  },
+  delta_charges: {
+    name: "delta_charges",
+    sql: withIncludes(deltaChargesSql),
+    params: deltaParams(),
     windows: deltaWindows,
     separateWindows: true,
   },

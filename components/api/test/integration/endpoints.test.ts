@@ -18,6 +18,7 @@ interface QueryBody {
   params: Record<string, string | number>;
   meta: { query: string; columns: { name: string; type: string }[]; rows: number };
   page?: { limit: number; offset: number; has_more: boolean; next_offset: number | null; total: number | null };
+  windows?: unknown;
 }
 
 // The fragments a named query's `-- @include` lines stand for, read from the repository as the
@@ -191,6 +192,27 @@ describe("every endpoint on the seeded dataset", () => {
     }
   });
 
+  it("delta/charges names the demo's expiring Savings Plan, the credit and the tax, summing to delta/nodes", async () => {
+    const compareStart = addDays(seeded.end, -7);
+    const qs = `base_start=${addDays(seeded.end, -14)}&base_end=${compareStart}&compare_start=${compareStart}&compare_end=${seeded.end}`;
+    const body = await getJson(`/api/delta/charges?${qs}`);
+    expect(body.data.map((row) => row.category)).toEqual(["usage", "commitment", "credit", "adjustment", "tax", "purchase"]);
+    const rows = Object.fromEntries(body.data.map((row) => [String(row.category), row]));
+    // The plan expires inside the compare window: less discount, more cost, none of it billed.
+    expect(micros(rows.commitment?.delta, "commitment")).toBeGreaterThan(0n);
+    expect(micros(rows.commitment?.billed_delta, "commitment billed")).toBe(0n);
+    expect(micros(rows.credit?.delta, "credit")).toBe(-25_000_000n);
+    expect(micros(rows.tax?.total_b, "tax")).toBeGreaterThan(0n);
+    const sum = (data: Record<string, unknown>[], column: string) => data.reduce((acc, row) => acc + micros(row[column], column), 0n);
+    const nodes = await getJson(`/api/delta/nodes?${qs}`);
+    expect(sum(body.data, "delta")).toBe(sum(nodes.data, "delta"));
+    expect(body.windows).toEqual(nodes.windows);
+    const unattributed = await getJson(`/api/delta/charges?${qs}&node_id=${encodeURIComponent("customer:unattributed")}`);
+    const own = Object.fromEntries(unattributed.data.map((row) => [String(row.category), row]));
+    expect(own.credit).toEqual(rows.credit);
+    expect(own.tax).toEqual(rows.tax);
+  });
+
   it("pages resources without overlap and says when more exist", async () => {
     const first = await getJson(`/api/resources?as_of=${seeded.asOf}&sort=resource_id&direction=asc&limit=3`);
     expect(first.page).toMatchObject({ limit: 3, offset: 0, has_more: true, next_offset: 3 });
@@ -250,11 +272,11 @@ describe("every endpoint on the seeded dataset", () => {
   it("serves its OpenAPI document", async () => {
     const doc = await getJson<{ openapi: string; paths: Record<string, unknown> }>("/api/openapi.json");
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toHaveLength(14);
+    expect(Object.keys(doc.paths)).toHaveLength(15);
   });
 
   it("answers 404 for a node that never existed, and 200 with no rows for a real node outside its data", async () => {
-    for (const path of ["/api/delta/nodes", "/api/delta/resources", "/api/hierarchy/tree", "/api/hierarchy/trend"]) {
+    for (const path of ["/api/delta/nodes", "/api/delta/resources", "/api/delta/charges", "/api/hierarchy/tree", "/api/hierarchy/trend"]) {
       const response = await get(`${path}?node_id=customer:no-such-customer-xyz`);
       expect(response.status, path).toBe(404);
       expect(await response.json()).toEqual({

@@ -18,7 +18,7 @@ function placeholders(sql: string): Map<string, string> {
 describe("query registry", () => {
   const names = Object.keys(QUERIES) as QueryName[];
 
-  it("covers the thirteen named queries of the contract", () => {
+  it("covers the fourteen named queries of the contract", () => {
     expect(names.sort()).toEqual(
       [
         "costs_by_account_role",
@@ -26,6 +26,7 @@ describe("query registry", () => {
         "coverage",
         "dashboard_summary",
         "daily_trend",
+        "delta_charges",
         "delta_events",
         "delta_nodes",
         "delta_resources",

@@ -222,6 +222,30 @@ export interface DeltaResource extends DeltaParts {
   flagged: number;
 }
 
+/** The charge categories of /api/delta/charges, in the order the API answers them. */
+export const CHARGE_CATEGORIES = ["usage", "commitment", "credit", "adjustment", "tax", "purchase"] as const;
+export type ChargeCategory = (typeof CHARGE_CATEGORIES)[number];
+
+export const CHARGE_LABELS: Record<ChargeCategory, { label: string; hint: string }> = {
+  usage: { label: "Usage", hint: "at its billed price" },
+  commitment: { label: "Commitments", hint: "Savings Plan and RI discounts, amortised" },
+  credit: { label: "Credits", hint: "" },
+  adjustment: { label: "Refunds and corrections", hint: "" },
+  tax: { label: "Tax", hint: "" },
+  purchase: { label: "Purchases", hint: "commitment fees, Marketplace" },
+};
+
+/** One charge category of a node's change, on the effective and on the billed basis. */
+export interface DeltaCharge {
+  category: ChargeCategory;
+  total_a: string;
+  total_b: string;
+  delta: string;
+  billed_total_a: string;
+  billed_total_b: string;
+  billed_delta: string;
+}
+
 export interface LifecycleEvent {
   event_time: string;
   kind: string;

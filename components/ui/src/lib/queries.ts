@@ -7,6 +7,7 @@ import {
   dashboardSummary,
   type DashboardRow,
   type CustomerCost,
+  type DeltaCharge,
   type DeltaNode,
   type DeltaResource,
   type DeltaWindowsParams,
@@ -83,6 +84,7 @@ export function useDeltaResources(p: DeltaWindowsParams, page: { limit: number; 
     },
   });
 }
+export const useDeltaCharges = (p: DeltaWindowsParams) => useApi<DeltaCharge>("delta/charges", { ...p });
 export const useDeltaEvents = (resourceId: string, w: Window, enabled = true) =>
   useApi<LifecycleEvent>("delta/events", { resource_id: resourceId, ...w }, enabled);
 

@@ -11,8 +11,10 @@ import { QueryState } from "../components/QueryState";
 import { Badge, Button, Card, CardHeader, EmptyState, Segmented, Select, Skeleton } from "../components/ui";
 import { Waterfall, type WaterfallStep } from "../components/charts";
 import {
+  CHARGE_LABELS,
   COMPONENT_LABELS,
   DELTA_COMPONENTS,
+  type DeltaCharge,
   nodeLabel,
   type DeltaNode,
   type DeltaParts,
@@ -20,9 +22,9 @@ import {
   type DeltaWindowsParams,
 } from "../lib/api";
 import { addDays, DELTA_PRESETS, deltaPreset, formatWindow, matchingDeltaPreset, type DeltaPresetId, type DeltaWindows } from "../lib/dates";
-import { compareDecimals, sumDecimals } from "../lib/money";
+import { compareDecimals, sumDecimals, toMicros } from "../lib/money";
 import { customerColor } from "../lib/palette";
-import { useDeltaEvents, useDeltaNodes, useDeltaResources, usePrefetchDeltaNodes } from "../lib/queries";
+import { useDeltaCharges, useDeltaEvents, useDeltaNodes, useDeltaResources, usePrefetchDeltaNodes } from "../lib/queries";
 import { compact, DELTA_PAGE_SIZES, type DeltaSearch, type Hierarchy } from "../search";
 
 /** The windows in the URL, else week over week up to the last day with cost data. */
@@ -273,6 +275,55 @@ function EventsPanel({ resourceId, windows, search }: { resourceId: string; wind
   );
 }
 
+/** The categories worth a row: usage always, any other only when it has cost in a window. */
+export function chargeRows(rows: DeltaCharge[]): DeltaCharge[] {
+  const amounts = ["total_a", "total_b", "billed_total_a", "billed_total_b"] as const;
+  return rows.filter((row) => row.category === "usage" || amounts.some((key) => toMicros(row[key]) !== 0n));
+}
+
+function ChargesPanel({ params }: { params: DeltaWindowsParams }) {
+  const charges = useDeltaCharges(params);
+  return (
+    <Card data-testid="charges-panel">
+      <CardHeader
+        title="By charge category"
+        description="The same Δ by kind of charge, as the invoice shows it: each basis sums to B − A exactly"
+      />
+      <QueryState query={charges} loading={<Skeleton className="m-2 h-[120px]" />} isEmpty={(d) => d.data.length === 0} empty={<EmptyState title="No cost under this node in either window" />}>
+        {(d) => (
+          <div className="overflow-x-auto">
+            <table className="w-full border-collapse text-sm" aria-label="Delta by charge category" data-testid="charges">
+              <thead>
+                <tr className="border-b border-border text-xs text-muted">
+                  <th scope="col" className="px-3 py-2 text-left font-semibold">Category</th>
+                  <th scope="col" className="px-3 py-2 text-right font-semibold">Effective A</th>
+                  <th scope="col" className="px-3 py-2 text-right font-semibold">Effective B</th>
+                  <th scope="col" className="px-3 py-2 text-right font-semibold">Δ effective</th>
+                  <th scope="col" className="px-3 py-2 text-right font-semibold">Δ billed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {chargeRows(d.data).map((row) => (
+                  <tr key={row.category} className="border-b border-border last:border-0" data-category={row.category}>
+                    <td className="px-3 py-2 text-left">
+                      {CHARGE_LABELS[row.category].label}
+                      {CHARGE_LABELS[row.category].hint ? <span className="ml-2 text-xs text-muted">{CHARGE_LABELS[row.category].hint}</span> : null}
+                    </td>
+                    <td className="num px-3 py-2"><Money value={row.total_a} /></td>
+                    <td className="num px-3 py-2"><Money value={row.total_b} /></td>
+                    <td className="num px-3 py-2 font-medium"><Money value={row.delta} delta /></td>
+                    <td className="num px-3 py-2"><Money value={row.billed_delta} delta /></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryState>
+    </Card>
+  );
+}
+
 function WindowInputs({ label, start, end, onChange, id }: { label: string; start: string; end: string; onChange: (start: string, end: string) => void; id: string }) {
   return (
     <fieldset className="inline-flex items-center gap-1.5 text-sm">
@@ -368,6 +419,7 @@ function Delta({ dataEnd }: { dataEnd: string }) {
             </QueryState>
           </div>
         </Card>
+        <ChargesPanel params={params} />
         {search.resource ? <EventsPanel resourceId={search.resource} windows={windows} search={search} /> : null}
         <Card>
           <CardHeader

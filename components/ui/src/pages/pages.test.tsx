@@ -1,9 +1,9 @@
 import { renderHook } from "@testing-library/react";
 import { getCoreRowModel, getExpandedRowModel, getGroupedRowModel, getSortedRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
-import type { AccountRoleCost, DeltaNode } from "../lib/api";
+import type { AccountRoleCost, DeltaCharge, DeltaNode } from "../lib/api";
 import { accountRoleColumns, tableCsv } from "./Costs";
 import { formatAge } from "./Dashboard";
-import { sumParts, waterfallSteps } from "./Delta";
+import { chargeRows, sumParts, waterfallSteps } from "./Delta";
 import { resourcesParams } from "./Resources";
 
 const node = (id: string, parts: Partial<DeltaNode>): DeltaNode => ({
@@ -33,6 +33,31 @@ describe("delta", () => {
     const steps = waterfallSteps(parts);
     expect(steps.map((s) => s.label)).toEqual(["Total A", "Created", "Removed", "Usage", "Rate", "Transferred in", "Transferred out", "Total B"]);
     expect(steps[0]).toMatchObject({ value: "0.3", total: true });
+  });
+});
+
+describe("delta by charge category", () => {
+  const charge = (category: DeltaCharge["category"], totals: Partial<DeltaCharge> = {}): DeltaCharge => ({
+    category,
+    total_a: "0.000000",
+    total_b: "0.000000",
+    delta: "0.000000",
+    billed_total_a: "0.000000",
+    billed_total_b: "0.000000",
+    billed_delta: "0.000000",
+    ...totals,
+  });
+
+  it("shows usage always and another category only when it has cost on either basis", () => {
+    const rows = [
+      charge("usage"),
+      charge("commitment", { total_a: "-19.600000", delta: "19.600000" }),
+      charge("credit"),
+      charge("adjustment"),
+      charge("tax", { total_b: "0.000001" }),
+      charge("purchase", { billed_total_b: "30.000000", billed_delta: "30.000000" }),
+    ];
+    expect(chargeRows(rows).map((row) => row.category)).toEqual(["usage", "commitment", "tax", "purchase"]);
   });
 });
 
