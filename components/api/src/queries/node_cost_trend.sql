@@ -48,12 +48,16 @@ FROM
             kind = 'leaf', if(resource_id != '', resource_id,
                               concat('unresourced:', account_id, '/', region, '/', service_name)) = node,
             kind = 'region', has(node_accounts, account_id) AND has(node_regions, region),
-            has(node_accounts, account_id) AND has(node_regions, region)
-            AND (charge_date, resource_id) IN (
-                SELECT snapshot_date, descendant_id
-                FROM resource_ancestry
-                WHERE hierarchy = 'physical' AND ancestor_id = node
-                  AND snapshot_date >= d0 AND snapshot_date < d1))
+            -- Below a region: the node's descendants on each day, and the resource itself on
+            -- days it had no closure rows (no snapshot, e.g. a bucket the collectors do not
+            -- list: it hangs under its region, as the tree shows it).
+            resource_id = node
+            OR (has(node_accounts, account_id) AND has(node_regions, region)
+                AND (charge_date, resource_id) IN (
+                    SELECT snapshot_date, descendant_id
+                    FROM resource_ancestry
+                    WHERE hierarchy = 'physical' AND ancestor_id = node
+                      AND snapshot_date >= d0 AND snapshot_date < d1)))
 )
 WHERE invalid = 0
 GROUP BY charge_date
