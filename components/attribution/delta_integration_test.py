@@ -30,8 +30,7 @@ from attribution.delta import (
 from attribution.delta_blocks import TABLE, refresh_days
 from attribution.delta_months import TABLE as MONTHS_TABLE
 from attribution.delta_mtd import TABLE as MTD_TABLE
-from attribution.delta_pair_resources import TABLES as PAIR_RESOURCE_TABLES
-from attribution.delta_roots import TABLE as ROOTS_TABLE
+from attribution.delta_pair_tables import TABLES as PAIR_TABLES
 from attribution.delta_weeks import TABLE as WEEKS
 from attribution.delta_weeks import WEEK_DAYS
 from attribution.hierarchy_builder import closure_rows
@@ -107,8 +106,7 @@ def load_fleet(
         WEEKS,
         MONTHS_TABLE,
         MTD_TABLE,
-        ROOTS_TABLE,
-        *PAIR_RESOURCE_TABLES,
+        *PAIR_TABLES,
         "resource_ancestry",
     )
     for table in tables:

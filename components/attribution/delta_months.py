@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from attribution import delta_pair_resources, delta_roots
+from attribution import delta_pair_tables
 from clickhouse.client import PoloClickHouse
 
 TABLE = "cost_delta_months"
@@ -63,8 +63,6 @@ def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
             f"ALTER TABLE {TABLE} DROP PARTITION {{start:Date}}",
             {"start": start},
         )
-        delta_roots.drop(db, "month", start)
-        delta_pair_resources.drop(db, "month", start)
+        delta_pair_tables.drop(db, "month", start)
         db.command("delta_months.refresh", _REFRESH_SQL, {"first": start, "last": start})
-        delta_roots.refresh(db, "month", start, start)
-        delta_pair_resources.refresh(db, "month", start, start)
+        delta_pair_tables.refresh(db, "month", start, start)

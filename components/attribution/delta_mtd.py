@@ -17,7 +17,7 @@ from calendar import monthrange
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from attribution import delta_pair_resources, delta_roots
+from attribution import delta_pair_tables
 from attribution.delta_months import month_start, next_month, previous_month
 from clickhouse.client import PoloClickHouse
 
@@ -90,8 +90,7 @@ def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
                 f"ALTER TABLE {TABLE} DROP PARTITION ({{start:Date}}, {{days:UInt8}})",
                 {"start": start, "days": compare_days},
             )
-            delta_roots.drop(db, "mtd", start, compare_days)
-            delta_pair_resources.drop(db, "mtd", start, compare_days)
+            delta_pair_tables.drop(db, "mtd", start, compare_days)
     end = data_end(db)
     if end is None:
         return
@@ -102,5 +101,4 @@ def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
                 _REFRESH_SQL,
                 {"first": start, "from_days": from_days, "data_end": end},
             )
-            delta_roots.refresh(db, "mtd", start, start, from_days)
-            delta_pair_resources.refresh(db, "mtd", start, start, from_days)
+            delta_pair_tables.refresh(db, "mtd", start, start, from_days)

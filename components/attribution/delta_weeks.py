@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
-from attribution import delta_pair_resources, delta_roots
+from attribution import delta_pair_tables
 from clickhouse.client import PoloClickHouse
 
 TABLE = "cost_delta_weeks"
@@ -68,9 +68,7 @@ def refresh_days(db: PoloClickHouse, days: Iterable[date]) -> None:
             f"ALTER TABLE {TABLE} DROP PARTITION {{start:Date}}",
             {"start": start},
         )
-        delta_roots.drop(db, "week", start)
-        delta_pair_resources.drop(db, "week", start)
+        delta_pair_tables.drop(db, "week", start)
     for first, last in batches(starts):
         db.command("delta_weeks.refresh", _REFRESH_SQL, {"first": first, "last": last})
-        delta_roots.refresh(db, "week", first, last)
-        delta_pair_resources.refresh(db, "week", first, last)
+        delta_pair_tables.refresh(db, "week", first, last)

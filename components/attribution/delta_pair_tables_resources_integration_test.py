@@ -10,14 +10,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from attribution.delta_blocks import refresh_days
-from attribution.delta_pair_resources import TABLES
-from attribution.delta_roots_integration_test import _micro
+from attribution.delta_pair_tables import MOVES, RESOURCES
+from attribution.delta_pair_tables_roots_integration_test import _micro
 from attribution.delta_weeks import WEEK_DAYS
 from attribution.delta_weeks_integration_test import MOVED, NEW_DAY, START, _fleet, _load
 from clickhouse.client import PoloClickHouse
 from schema.migrate import load_migrations
 
-RESOURCES, MOVES = "cost_delta_pair_resources", "cost_delta_pair_moves"
+# The tables these tests check, in refresh order.
+TABLES = (MOVES, RESOURCES)
 
 
 def _rows(db: PoloClickHouse, table: str) -> list[tuple]:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from attribution.delta_blocks import refresh_days
-from attribution.delta_roots import TABLE
+from attribution.delta_pair_tables import ROOTS as TABLE
 from attribution.delta_weeks import WEEK_DAYS
 from attribution.delta_weeks_integration_test import MOVED, NEW_DAY, START, _fleet, _load
 from clickhouse.client import PoloClickHouse
