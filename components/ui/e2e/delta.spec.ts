@@ -53,6 +53,8 @@ test("the charge panel shows the demo's expiring Savings Plan, its credit and it
     await expect(row.locator("td").nth(3)).toHaveText(signed(charge.delta));
     await expect(row.locator("td").nth(4)).toHaveText(signed(charge.billed_delta));
   }
+  // The expiring plan is a rate effect in the decomposition above: the panel says so.
+  await expect(page.getByTestId("commitment-note")).toBeVisible();
   // No refunds or purchases in the demo: no empty rows for them.
   await expect(panel.locator('tr[data-category="adjustment"], tr[data-category="purchase"]')).toHaveCount(0);
 });

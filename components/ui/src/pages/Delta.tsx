@@ -281,6 +281,11 @@ export function chargeRows(rows: DeltaCharge[]): DeltaCharge[] {
   return rows.filter((row) => row.category === "usage" || amounts.some((key) => toMicros(row[key]) !== 0n));
 }
 
+/** Whether commitment discounts changed: the decomposition shows that as a rate effect. */
+export function commitmentChanged(rows: DeltaCharge[]): boolean {
+  return rows.some((row) => row.category === "commitment" && toMicros(row.delta) !== 0n);
+}
+
 function ChargesPanel({ params }: { params: DeltaWindowsParams }) {
   const charges = useDeltaCharges(params);
   return (
@@ -317,6 +322,11 @@ function ChargesPanel({ params }: { params: DeltaWindowsParams }) {
                 ))}
               </tbody>
             </table>
+            {commitmentChanged(d.data) ? (
+              <p className="border-t border-border px-3 py-2 text-xs text-muted" data-testid="commitment-note">
+                The decomposition above counts this change of commitment discounts as rate effect of the resources they cover: a Savings Plan that expires raises their price.
+              </p>
+            ) : null}
           </div>
         )}
       </QueryState>

@@ -3,7 +3,7 @@ import { getCoreRowModel, getExpandedRowModel, getGroupedRowModel, getSortedRowM
 import type { AccountRoleCost, DeltaCharge, DeltaNode } from "../lib/api";
 import { accountRoleColumns, tableCsv } from "./Costs";
 import { formatAge } from "./Dashboard";
-import { chargeRows, sumParts, waterfallSteps } from "./Delta";
+import { chargeRows, commitmentChanged, sumParts, waterfallSteps } from "./Delta";
 import { resourcesParams } from "./Resources";
 
 const node = (id: string, parts: Partial<DeltaNode>): DeltaNode => ({
@@ -58,6 +58,8 @@ describe("delta by charge category", () => {
       charge("purchase", { billed_total_b: "30.000000", billed_delta: "30.000000" }),
     ];
     expect(chargeRows(rows).map((row) => row.category)).toEqual(["usage", "commitment", "tax", "purchase"]);
+    expect(commitmentChanged(rows)).toBe(true);
+    expect(commitmentChanged([charge("usage", { delta: "5.000000" }), charge("commitment", { total_a: "-1.000000", total_b: "-1.000000" })])).toBe(false);
   });
 });
 
