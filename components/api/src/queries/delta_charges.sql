@@ -65,25 +65,9 @@ LEFT JOIN
         FROM cost_attributed_daily
         WHERE in_span(charge_date) AND invalid = 0
           AND multiIf(
-                kind = 'root', 1,
-                kind = 'customer', marqo_customer = substring(node, 10),
-                kind = 'cluster', marqo_cluster != ''
-                    AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
-                kind = 'role', marqo_role != ''
-                    AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
-                kind = 'account', account_id = substring(node, 9),
-                kind = 'leaf', if(resource_id != '', resource_id,
-                                  concat('unresourced:', account_id, '/', region, '/', service_name)) = node,
-                kind = 'region', has(node_accounts, account_id) AND has(node_regions, region),
-                -- Below a region: the node's descendants on each day, and the resource itself
-                -- on days it had no closure rows (no snapshot: it hangs under its region).
-                resource_id = node
-                OR (has(node_accounts, account_id) AND has(node_regions, region)
-                    AND (charge_date, resource_id) IN (
-                        SELECT snapshot_date, descendant_id
-                        FROM resource_ancestry
-                        WHERE hierarchy = 'physical' AND ancestor_id = node
-                          AND in_span(snapshot_date))))
+            -- @include node_owner_rows.sql
+            -- @include node_cost_rows.sql
+            )
         GROUP BY line_category, in_a
     )
     ARRAY JOIN

@@ -31,13 +31,8 @@ FROM
     WHERE kind IN ('root', 'customer', 'cluster', 'role', 'account')
       AND charge_date >= d0 AND charge_date < d1
       AND multiIf(
-            kind = 'root', 1,
-            kind = 'customer', marqo_customer = substring(node, 10),
-            kind = 'cluster', marqo_cluster != ''
-                AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
-            kind = 'role', marqo_role != ''
-                AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
-            account_id = substring(node, 9))
+            -- @include node_owner_rows.sql
+            0)
     UNION ALL
     -- Regions, resources and the physical levels between them: the attributed cost rows.
     SELECT charge_date, billed_cost, effective_cost
@@ -45,19 +40,8 @@ FROM
     WHERE kind IN ('leaf', 'region', 'below_region')
       AND charge_date >= d0 AND charge_date < d1
       AND multiIf(
-            kind = 'leaf', if(resource_id != '', resource_id,
-                              concat('unresourced:', account_id, '/', region, '/', service_name)) = node,
-            kind = 'region', has(node_accounts, account_id) AND has(node_regions, region),
-            -- Below a region: the node's descendants on each day, and the resource itself on
-            -- days it had no closure rows (no snapshot, e.g. a bucket the collectors do not
-            -- list: it hangs under its region, as the tree shows it).
-            resource_id = node
-            OR (has(node_accounts, account_id) AND has(node_regions, region)
-                AND (charge_date, resource_id) IN (
-                    SELECT snapshot_date, descendant_id
-                    FROM resource_ancestry
-                    WHERE hierarchy = 'physical' AND ancestor_id = node
-                      AND snapshot_date >= d0 AND snapshot_date < d1)))
+            -- @include node_cost_rows.sql
+            )
 )
 WHERE invalid = 0
 GROUP BY charge_date

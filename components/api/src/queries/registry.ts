@@ -64,7 +64,9 @@ import deltaResourcesNormaliseSql from "./include/delta_resources_normalise.sql"
 import deltaResourcesUnderNodeSql from "./include/delta_resources_under_node.sql";
 import deltaRootsSql from "./include/delta_roots.sql";
 import nodeCustomerKeySql from "./include/node_customer_key.sql";
+import nodeCostRowsSql from "./include/node_cost_rows.sql";
 import nodeKindSql from "./include/node_kind.sql";
+import nodeOwnerRowsSql from "./include/node_owner_rows.sql";
 import nodeRegionsSql from "./include/node_regions.sql";
 import deltaTilesSql from "./include/delta_tiles.sql";
 import lastCostDaySql from "../lookups/last_cost_day.sql";
@@ -307,6 +309,8 @@ const FRAGMENTS: Readonly<Record<string, string>> = {
   "node_customer_key.sql": nodeCustomerKeySql,
   "node_kind.sql": nodeKindSql,
   "node_regions.sql": nodeRegionsSql,
+  "node_cost_rows.sql": nodeCostRowsSql,
+  "node_owner_rows.sql": nodeOwnerRowsSql,
 };
 
 /** A bundled file with its include lines resolved (src/queries/include.ts). */
