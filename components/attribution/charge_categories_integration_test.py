@@ -11,12 +11,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attribution.charge_categories import CATEGORIES, ChargeLine, category_of, delta_charges
 from attribution.delta import node_components
-from attribution.delta_integration_test import load_fleet, params
+from attribution.delta_integration_test import EXAMPLES, load_fleet, params
 from attribution.nodes import UNRESOURCED
 from attribution.queries import INCLUDE_DIR, run_query
 from clickhouse.client import ClickHouseQueryError, PoloClickHouse
@@ -79,11 +79,7 @@ def _as_tuple(row: object) -> tuple:
     )
 
 
-@settings(
-    max_examples=5,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(EXAMPLES, max_examples=5)
 @pytest.mark.parametrize("hierarchy", ["logical", "physical"])
 @given(data=st.data())
 def test_sql_matches_the_reference_at_every_node_raw_and_per_day(

@@ -352,11 +352,7 @@ def test_overlapping_windows_and_unknown_views_are_rejected_by_the_sql(db: PoloC
         run_query(db, "delta_nodes", params("", "spatial"))
 
 
-@settings(
-    max_examples=6,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(EXAMPLES, max_examples=6)
 @pytest.mark.parametrize("hierarchy", ["logical", "physical"])
 @given(data=st.data())
 def test_unequal_windows_match_the_reference_at_every_node_raw_and_per_day(

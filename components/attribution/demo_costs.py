@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from attribution.charge_categories import TAX_SERVICE
 from attribution.demo_organisation import ACCOUNTS, PRICE_CHANGE_TYPE, Organisation, Resource
 
 HOURLY = {
@@ -45,8 +46,8 @@ CREDIT_ACCOUNT, CREDIT_REGIONS = ACCOUNTS[1]
 CREDIT_SERVICE = "Amazon Elastic Compute Cloud - Compute"
 CREDIT_AMOUNT = Decimal("-25.000000")
 CREDIT_DAYS_INTO_B = 1
-# Sales tax on every account's bill of the day, as Cost Explorer's "Tax" service reports it.
-TAX_SERVICE = "Tax"
+# Sales tax on every account's bill of the day, under Cost Explorer's "Tax" service (the name the
+# delta by charge category reads as tax).
 TAX_RATE = Decimal("0.08")
 Q6 = Decimal("0.000001")
 

@@ -16,13 +16,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from attribution.allocation_rules import AllocationRules, load_rules
+from attribution.charge_categories import TAX_SERVICE
 from attribution.demo_costs import (
     CREDIT_ACCOUNT,
     CREDIT_AMOUNT,
     CREDIT_REGIONS,
     CREDIT_SERVICE,
     SAVINGS_PLAN_ID,
-    TAX_SERVICE,
     covered_by_savings_plan,
     credit_day,
     savings_plan_expiry,
