@@ -5,9 +5,7 @@ splits the same change by *what kind of charge* changed, the way an invoice does
 Savings Plan that expired, a credit or tax is its own line rather than a price change of every
 instance or a created resource (docs/attribution.md, "The delta by charge category").
 
-A cost line's category comes from how `cost_daily` names it (docs/cost-sources.md): a line that is
-not usage is named by its FOCUS charge category (`usage_type` 'Tax', 'Credit', 'Adjustment',
-'Purchase'), and Cost Explorer reports tax under the service 'Tax'. Every other line is usage.
+A cost line's category comes from how `cost_daily` names it (attribution/charge_category.py).
 
 On a usage line, effective cost = billed cost + the commitment discounts (Savings Plans,
 Reserved Instances) amortised onto it, so the line counts twice over the two bases:
@@ -28,39 +26,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from attribution.charge_category import CATEGORIES, Category, category_of
 from attribution.delta import Normalise, Window, is_under, round_div, validate_windows
 from attribution.nodes import ROOT
-
-Category = Literal["usage", "commitment", "credit", "adjustment", "tax", "purchase"]
-# The order the rows are answered in: what is consumed first, then what the bill adds to it.
-CATEGORIES: tuple[Category, ...] = (
-    "usage",
-    "commitment",
-    "credit",
-    "adjustment",
-    "tax",
-    "purchase",
-)
-
-# cost_daily's usage type for a line that is not usage (its FOCUS ChargeCategory).
-_NAMED: dict[str, Category] = {
-    "Credit": "credit",
-    "Adjustment": "adjustment",
-    "Tax": "tax",
-    "Purchase": "purchase",
-}
-TAX_SERVICE = "Tax"
-
-
-def category_of(service_name: str, usage_type: str) -> Category:
-    """The charge category of a cost line (never 'commitment': that is part of a usage line)."""
-    if service_name == TAX_SERVICE:
-        return "tax"
-    return _NAMED.get(usage_type, "usage")
 
 
 class ChargeLine(BaseModel):

@@ -9,12 +9,14 @@ raw and per day, over random unequal windows.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attribution.charge_categories import CATEGORIES, ChargeLine, category_of, delta_charges
+from attribution.charge_categories import ChargeLine, delta_charges
+from attribution.charge_category import CATEGORIES, CHARGES, category_of
 from attribution.delta import node_components
 from attribution.delta_integration_test import EXAMPLES, load_fleet, params
 from attribution.nodes import UNRESOURCED
@@ -34,20 +36,21 @@ _discount = st.decimals(min_value=Decimal("-3"), max_value=Decimal("40"), places
 
 
 @st.composite
-def charged(draw: st.DrawFn, lines: list[FleetLine]) -> tuple[list[FleetLine], list[Decimal]]:
-    """The fleet's lines with some renamed to a charge category, and each line's billed cost:
-    its effective cost plus a discount on some usage lines (a commitment) and on some others."""
-    out, billed = [], []
+def charged(draw: st.DrawFn, lines: list[FleetLine]) -> list[FleetLine]:
+    """The fleet's lines with some renamed to a charge category, each with its billed cost: its
+    effective cost plus a discount on some usage lines (a commitment) and on some others."""
+    out = []
     for line in lines:
         kind = draw(st.sampled_from(("usage", "usage", "commitment", *NAMED)))
-        if kind in NAMED:
-            line = line.model_copy(update={"usage_type": kind})
-        out.append(line)
-        billed.append(line.cost + (draw(_discount) if kind != "usage" else Decimal(0)))
-    return out, billed
+        usage_type = kind if kind in NAMED else line.usage_type
+        discount = draw(_discount) if kind != "usage" else Decimal(0)
+        out.append(
+            line.model_copy(update={"usage_type": usage_type, "billed": line.cost + discount})
+        )
+    return out
 
 
-def _reference_lines(lines: list[FleetLine], billed: list[Decimal]) -> list[ChargeLine]:
+def _reference_lines(lines: list[FleetLine]) -> list[ChargeLine]:
     return [
         ChargeLine(
             day=line.day,
@@ -56,11 +59,18 @@ def _reference_lines(lines: list[FleetLine], billed: list[Decimal]) -> list[Char
             if line.resource_key.startswith(UNRESOURCED)
             else "EC2",
             usage_type=line.usage_type,
-            billed=b,
+            billed=line.cost if line.billed is None else line.billed,
             effective=line.cost,
         )
-        for line, b in zip(lines, billed, strict=True)
+        for line in lines
     ]
+
+
+def _params(node: str, hierarchy: str, *windows: Any) -> dict[str, Any]:
+    """delta_integration_test's parameters without the basis: delta_charges answers both."""
+    asked = params(node, hierarchy, *windows)
+    del asked["basis"]
+    return asked
 
 
 def _as_tuple(row: object) -> tuple:
@@ -87,22 +97,27 @@ def test_sql_matches_the_reference_at_every_node_raw_and_per_day(
 ) -> None:
     base, compare = data.draw(window_pairs(max_days=40))
     fleet = data.draw(fleets(max_resources=5, hierarchy=hierarchy, base=base, compare=compare))
-    lines, billed = data.draw(charged(fleet))
-    load_fleet(db, lines, hierarchy, billed)
-    reference = _reference_lines(lines, billed)
+    lines = data.draw(charged(fleet))
+    load_fleet(db, lines, hierarchy)
+    reference = _reference_lines(lines)
     for node in sorted(all_nodes(lines)):
         for normalise in ("none", "daily"):
-            asked = params(node, hierarchy, base, compare, normalise)
+            asked = _params(node, hierarchy, base, compare, normalise)
             sql = run_query(db, "delta_charges", asked)
             assert [r["category"] for r in sql] == list(CATEGORIES)
             expected = delta_charges(reference, base, compare, node, normalise)
             assert [_as_tuple(r) for r in sql] == [
                 _as_tuple(r) for r in expected
             ], f"delta_charges differs at node {node!r} ({normalise})"
-            # The lines add up to the node's change: the decomposition's own, exactly.
+            # The lines add up to the node's change: the decomposition's own, exactly, on both
+            # bases; and the decomposition's charge components are these lines' changes.
             if normalise == "none":
-                own = node_components(lines, base, compare, node, normalise)
-                assert sum(r["delta"] for r in sql) == own.delta
+                by_category = {r["category"]: r for r in sql}
+                for basis, delta in (("effective", "delta"), ("billed", "billed_delta")):
+                    own = node_components(lines, base, compare, node, normalise, basis)
+                    assert sum(r[delta] for r in sql) == own.delta
+                    for charge in CHARGES:
+                        assert getattr(own, charge) == by_category[charge][delta], (node, basis)
 
 
 def test_tax_by_service_is_tax_in_sql_as_in_python(db: PoloClickHouse) -> None:
@@ -124,11 +139,11 @@ def test_tax_by_service_is_tax_in_sql_as_in_python(db: PoloClickHouse) -> None:
 
 
 def test_bad_parameters_fail_with_the_delta_messages(db: PoloClickHouse) -> None:
-    base, compare = params("", "logical")["base_start"], params("", "logical")["compare_start"]
-    overlapping = {**params("", "logical"), "compare_start": base, "compare_end": compare}
+    base, compare = _params("", "logical")["base_start"], _params("", "logical")["compare_start"]
+    overlapping = {**_params("", "logical"), "compare_start": base, "compare_end": compare}
     with pytest.raises(ClickHouseQueryError, match="must not overlap"):
         run_query(db, "delta_charges", overlapping)
     with pytest.raises(ClickHouseQueryError, match="normalise must be none or daily"):
-        run_query(db, "delta_charges", {**params("", "logical"), "normalise": "weekly"})
+        run_query(db, "delta_charges", {**_params("", "logical"), "normalise": "weekly"})
     with pytest.raises(ClickHouseQueryError, match="hierarchy must be logical or physical"):
-        run_query(db, "delta_charges", params("", "spatial"))
+        run_query(db, "delta_charges", _params("", "spatial"))

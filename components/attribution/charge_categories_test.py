@@ -9,12 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from attribution.charge_categories import (
-    CATEGORIES,
-    ChargeLine,
-    category_of,
-    delta_charges,
-)
+from attribution.charge_categories import ChargeLine, delta_charges
+from attribution.charge_category import CATEGORIES
 from attribution.delta import Window, WindowError
 
 A = Window(start=date(2026, 3, 1), end=date(2026, 3, 8))
@@ -31,27 +27,6 @@ def _line(day: date, usage: str, billed: str, effective: str, service: str = "EC
         billed=Decimal(billed),
         effective=Decimal(effective),
     )
-
-
-@pytest.mark.parametrize(
-    ("service", "usage", "category"),
-    [
-        ("Amazon Elastic Compute Cloud - Compute", "BoxUsage:m5.large", "usage"),
-        ("Amazon Elastic Compute Cloud - Compute", "Credit", "credit"),
-        ("AWS Support (Business)", "Adjustment", "adjustment"),
-        ("Tax", "Tax", "tax"),
-        # Cost Explorer names tax by its service, whatever the usage type.
-        ("Tax", "USE-Tax", "tax"),
-        ("Amazon S3", "Tax", "tax"),
-        ("Savings Plans for AWS Compute usage", "Purchase", "purchase"),
-        # A usage type that only starts like a category is usage.
-        ("Amazon EC2", "CreditUsage:t3.micro", "usage"),
-    ],
-)
-def test_a_line_is_usage_unless_named_by_its_charge_category(
-    service: str, usage: str, category: str
-) -> None:
-    assert category_of(service, usage) == category
 
 
 def test_an_expiring_savings_plan_is_a_commitment_change_not_a_usage_change() -> None:

@@ -20,13 +20,25 @@ hierarchy, every resource r under the node is classified relative to that node:
   node in both windows (it moved partway through), `transferred_in` when its last day with cost
   was under the node, else `transferred_out`.
 
-c_A, c_B and q_A, q_B only count the days the resource was under the node (ownership is per
-day). Hence at every node: created + removed + usage + rate + transferred_in + transferred_out
-= total_B - total_A exactly, and the children's deltas add up to their parent's. A resource that
-moved between two children of a node (at a window boundary or partway through a window) is a
-transfer at each child it was under and an ordinary continuing resource at the node itself: the
-children's transfers net to the node's usage and rate effect for it, component by component
-(the children's created, removed, and usage + rate + transfers add up to the node's).
+Charge lines (docs/attribution.md, "Charge lines"): what is not usage is not classified with the
+resources. A line's `cost` is its effective cost and `billed` its billed cost; by its charge
+category (attribution/charge_category.py) a usage line counts its billed cost as above, and the
+difference effective - billed (what Savings Plans and Reserved Instances took off) is a
+commitment line; a credit, adjustment, tax or purchase line is a line of that category. Each
+category's component is the change of its lines under the node (c_B - c_A), so an expiring
+Savings Plan is a commitment change, not a rate effect of every instance it covered. On the
+billed basis (`basis="billed"`) there is no commitment line and the other categories count their
+billed cost: the components then add up to the change of billed cost. In delta_resources a
+resource's lines of one category are a row of their own (component = the category).
+
+c_A, c_B and q_A, q_B only count the days the resource was under the node (ownership is per day).
+Hence at every node: created + removed + usage + rate + transferred_in + transferred_out +
+commitment + credit + adjustment + tax + purchase = total_B - total_A exactly, and the children's
+deltas add up to their parent's. A resource that moved between two children of a node (at a window
+boundary or partway through a window) is a transfer at each child it was under and an ordinary
+continuing resource at the node itself: the children's transfers net to the node's usage and rate
+effect for it, component by component (the children's created, removed, and usage + rate + transfers
+add up to the node's).
 
 Windows may differ in length (calendar months): the default is raw totals, like AWS. With
 `normalise="daily"` each window's cost and quantity are divided by its number of days (a run
@@ -50,13 +62,26 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from attribution.charge_category import CHARGES, Category, category_of
 from attribution.nodes import ROOT
 
 MICRO = 10**6
 _QUANTUM = Decimal(1).scaleb(-6)
 
-Component = Literal["created", "removed", "continuing", "transferred_in", "transferred_out"]
+Component = Literal[
+    "created",
+    "removed",
+    "continuing",
+    "transferred_in",
+    "transferred_out",
+    "commitment",
+    "credit",
+    "adjustment",
+    "tax",
+    "purchase",
+]
 Normalise = Literal["none", "daily"]
+Basis = Literal["effective", "billed"]
 
 
 class WindowError(ValueError):
@@ -122,12 +147,13 @@ def _finish(exact: Components, divisor: int) -> dict[str, Decimal]:
         - out["rate_effect"]
         - out["transferred_in"]
         - out["transferred_out"]
+        - sum((out[charge] for charge in CHARGES), Decimal(0))
     )
     return out
 
 
-def _check_micro(value: Decimal) -> Decimal:
-    if not value.is_finite() or value != value.quantize(_QUANTUM):
+def _check_micro(value: Decimal | None) -> Decimal | None:
+    if value is not None and (not value.is_finite() or value != value.quantize(_QUANTUM)):
         raise ValueError(f"{value} is not a finite amount with at most 6 decimal places")
     return value
 
@@ -136,7 +162,9 @@ class CostLine(BaseModel):
     """One day of cost of one usage type of one resource, placed in a hierarchy.
 
     `path` lists the node ids from the top level (customer or account) down to the resource
-    itself, as the resource was placed on `day`.
+    itself, as the resource was placed on `day`. `cost` is the effective cost, `billed` the billed
+    cost (None: the same, nothing committed); `service_name` and `usage_type` give the line's
+    charge category.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -147,8 +175,10 @@ class CostLine(BaseModel):
     cost: Decimal
     quantity: Decimal
     path: tuple[str, ...] = Field(min_length=1)
+    billed: Decimal | None = None
+    service_name: str = ""
 
-    _check_amounts = field_validator("cost", "quantity")(_check_micro)
+    _check_amounts = field_validator("cost", "quantity", "billed")(_check_micro)
 
     @model_validator(mode="after")
     def _path_ends_at_resource(self) -> CostLine:
@@ -172,6 +202,11 @@ class Components(BaseModel):
     rate_effect: Decimal = Decimal(0)
     transferred_in: Decimal = Decimal(0)
     transferred_out: Decimal = Decimal(0)
+    commitment: Decimal = Decimal(0)
+    credit: Decimal = Decimal(0)
+    adjustment: Decimal = Decimal(0)
+    tax: Decimal = Decimal(0)
+    purchase: Decimal = Decimal(0)
 
     @property
     def delta(self) -> Decimal:
@@ -186,6 +221,11 @@ class Components(BaseModel):
             + self.rate_effect
             + self.transferred_in
             + self.transferred_out
+            + self.commitment
+            + self.credit
+            + self.adjustment
+            + self.tax
+            + self.purchase
         )
 
 
@@ -259,12 +299,22 @@ class _Presence:
         self.last_group: str | None = None
 
 
-def _classify(key: str, group: str, items: dict[str, _Sums], seen: _Presence) -> ResourceDelta:
+# A resource's lines of one kind: its usage (None) or one charge category.
+_Kind = tuple[str, Category | None]
+
+
+def _classify(kind: _Kind, group: str, items: dict[str, _Sums], seen: _Presence) -> ResourceDelta:
+    key, charge = kind
     c_a = sum((s.c_a for s in items.values()), Decimal(0))
     c_b = sum((s.c_b for s in items.values()), Decimal(0))
     in_a = any(s.in_a for s in items.values())
     in_b = any(s.in_b for s in items.values())
     totals = {"total_a": c_a, "total_b": c_b}
+    if charge is not None:
+        # Charge lines are not classified: their change is their category's.
+        return ResourceDelta(
+            resource_key=key, component=charge, flagged=False, **{charge: c_b - c_a}, **totals
+        )
     moved = len(seen.groups) > 1
     if in_a and in_b and not moved:
         rate = Decimal(0)
@@ -304,6 +354,28 @@ def _classify(key: str, group: str, items: dict[str, _Sums], seen: _Presence) ->
     )
 
 
+def _parts(line: CostLine, basis: Basis) -> list[tuple[Category | None, str, Decimal, Decimal]]:
+    """The decomposition's lines of a cost line on `basis`: (charge category or None for usage,
+    usage type, amount, quantity). A charge line of no money is left out, as the blocks leave
+    it out (migration 021); a usage line is always kept (it says the resource was there)."""
+    billed = line.cost if line.billed is None else line.billed
+    category = category_of(line.service_name, line.usage_type)
+    if category == "usage":
+        parts: list[tuple[Category | None, str, Decimal, Decimal]] = [
+            (None, line.usage_type, billed, line.quantity)
+        ]
+        if basis == "effective":
+            parts.append(("commitment", "", line.cost - billed, Decimal(0)))
+    else:
+        parts = [(category, "", line.cost if basis == "effective" else billed, Decimal(0))]
+    return [part for part in parts if part[0] is None or part[2] != 0]
+
+
+def _check_basis(basis: Basis) -> None:
+    if basis not in ("effective", "billed"):
+        raise ValueError(f"basis must be 'effective' or 'billed', not {basis!r}")
+
+
 def _scales(base: Window, compare: Window, normalise: Normalise) -> tuple[int, int, int]:
     """(factor of A's amounts, factor of B's, divisor of the results) for the view asked."""
     if normalise == "none":
@@ -320,11 +392,13 @@ def _group(
     node_id: str,
     by_child: bool,
     normalise: Normalise = "none",
-) -> tuple[dict[tuple[str, str], dict[str, _Sums]], dict[str, _Presence]]:
+    basis: Basis = "effective",
+) -> tuple[dict[tuple[str, _Kind], dict[str, _Sums]], dict[_Kind, _Presence]]:
     validate_windows(base, compare)
+    _check_basis(basis)
     scale_a, scale_b, _ = _scales(base, compare, normalise)
-    groups: dict[tuple[str, str], dict[str, _Sums]] = defaultdict(lambda: defaultdict(_Sums))
-    presence: dict[str, _Presence] = defaultdict(_Presence)
+    groups: dict[tuple[str, _Kind], dict[str, _Sums]] = defaultdict(lambda: defaultdict(_Sums))
+    presence: dict[_Kind, _Presence] = defaultdict(_Presence)
     for line in lines:
         in_a, in_b = line.day in base, line.day in compare
         if not (in_a or in_b):
@@ -332,23 +406,25 @@ def _group(
         group = child_of(line.path, node_id) if by_child else node_id
         if not by_child and not is_under(line.path, node_id):
             group = None
-        seen = presence[line.resource_key]
-        seen.a |= in_a
-        seen.b |= in_b
-        seen.groups.add(group)
-        if seen.last_day is None or line.day > seen.last_day:
-            seen.last_day, seen.last_group = line.day, group
-        if group is None:
-            continue
-        sums = groups[(group, line.resource_key)][line.usage_type]
-        if in_a:
-            sums.c_a += line.cost * scale_a
-            sums.q_a += line.quantity * scale_a
-            sums.in_a = True
-        if in_b:
-            sums.c_b += line.cost * scale_b
-            sums.q_b += line.quantity * scale_b
-            sums.in_b = True
+        for charge, usage_type, amount, quantity in _parts(line, basis):
+            kind = (line.resource_key, charge)
+            seen = presence[kind]
+            seen.a |= in_a
+            seen.b |= in_b
+            seen.groups.add(group)
+            if seen.last_day is None or line.day > seen.last_day:
+                seen.last_day, seen.last_group = line.day, group
+            if group is None:
+                continue
+            sums = groups[(group, kind)][usage_type]
+            if in_a:
+                sums.c_a += amount * scale_a
+                sums.q_a += quantity * scale_a
+                sums.in_a = True
+            if in_b:
+                sums.c_b += amount * scale_b
+                sums.q_b += quantity * scale_b
+                sums.in_b = True
     return groups, presence
 
 
@@ -358,15 +434,24 @@ def delta_resources(
     compare: Window,
     node_id: str = ROOT,
     normalise: Normalise = "none",
+    basis: Basis = "effective",
 ) -> list[ResourceDelta]:
-    """Every resource under `node_id`, classified relative to that node, largest |delta| first."""
-    groups, presence = _group(lines, base, compare, node_id, False, normalise)
+    """Every resource under `node_id`, classified relative to that node, and each of its charge
+    categories as a row of its own, largest |delta| first."""
+    groups, presence = _group(lines, base, compare, node_id, False, normalise, basis)
     divisor = _scales(base, compare, normalise)[2]
     rows = []
-    for (node, key), items in groups.items():
-        exact = _classify(key, node, items, presence[key])
-        rows.append(exact.model_copy(update=_finish(exact, divisor)) if divisor != 1 else exact)
-    return sorted(rows, key=lambda r: (-abs(r.delta), r.resource_key))
+    for (node, kind), items in groups.items():
+        exact = _classify(kind, node, items, presence[kind])
+        if divisor != 1:
+            amounts = _finish(exact, divisor)
+            if kind[1] is not None:
+                # A charge row is its delta, as the row's rounded totals give it.
+                amounts[kind[1]] = amounts["total_b"] - amounts["total_a"]
+                amounts["usage_effect"] = Decimal(0)
+            exact = exact.model_copy(update=amounts)
+        rows.append(exact)
+    return sorted(rows, key=lambda r: (-abs(r.delta), r.resource_key, r.component))
 
 
 def delta_nodes(
@@ -375,21 +460,23 @@ def delta_nodes(
     compare: Window,
     node_id: str = ROOT,
     normalise: Normalise = "none",
+    basis: Basis = "effective",
 ) -> list[NodeDelta]:
     """The children of `node_id` (the node itself for its own cost), largest |delta| first."""
-    groups, presence = _group(lines, base, compare, node_id, True, normalise)
+    groups, presence = _group(lines, base, compare, node_id, True, normalise, basis)
     divisor = _scales(base, compare, normalise)[2]
     fields = list(Components.model_fields)
     per_child: dict[str, dict[str, Decimal]] = defaultdict(
         lambda: dict.fromkeys(fields, Decimal(0))
     )
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for (child, key), items in groups.items():
-        resource = _classify(key, child, items, presence[key])
+    for (child, kind), items in groups.items():
+        resource = _classify(kind, child, items, presence[kind])
         acc = per_child[child]
         for name in fields:
             acc[name] += getattr(resource, name)
-        counts[child][0] += 1
+        # Charge lines are not resources (they still make their child a row).
+        counts[child][0] += int(kind[1] is None)
         counts[child][1] += int(resource.flagged)
     rows = [
         NodeDelta(
@@ -409,15 +496,16 @@ def node_components(
     compare: Window,
     node_id: str = ROOT,
     normalise: Normalise = "none",
+    basis: Basis = "effective",
 ) -> Components:
     """The decomposition of `node_id` itself: the sum of its resources' exact components (each
     amount rounded once, for the normalised view)."""
-    groups, presence = _group(lines, base, compare, node_id, False, normalise)
+    groups, presence = _group(lines, base, compare, node_id, False, normalise, basis)
     divisor = _scales(base, compare, normalise)[2]
     fields = list(Components.model_fields)
     acc = dict.fromkeys(fields, Decimal(0))
-    for (node, key), items in groups.items():
-        resource = _classify(key, node, items, presence[key])
+    for (node, kind), items in groups.items():
+        resource = _classify(kind, node, items, presence[kind])
         for name in fields:
             acc[name] += getattr(resource, name)
     return Components(**_finish(Components(**acc), divisor))

@@ -169,7 +169,9 @@ def test_blocks_sum_every_level_and_follow_a_dropped_day(db: PoloClickHouse) -> 
     assert {Decimal(cost) for _, cost in kept} == {expected - _cost(20) * 10**6}
 
 
-def test_attribute_day_refreshes_the_blocks(db: PoloClickHouse) -> None:
+def test_attribute_day_refreshes_the_blocks_with_each_cost_row_split_into_its_lines(
+    db: PoloClickHouse,
+) -> None:
     day = date(2026, 3, 2)
     db.insert_rows(
         "resource_snapshots",
@@ -205,25 +207,37 @@ def test_attribute_day_refreshes_the_blocks(db: PoloClickHouse) -> None:
                 "service_name": service,
                 "usage_type": "BoxUsage",
                 "resource_id": resource_id,
-                "billed_cost": Decimal(amount),
-                "effective_cost": Decimal(amount),
+                "billed_cost": Decimal(billed),
+                "effective_cost": Decimal(effective),
                 "consumed_quantity": Decimal(24),
                 "pricing_unit": "Hrs",
                 "is_provisional": 0,
             }
-            for resource_id, service, amount in (("i-1", "EC2", "10"), ("", "Tax", "2"))
+            # A Savings Plan took 3 off i-1's 10; tax costs 2 billed and effective.
+            for resource_id, service, billed, effective in (
+                ("i-1", "EC2", "10", "7"),
+                ("", "Tax", "2", "2"),
+            )
         ],
     )
     attribute_day(db, day)
     attribute_day(db, day)
     level0 = db.query(
         "t",
-        f"SELECT marqo_customer, resource_key, resource_type, cost_micro, cost_rows "
-        f"FROM {TABLE} WHERE level = 0 ORDER BY resource_key",
+        f"SELECT marqo_customer, resource_key, resource_type, "
+        f"if(usage_hash < 16, usage_hash, 0) AS charge, cost_micro, quantity_micro, cost_rows, "
+        f"resource_hash = bitXor(cityHash64(resource_key), charge) "
+        f"FROM {TABLE} WHERE level = 0 ORDER BY resource_key, charge",
     ).result_rows
+    # Migration 021: the usage line at its billed cost, the commitment line (effective - billed),
+    # and tax as an effective (4) and a billed (12) line; charge lines have no quantity and a
+    # resource hash of their own.
+    tax = "unresourced:111111111111/eu-west-1/Tax"
     assert level0 == [
-        ("acme", "i-1", "ec2:instance", 10_000_000, 1),
-        ("unattributed", "unresourced:111111111111/eu-west-1/Tax", "unresourced", 2_000_000, 1),
+        ("acme", "i-1", "ec2:instance", 0, 10_000_000, 24_000_000, 1, True),
+        ("acme", "i-1", "ec2:instance", 1, -3_000_000, 0, 1, True),
+        ("unattributed", tax, "unresourced", 4, 2_000_000, 0, 1, True),
+        ("unattributed", tax, "unresourced", 12, 2_000_000, 0, 1, True),
     ]
 
 

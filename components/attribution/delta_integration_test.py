@@ -19,7 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from attribution.charge_category import category_of
 from attribution.delta import (
+    Basis,
     CostLine,
     Normalise,
     Window,
@@ -65,6 +67,11 @@ COMPONENTS = (
     "rate_effect",
     "transferred_in",
     "transferred_out",
+    "commitment",
+    "credit",
+    "adjustment",
+    "tax",
+    "purchase",
 )
 EXAMPLES = settings(
     max_examples=4,
@@ -95,10 +102,9 @@ def load_fleet(
     db: PoloClickHouse,
     lines: Sequence[CostLine],
     hierarchy: Hierarchy,
-    billed: Sequence[Decimal] | None = None,
 ) -> None:
-    """Write `lines` as attributed cost (billed = effective = the line's cost unless `billed`
-    gives each line's billed cost) with their closure rows, and refresh the delta tables."""
+    """Write `lines` as attributed cost (effective = the line's cost, billed = its billed cost)
+    with their closure rows, and refresh the delta tables."""
     tables = (
         "cost_attributed_daily",
         "cost_by_owner_daily",
@@ -112,7 +118,7 @@ def load_fleet(
     for table in tables:
         db.command("truncate", f"TRUNCATE TABLE {table}")
     rows: list[dict[str, Any]] = []
-    for index, line in enumerate(lines):
+    for line in lines:
         unresourced = line.resource_key.startswith(UNRESOURCED)
         if hierarchy == "logical":
             account, region = ACCOUNT_A, "eu-west-1"
@@ -136,7 +142,7 @@ def load_fleet(
                 "marqo_environment": "",
                 "owner_rule": "unattributed" if customer == "unattributed" else "tag:Customer",
                 "is_idle": 0,
-                "billed_cost": line.cost if billed is None else billed[index],
+                "billed_cost": line.cost if line.billed is None else line.billed,
                 "effective_cost": line.cost,
                 "consumed_quantity": line.quantity,
                 "pricing_unit": "Hrs",
@@ -165,6 +171,7 @@ def params(
     base: Window = BASE,
     compare: Window = COMPARE,
     normalise: Normalise = "none",
+    basis: Basis = "effective",
 ) -> dict:
     return {
         "base_start": base.start,
@@ -174,6 +181,7 @@ def params(
         "hierarchy": hierarchy,
         "node_id": node,
         "normalise": normalise,
+        "basis": basis,
     }
 
 
@@ -189,6 +197,7 @@ def check_against_reference(
     base: Window = BASE,
     compare: Window = COMPARE,
     normalise: Normalise = "none",
+    basis: Basis = "effective",
 ) -> None:
     last = run_lookup(db, "last_cost_day", {})[0]["last_cost_day"]
     data_end = None if last is None else last + timedelta(days=1)
@@ -196,25 +205,29 @@ def check_against_reference(
         # Every node some cost passed through exists for the API (no 404 for an empty window).
         exists = run_lookup(db, "node_exists", {"hierarchy": hierarchy, "node_id": node})
         assert exists == [{"node_exists": 1}], f"node_exists does not know {node!r}"
-        asked = params(node, hierarchy, base, compare, normalise)
+        asked = params(node, hierarchy, base, compare, normalise, basis)
         sql_nodes = run_query(db, "delta_nodes", asked)
-        ref_nodes = delta_nodes(lines, base, compare, node, normalise)
+        ref_nodes = delta_nodes(lines, base, compare, node, normalise, basis)
         extra = ("resource_count", "flagged_resources")
         assert sorted(_as_tuple(r, "node_id", extra) for r in sql_nodes) == sorted(
             _as_tuple(r, "node_id", extra) for r in ref_nodes
         ), f"delta_nodes differs at node {node!r}"
         for row in sql_nodes:
             parts = sum((row[c] for c in COMPONENTS[2:]), Decimal(0))
+            if basis == "billed":
+                assert row["commitment"] == 0
             assert parts == row["delta"] == row["total_b"] - row["total_a"]
 
         sql_resources = run_query(db, "delta_resources", asked)
-        ref_resources = delta_resources(lines, base, compare, node, normalise)
+        ref_resources = delta_resources(lines, base, compare, node, normalise, basis)
         assert {r["total_rows"] for r in sql_resources} == {len(ref_resources)}
         assert sorted(_as_tuple(r, "resource_id", ("flagged",)) for r in sql_resources) == sorted(
             _as_tuple(r, "resource_key", ("flagged",)) for r in ref_resources
         ), f"delta_resources differs at node {node!r}"
-        by_key = {r.resource_key: r.component for r in ref_resources}
-        assert {r["resource_id"]: r["component"] for r in sql_resources} == by_key
+        # A resource's charge categories are rows of their own beside its usage row.
+        assert sorted((r["resource_id"], r["component"]) for r in sql_resources) == sorted(
+            (r.resource_key, r.component) for r in ref_resources
+        )
         if query_file("delta_resources", asked, data_end) == "delta_resources_pair":
             # The precomputed pair answers exactly as the blocks: owners and order included.
             blocks = db.query(
@@ -224,7 +237,7 @@ def check_against_reference(
 
         # Children add up to the node: compare with the node's own decomposition (per day,
         # each row is rounded once: to within half a micro-dollar per row).
-        own = node_components(lines, base, compare, node, normalise)
+        own = node_components(lines, base, compare, node, normalise, basis)
         children = sum((r["delta"] for r in sql_nodes), Decimal(0))
         assert abs(children - own.delta) <= (
             0 if normalise == "none" else Decimal("0.000001") * len(sql_nodes)
@@ -238,6 +251,7 @@ def test_sql_matches_the_reference_in_the_logical_hierarchy(
 ) -> None:
     load_fleet(db, lines, "logical")
     check_against_reference(db, lines, "logical")
+    check_against_reference(db, lines, "logical", basis="billed")
 
 
 @EXAMPLES
@@ -247,6 +261,7 @@ def test_sql_matches_the_reference_in_the_physical_hierarchy(
 ) -> None:
     load_fleet(db, lines, "physical")
     check_against_reference(db, lines, "physical")
+    check_against_reference(db, lines, "physical", basis="billed")
 
 
 @EXAMPLES
@@ -297,7 +312,7 @@ def test_two_adjacent_weeks_match_the_reference_at_every_node(
         picked = query_file("delta_nodes", params(node, hierarchy, WEEK_BASE, WEEK_COMPARE))
         assert picked == ("delta_nodes_root_week" if node == "" else "delta_nodes_week")
     check_against_reference(db, weeks, hierarchy, WEEK_BASE, WEEK_COMPARE)
-    check_against_reference(db, weeks, hierarchy, WEEK_BASE, WEEK_COMPARE, "daily")
+    check_against_reference(db, weeks, hierarchy, WEEK_BASE, WEEK_COMPARE, "daily", "billed")
 
 
 def test_the_week_over_week_files_refuse_other_windows_and_nodes(db: PoloClickHouse) -> None:
@@ -348,6 +363,8 @@ def test_overlapping_windows_and_unknown_views_are_rejected_by_the_sql(db: PoloC
                 run_query(db, name, params(node, hierarchy, compare=overlapping))
             with pytest.raises(ClickHouseQueryError, match="normalise must be none or daily"):
                 run_query(db, name, {**params(node, hierarchy), "normalise": "weekly"})
+            with pytest.raises(ClickHouseQueryError, match="basis must be effective or billed"):
+                run_query(db, name, {**params(node, hierarchy), "basis": "list"})
     with pytest.raises(ClickHouseQueryError, match="hierarchy must be logical or physical"):
         run_query(db, "delta_nodes", params("", "spatial"))
 
@@ -361,8 +378,8 @@ def test_unequal_windows_match_the_reference_at_every_node_raw_and_per_day(
     base, compare = data.draw(window_pairs(max_days=62))
     lines = data.draw(fleets(max_resources=5, hierarchy=hierarchy, base=base, compare=compare))
     load_fleet(db, lines, hierarchy)
-    for normalise in ("none", "daily"):
-        check_against_reference(db, lines, hierarchy, base, compare, normalise)
+    for normalise, basis in (("none", "effective"), ("daily", "billed")):
+        check_against_reference(db, lines, hierarchy, base, compare, normalise, basis)
 
 
 @EXAMPLES
@@ -530,8 +547,8 @@ def test_calendar_months_match_the_reference_at_every_node_from_the_month_pairs(
     for node in all_nodes(lines):
         picked = query_file("delta_nodes", params(node, hierarchy, FEBRUARY, MARCH))
         assert picked == ("delta_nodes_root_month" if node == "" else "delta_nodes_month")
-    for normalise in ("none", "daily"):
-        check_against_reference(db, lines, hierarchy, FEBRUARY, MARCH, normalise)
+    for normalise, basis in (("none", "effective"), ("daily", "billed")):
+        check_against_reference(db, lines, hierarchy, FEBRUARY, MARCH, normalise, basis)
 
 
 def test_the_month_over_month_files_refuse_other_windows_and_nodes(db: PoloClickHouse) -> None:
@@ -582,16 +599,20 @@ def test_month_to_date_matches_the_reference_at_every_node_from_the_mtd_pairs(
     for node in all_nodes(lines):
         picked = query_file("delta_nodes", params(node, hierarchy, base, compare), compare.end)
         assert picked == ("delta_nodes_root_mtd" if node == "" else "delta_nodes_mtd")
-    # The pair run_query reads exists (the data reaches the compare window's last day).
+    # The pair run_query reads exists (the data reaches the compare window's last day), unless
+    # every line is a charge of no money (the blocks leave those out: migration 021).
     pair = db.query(
         "t",
         f"SELECT count() FROM {MTD_TABLE} "
         "WHERE compare_start = {s:Date} AND compare_days = {d:UInt8}",
         {"s": compare.start, "d": days},
     ).result_rows[0][0]
-    assert pair > 0
-    for normalise in ("none", "daily"):
-        check_against_reference(db, lines, hierarchy, base, compare, normalise)
+    assert pair > 0 or all(
+        category_of("", line.usage_type) != "usage" and line.cost == 0 and not line.billed
+        for line in lines
+    )
+    for normalise, basis in (("none", "effective"), ("daily", "billed")):
+        check_against_reference(db, lines, hierarchy, base, compare, normalise, basis)
 
 
 def test_the_month_to_date_files_refuse_other_windows_and_nodes(db: PoloClickHouse) -> None:

@@ -19,12 +19,13 @@ COLUMNS = (
     "cost_a, cost_b, created_b, removed_a, moved_in_b, moved_out_a, rate_raw, rate_daily, "
     "resource_count, flagged"
 )
-KEY = "pairs, compare_start, compare_days, hierarchy, child"
+# A child's usage decomposition is its row of charge 0 (migration 021).
+KEY = "pairs, compare_start, compare_days, hierarchy, child, charge"
 
 
 def _roots(db: PoloClickHouse) -> dict[tuple, tuple]:
     rows = db.query("t", f"SELECT {KEY}, {COLUMNS} FROM {TABLE}").result_rows
-    found = {tuple(row[:5]): tuple(row[5:]) for row in rows}
+    found = {tuple(row[:6]): tuple(row[6:]) for row in rows}
     assert len(found) == len(rows), "a pair's root row is there twice"
     return found
 
@@ -39,7 +40,7 @@ def _recomputed(db: PoloClickHouse) -> dict[tuple, tuple]:
             "first = '1970-01-01', last = '2149-06-06', min_days = 0)",
             {"p": pairs},
         ).result_rows:
-            found[tuple(row[:5])] = tuple(row[5:])
+            found[tuple(row[:6])] = tuple(row[6:])
     return found
 
 
@@ -64,16 +65,16 @@ def test_every_pair_has_its_roots_and_they_classify_moves_and_creations(
     # logical root; in the physical hierarchy it stayed in its account, so it continues there.
     window_a = (MOVED - timedelta(days=WEEK_DAYS), MOVED)
     window_b = (MOVED, MOVED + timedelta(days=WEEK_DAYS))
-    acme = roots[("week", MOVED, 0, "logical", "acme")]
-    globex = roots[("week", MOVED, 0, "logical", "globex")]
+    acme = roots[("week", MOVED, 0, "logical", "acme", 0)]
+    globex = roots[("week", MOVED, 0, "logical", "globex", 0)]
     assert acme[5] == _micro(rows, "i-move", *window_a) and acme[4] == 0
     assert globex[4] == _micro(rows, "i-move", *window_b) and globex[5] == 0
-    account = roots[("week", MOVED, 0, "physical", "111111111111")]
+    account = roots[("week", MOVED, 0, "physical", "111111111111", 0)]
     assert account[4:6] == (0, 0) and account[8] == 2  # i-move and the unresourced cost
 
     # The week i-new started: created at acme, with its whole cost in B.
     started = START + timedelta(days=NEW_DAY)
-    created = roots[("week", started, 0, "logical", "acme")]
+    created = roots[("week", started, 0, "logical", "acme", 0)]
     assert created[2] == _micro(rows, "i-new", started, started + timedelta(days=WEEK_DAYS))
 
 
@@ -92,7 +93,7 @@ def test_refreshing_twice_changes_nothing_and_a_dropped_day_leaves_no_stale_root
     after = _roots(db)
     assert after == _recomputed(db)
     # i-new's first day is gone: the week that started with it holds a day less of its cost.
-    started = ("week", dropped, 0, "logical", "acme")
+    started = ("week", dropped, 0, "logical", "acme", 0)
     lost = sum(
         int(r["effective_cost"] * 10**6)
         for r in rows

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from attribution.charge_category import CHARGES
 from attribution.delta import (
     Components,
     CostLine,
@@ -265,10 +266,14 @@ def test_transfers_between_children_net_at_their_parent(lines: list[CostLine]) -
         assert sum((c.created for c in children), D(0)) == parent.created
         assert sum((c.removed for c in children), D(0)) == parent.removed
         assert sum((_moved(c) for c in children), D(0)) == _moved(parent)
-        # A resource is counted under every child it was under: at least once.
-        assert sum(c.resource_count for c in children) >= len(
-            delta_resources(lines, BASE, COMPARE, node)
+        # A resource is counted under every child it was under: at least once. Its charge rows
+        # are not resources; each category's children add up to the parent's.
+        resources = delta_resources(lines, BASE, COMPARE, node)
+        assert sum(c.resource_count for c in children) >= sum(
+            r.component not in CHARGES for r in resources
         )
+        for charge in CHARGES:
+            assert sum((getattr(c, charge) for c in children), D(0)) == getattr(parent, charge)
 
 
 @settings(max_examples=80, deadline=None)

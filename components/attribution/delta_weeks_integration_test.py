@@ -26,7 +26,7 @@ def _row(day: int, resource_id: str, customer: str, cost: Decimal) -> dict[str, 
         "charge_date": START + timedelta(days=day),
         "account_id": "111111111111",
         "region": "eu-west-1",
-        "service_name": "EC2" if resource_id else "Tax",
+        "service_name": "EC2" if resource_id else "AWS Support",
         "usage_type": "BoxUsage",
         "resource_id": resource_id,
         "resource_type": "ec2:instance" if resource_id else "",
@@ -87,7 +87,7 @@ def _expected(rows: list[dict[str, Any]], compare_start: date) -> dict[tuple, tu
         if not a0 <= row["charge_date"] < b1:
             continue
         side = 0 if row["charge_date"] < compare_start else 3
-        key = row["resource_id"] or "unresourced:111111111111/eu-west-1/Tax"
+        key = row["resource_id"] or "unresourced:111111111111/eu-west-1/AWS Support"
         path: tuple[str, ...] = ()
         if key == "i-move":
             path = ("vpc-1", "subnet-1") if row["charge_date"] < MOVED else ("vpc-2", "subnet-2")

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from attribution.charge_categories import TAX_SERVICE
+from attribution.charge_category import TAX_SERVICE
 from attribution.demo_organisation import ACCOUNTS, PRICE_CHANGE_TYPE, Organisation, Resource
 
 HOURLY = {

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from attribution.allocation_rules import AllocationRules, load_rules
-from attribution.charge_categories import TAX_SERVICE
+from attribution.charge_category import TAX_SERVICE
 from attribution.demo_costs import (
     CREDIT_ACCOUNT,
     CREDIT_AMOUNT,

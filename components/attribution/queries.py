@@ -74,11 +74,12 @@ QUERY_FILES: dict[str, tuple[str, ...]] = {
 }
 
 # Parameters that may be left out, with the values the API Worker binds by default
-# (src/queries/registry.ts): the raw (not per-day) delta, and every resource on one page.
+# (src/queries/registry.ts): the raw (not per-day) delta of effective cost, and every row on one
+# page.
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "delta_nodes": {"normalise": "none"},
+    "delta_nodes": {"normalise": "none", "basis": "effective"},
     "delta_charges": {"normalise": "none"},
-    "delta_resources": {"normalise": "none", "limit": 1000, "offset": 0},
+    "delta_resources": {"normalise": "none", "basis": "effective", "limit": 1000, "offset": 0},
 }
 
 # `{name:Type}`; a type may contain parentheses and quotes (e.g. DateTime64(3, 'UTC')).

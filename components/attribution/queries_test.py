@@ -33,6 +33,7 @@ CONTRACT = {
         "hierarchy",
         "node_id",
         "normalise",
+        "basis",
     },
     "delta_resources": {
         "base_start",
@@ -42,6 +43,7 @@ CONTRACT = {
         "hierarchy",
         "node_id",
         "normalise",
+        "basis",
         "limit",
         "offset",
     },

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from attribution.allocation_rules import parse_rules
+from attribution.charge_category import CHARGES
 from attribution.conftest import TEST_SEED
 from attribution.pipeline import rebuild
 from attribution.queries import run_query
@@ -16,7 +17,14 @@ from clickhouse.client import PoloClickHouse
 Seeded = tuple[PoloClickHouse, SeedResult]
 
 
-def delta(db: PoloClickHouse, result: SeedResult, name: str, node: str = "", hierarchy="logical"):
+def delta(
+    db: PoloClickHouse,
+    result: SeedResult,
+    name: str,
+    node: str = "",
+    hierarchy="logical",
+    **extra: str,
+):
     s = result.story
     return run_query(
         db,
@@ -28,13 +36,19 @@ def delta(db: PoloClickHouse, result: SeedResult, name: str, node: str = "", hie
             "compare_end": s.compare_end,
             "hierarchy": hierarchy,
             "node_id": node,
+            **extra,
         },
     )
 
 
+def _usage_rows(rows: list[dict]) -> dict[str, dict]:
+    """delta_resources' usage row of each resource (its charge rows are rows of their own)."""
+    return {r["resource_id"]: r for r in rows if r["component"] not in CHARGES}
+
+
 def test_the_price_change_is_a_rate_effect(seeded: Seeded) -> None:
     db, result = seeded
-    rows = {r["resource_id"]: r for r in delta(db, result, "delta_resources")}
+    rows = _usage_rows(delta(db, result, "delta_resources"))
     assert result.story.price_changed_resources
     for resource_id in result.story.price_changed_resources:
         row = rows[resource_id]
@@ -51,7 +65,9 @@ def test_the_new_cluster_is_created(seeded: Seeded) -> None:
     rows = {r["node_id"]: r for r in delta(db, result, "delta_nodes", f"customer:{customer}")}
     new = rows[result.story.new_cluster_node]
     assert new["total_a"] == 0
-    assert new["created"] == new["total_b"] == new["delta"] > 0
+    # Created at its billed cost; the Savings Plan covers some of its hours (commitment).
+    assert new["created"] + new["commitment"] == new["total_b"] == new["delta"] > 0
+    assert new["created"] > 0
 
 
 def test_the_moved_resource_is_a_transfer_out_of_one_customer_into_another(
@@ -59,12 +75,12 @@ def test_the_moved_resource_is_a_transfer_out_of_one_customer_into_another(
 ) -> None:
     db, result = seeded
     story = result.story
-    out = {r["resource_id"]: r for r in delta(db, result, "delta_resources", story.moved_from)}
-    into = {r["resource_id"]: r for r in delta(db, result, "delta_resources", story.moved_to)}
+    out = _usage_rows(delta(db, result, "delta_resources", story.moved_from))
+    into = _usage_rows(delta(db, result, "delta_resources", story.moved_to))
     assert out[story.moved_resource]["component"] == "transferred_out"
     assert out[story.moved_resource]["transferred_out"] < 0
     assert into[story.moved_resource]["component"] == "transferred_in"
-    root = {r["resource_id"]: r for r in delta(db, result, "delta_resources")}
+    root = _usage_rows(delta(db, result, "delta_resources"))
     assert root[story.moved_resource]["component"] == "continuing"
     # Its attached volume has no tags: it inherits the owner, so it moves with the instance.
     moved_from = {r["node_id"]: r for r in delta(db, result, "delta_nodes")}[story.moved_from]
@@ -80,7 +96,7 @@ def test_the_moved_resource_is_a_transfer_out_of_one_customer_into_another(
 
 def test_terminated_instances_are_removed(seeded: Seeded) -> None:
     db, result = seeded
-    rows = {r["resource_id"]: r for r in delta(db, result, "delta_resources")}
+    rows = _usage_rows(delta(db, result, "delta_resources"))
     assert result.story.removed_resources
     for resource_id in result.story.removed_resources:
         assert rows[resource_id]["component"] == "removed"
@@ -214,16 +230,19 @@ def test_the_shared_nat_gateway_is_the_shared_part_of_its_customers(seeded: Seed
 def test_the_credit_and_the_tax_are_lines_of_the_unattributed_delta(seeded: Seeded) -> None:
     db, result = seeded
     s = result.story
+    # A charge is a row of its own, named by its category (docs/attribution.md, charge lines).
     rows = {
-        r["resource_id"]: r for r in delta(db, result, "delta_resources", "customer:unattributed")
+        (r["resource_id"], r["component"]): r
+        for r in delta(db, result, "delta_resources", "customer:unattributed")
     }
-    credit = rows[s.credit_line]
-    assert credit["component"] == "created"
-    assert credit["delta"] == credit["total_b"] == s.credit_amount < 0
+    credit = rows[(s.credit_line, "credit")]
+    assert credit["delta"] == credit["credit"] == credit["total_b"] == s.credit_amount < 0
+    assert credit["created"] == credit["usage_effect"] == 0
     for line in s.tax_lines:
-        tax = rows[line]
-        assert tax["component"] == "continuing"
+        tax = rows[(line, "tax")]
         assert tax["total_a"] > 0 and tax["total_b"] > 0
+        assert tax["tax"] == tax["delta"]
+    rows = {key[0]: row for key, row in rows.items() if key[1] == "tax"}
     tax_b = _scalar(
         db,
         "SELECT sum(effective_cost) FROM cost_daily FINAL WHERE service_name = {service:String} "
@@ -257,7 +276,7 @@ def test_the_expiring_savings_plan_raises_its_instances_effective_cost(seeded: S
         (0, False, True),
     }
     # The instances run the same hours in both windows, yet cost more in B: the delta of every
-    # node above them shows it (the commitment line of issue 19 point 2 will name the cause).
+    # node above them shows it as their commitment rows, not as a price change of the instances.
     owners = db.query(
         "test",
         "SELECT DISTINCT marqo_customer FROM cost_attributed_daily "
@@ -268,10 +287,15 @@ def test_the_expiring_savings_plan_raises_its_instances_effective_cost(seeded: S
     for (customer,) in owners:
         rows = delta(db, result, "delta_resources", f"customer:{customer}")
         for row in rows:
-            if row["resource_id"] in s.savings_plan_resources:
-                assert row["component"] == "continuing"
-                assert row["delta"] == row["total_b"] - row["total_a"] > 0
+            if row["resource_id"] not in s.savings_plan_resources:
+                continue
+            if row["component"] == "commitment":
+                assert row["commitment"] == row["delta"] == row["total_b"] - row["total_a"] > 0
                 seen.add(row["resource_id"])
+            else:
+                # Same hours at the same on-demand price: no rate effect.
+                assert row["component"] == "continuing"
+                assert row["rate_effect"] == row["delta"] == 0
     assert seen == set(s.savings_plan_resources)
 
 
@@ -327,3 +351,9 @@ def test_the_delta_by_charge_names_the_savings_plan_the_credit_and_the_tax(
         sum(_charges(db, result, c)["commitment"]["delta"] for c in customers)
         == (root["commitment"]["delta"])
     )
+    # The decomposition has the same lines as components of its own, on both bases.
+    for basis, column in (("effective", "delta"), ("billed", "billed_delta")):
+        rows = delta(db, result, "delta_nodes", basis=basis)
+        for charge in CHARGES:
+            assert sum(r[charge] for r in rows) == root[charge][column], (basis, charge)
+        assert sum(r["delta"] for r in rows) == sum(r[column] for r in root.values())

@@ -57,9 +57,9 @@ def test_shipped_migrations_are_contiguous_and_split_cleanly() -> None:
         emptied = None
         for statement in migration.statements:
             # Every statement is idempotent, so a migration that failed half-way can be re-run:
-            # a CREATE ... IF NOT EXISTS, an ADD COLUMN IF NOT EXISTS (also as columns added to
-            # the sorting key: setting the same key again changes nothing), or a backfill that
-            # first empties the table it fills.
+            # a CREATE ... IF NOT EXISTS, a CREATE OR REPLACE VIEW, an ADD COLUMN IF NOT EXISTS
+            # (also as columns added to the sorting key: setting the same key again changes
+            # nothing), or a backfill that first empties the table it fills.
             text = statement.text
             backfill = re.match(r"INSERT INTO (\w+)\s", text)
             if backfill:
@@ -68,7 +68,7 @@ def test_shipped_migrations_are_contiguous_and_split_cleanly() -> None:
             truncate = re.match(r"TRUNCATE TABLE (\w+)$", text)
             emptied = truncate.group(1) if truncate else None
             assert truncate or re.match(
-                r"CREATE (TABLE|VIEW|MATERIALIZED VIEW) IF NOT EXISTS "
+                r"CREATE (TABLE|VIEW|MATERIALIZED VIEW) IF NOT EXISTS |CREATE OR REPLACE VIEW "
                 r"|ALTER TABLE \w+ ADD COLUMN IF NOT EXISTS \w+ [^,;]+$"
                 r"|ALTER TABLE \w+(\s+ADD COLUMN IF NOT EXISTS \w+ [^,;]+,)+"
                 r"\s+MODIFY ORDER BY \([^;]+\)$",

@@ -121,7 +121,7 @@ EXPECTED_TABLES = {
     ),
     "cost_delta_roots": (
         "MergeTree",
-        "pairs, compare_start, compare_days, hierarchy, child",
+        "pairs, compare_start, compare_days, hierarchy, child, charge",
         "(pairs, compare_start, compare_days)",
         None,
     ),

@@ -1,15 +1,17 @@
 """Random fleets for the delta property tests (hypothesis strategies).
 
 A fleet is a list of cost lines over two adjacent windows: resources that exist in one or both
-windows, change owner (or physical place) on some day, carry one or two usage types, sometimes
-have an unknown (zero) quantity or a negative cost (a credit), and sometimes are AWS cost without
-a resource id. Some resources are missing from the inventory on some or all days (an EBS snapshot,
-a bucket the collectors do not list, lost events): on those days they have no snapshot, so they
-are unattributed in the logical hierarchy and hang directly under their region in the physical
-one, as the attribution engine places them. Lines are placed in the logical or the physical
-hierarchy. The same fleets drive the Decimal property tests and the integration tests that hold
-the SQL named queries to the same answers. The windows are two adjacent 3-day ones by default;
-`window_pairs` draws others, usually of unequal length.
+windows, change owner (or physical place) on some day, carry one or two usage types, sometimes have
+an unknown (zero) quantity or a negative cost, and sometimes are AWS cost without a resource id. A
+line's billed cost is sometimes not its effective cost (a commitment covered it), and some lines are
+charges rather than usage: a credit, tax, an adjustment or a purchase (usage type named by its
+category, attribution/charge_category.py). Some resources are missing from the inventory on some or
+all days (an EBS snapshot, a bucket the collectors do not list, lost events): on those days they
+have no snapshot, so they are unattributed in the logical hierarchy and hang directly under their
+region in the physical one, as the attribution engine places them. Lines are placed in the logical
+or the physical hierarchy. The same fleets drive the Decimal property tests and the integration
+tests that hold the SQL named queries to the same answers. The windows are two adjacent 3-day ones
+by default; `window_pairs` draws others, usually of unequal length.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ PLACES: tuple[tuple[str, ...], ...] = (
     (*_A_EU, "vpc-1", "subnet-1", "r-000"),
 )
 USAGE_TYPES = ("BoxUsage:m5.large", "EBS:VolumeUsage.gp3")
+CHARGE_TYPES = ("Credit", "Tax", "Adjustment", "Purchase")
 
 Hierarchy = Literal["logical", "physical"]
 
@@ -119,7 +122,9 @@ def _resource(
         # AWS cost without a resource id: always unattributed, always directly in its region.
         key = resource_key("", ACCOUNT_A, "eu-west-1", UNRESOURCED_SERVICE)
         place_a = place_b = len(OWNERS) - 1 if hierarchy == "logical" else 2
-    usage_types = draw(st.lists(st.sampled_from(USAGE_TYPES), min_size=1, max_size=2, unique=True))
+    usage_types = draw(
+        st.lists(st.sampled_from(USAGE_TYPES + CHARGE_TYPES), min_size=1, max_size=2, unique=True)
+    )
     day_numbers = st.integers(min_value=0, max_value=len(all_days) - 1)
     days = draw(st.sets(day_numbers, min_size=1))
     # Days without a snapshot. Never for r-000, which other resources are attached to (the
@@ -139,6 +144,7 @@ def _resource(
                     resource_key=key,
                     usage_type=usage_type,
                     cost=draw(_money),
+                    billed=draw(st.one_of(st.none(), _money)),
                     quantity=draw(_quantity),
                     path=_path(hierarchy, place, key, in_inventory),
                     in_inventory=in_inventory,

@@ -62,7 +62,9 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
     summary: "Delta decomposition of a node's children",
     description:
       "For each child of node_id in the hierarchy: total in base window A and compare window B, the delta and its " +
-      "components (created, removed, usage effect, rate effect, transferred in/out), which sum exactly to the delta.",
+      "components, which sum exactly to the delta: the change of usage at its billed price (created, removed, usage " +
+      "effect, rate effect, transferred in/out) and of each other charge category (commitment, credit, adjustment, " +
+      "tax, purchase), on the effective or the billed basis.",
     nodeScoped: true,
     deltaWindows: true,
   },
@@ -72,8 +74,10 @@ export const QUERY_ENDPOINTS: readonly QueryEndpoint[] = [
     tag: "delta",
     summary: "Delta decomposition per resource under a node",
     description:
-      "Each resource under node_id with its cost in A and B, its delta component and flags, largest |delta| first. " +
-      "Paged with limit/offset; page.total is the number of resources under the node.",
+      "Each resource under node_id with its cost in A and B, its delta component and flags, largest |delta| first; " +
+      "a resource's commitment, credit, adjustment, tax and purchase changes are rows of their own with that " +
+      "component, so (resource_id, component) is unique, not resource_id. Paged with limit/offset; page.total is " +
+      "the number of rows under the node.",
     nodeScoped: true,
     paged: true,
     deltaWindows: true,

@@ -7,7 +7,11 @@ const eventsWindow = async (page: Page) => {
   return `start=${addDays(end, -14)}&end=${end}`;
 };
 
-type Node = { node_id: string; node_type: string; total_a: string; total_b: string; delta: string };
+/** The decomposition's components: usage's, always shown; the charge categories', shown when they changed. */
+const USAGE_COMPONENTS = ["created", "removed", "usage_effect", "rate_effect", "transferred_in", "transferred_out"] as const;
+const CATEGORY_COMPONENTS = ["commitment", "credit", "adjustment", "tax", "purchase"] as const;
+type Component = (typeof USAGE_COMPONENTS)[number] | (typeof CATEGORY_COMPONENTS)[number];
+type Node = { node_id: string; node_type: string; total_a: string; total_b: string; delta: string } & Record<Component, string>;
 
 function sum(values: string[]): string {
   let total = 0n;
@@ -20,16 +24,54 @@ function sum(values: string[]): string {
   return `${total < 0n ? "-" : ""}${abs / 1_000_000n}.${(abs % 1_000_000n).toString().padStart(6, "0")}`;
 }
 
-test("the root's totals A and B and the delta are the sums of the API's child nodes", async ({ page }) => {
-  const nodes = (await api<Node>(page, "delta/nodes")).data;
-  await page.goto("/delta");
-  await settled(page);
+/** A change as the page shows it: "+$1.00", "−$1.00", "$0.00". */
+function signed(value: string): string {
+  const shown = dollars(value);
+  return shown.startsWith("−") || shown === "$0.00" ? shown : `+${shown}`;
+}
+
+/** The summary beside the waterfall shows the API's totals, usage's components and each category that changed. */
+async function expectSummary(page: Page, nodes: Node[]) {
   await expect(page.getByTestId("total-a")).toHaveText(dollars(sum(nodes.map((n) => n.total_a))));
   await expect(page.getByTestId("total-b")).toHaveText(dollars(sum(nodes.map((n) => n.total_b))));
-  const delta = dollars(sum(nodes.map((n) => n.delta)));
-  await expect(page.getByTestId("total-delta")).toHaveText(delta.startsWith("−") ? delta : `+${delta}`);
+  await expect(page.getByTestId("total-delta")).toHaveText(signed(sum(nodes.map((n) => n.delta))));
+  for (const key of USAGE_COMPONENTS) await expect(page.getByTestId(`component-${key}`)).toHaveText(signed(sum(nodes.map((n) => n[key]))));
+  for (const key of CATEGORY_COMPONENTS) {
+    const total = sum(nodes.map((n) => n[key]));
+    if (total === "0.000000") await expect(page.getByTestId(`component-${key}`)).toHaveCount(0);
+    else await expect(page.getByTestId(`component-${key}`)).toHaveText(signed(total));
+  }
+}
+
+test("the root's totals A and B, the delta and its components are the sums of the API's child nodes", async ({ page }) => {
+  const nodes = (await api<Node>(page, "delta/nodes")).data;
+  // The components add up to the delta, in every row.
+  for (const node of nodes) expect(sum([...USAGE_COMPONENTS, ...CATEGORY_COMPONENTS].map((key) => node[key])), node.node_id).toBe(sum([node.delta]));
+  await page.goto("/delta");
+  await settled(page);
+  await expectSummary(page, nodes);
   await expect(page.getByTestId("delta-nodes").locator("tbody tr")).toHaveCount(nodes.length);
   await expect(page.getByTestId("waterfall")).toBeVisible();
+});
+
+test("the cost basis: Billed shows the API's billed decomposition, without commitment, and is kept in the URL", async ({ page }) => {
+  const billed = (await api<Node>(page, "delta/nodes?basis=billed")).data;
+  await page.goto("/delta");
+  await settled(page);
+  const basis = page.getByRole("group", { name: "Cost basis" });
+  await expect(basis.getByRole("button", { name: "Effective" })).toHaveAttribute("aria-pressed", "true");
+  // The demo's expiring Savings Plan is a change of effective cost only.
+  await expect(page.getByTestId("component-commitment")).toBeVisible();
+  await basis.getByRole("button", { name: "Billed" }).click();
+  await expect(page).toHaveURL(/basis=billed/);
+  await settled(page);
+  await expectSummary(page, billed);
+  await expect(page.getByTestId("component-commitment")).toHaveCount(0);
+  await page.reload();
+  await settled(page);
+  await expect(basis.getByRole("button", { name: "Billed" })).toHaveAttribute("aria-pressed", "true");
+  await basis.getByRole("button", { name: "Effective" }).click();
+  await expect(page).not.toHaveURL(/basis=/);
 });
 
 test("the charge panel shows the demo's expiring Savings Plan, its credit and its tax, as the API answers them", async ({ page }) => {
@@ -38,10 +80,6 @@ test("the charge panel shows the demo's expiring Savings Plan, its credit and it
   await page.goto("/delta");
   await settled(page);
   const panel = page.getByTestId("charges");
-  const signed = (value: string) => {
-    const shown = dollars(value);
-    return shown.startsWith("−") || shown === "$0.00" ? shown : `+${shown}`;
-  };
   for (const [category, label] of [
     ["commitment", "Commitments"],
     ["credit", "Credits"],
@@ -53,8 +91,9 @@ test("the charge panel shows the demo's expiring Savings Plan, its credit and it
     await expect(row.locator("td").nth(3)).toHaveText(signed(charge.delta));
     await expect(row.locator("td").nth(4)).toHaveText(signed(charge.billed_delta));
   }
-  // The expiring plan is a rate effect in the decomposition above: the panel says so.
-  await expect(page.getByTestId("commitment-note")).toBeVisible();
+  // The decomposition above has the same change of commitment discounts, as its own component.
+  const commitment = charges.find((c) => c.category === "commitment")!;
+  await expect(page.getByTestId("component-commitment")).toHaveText(signed(commitment.delta));
   // No refunds or purchases in the demo: no empty rows for them.
   await expect(panel.locator('tr[data-category="adjustment"], tr[data-category="purchase"]')).toHaveCount(0);
 });
@@ -102,7 +141,8 @@ test("resources tab lists the API's first page under the node; a created resourc
   await expect(page.getByTestId("delta-resources").locator("tbody tr")).toHaveCount(resources.length);
   const created = resources.find((r) => r.component === "created");
   test.skip(!created, "no created resource under the top node in this dataset");
-  await page.getByTestId("delta-resources").locator(`tr[data-row-id="${created!.resource_id}"]`).getByTestId("resource-link").click();
+  // A row is a resource and a component: its usage, or one of its other charge categories.
+  await page.getByTestId("delta-resources").locator(`tr[data-row-id="${created!.resource_id}|created"]`).getByTestId("resource-link").click();
   const events = (await api<{ action: string; actor_arn: string }>(page, `delta/events?resource_id=${encodeURIComponent(created!.resource_id)}&${await eventsWindow(page)}`)).data;
   const panel = page.getByTestId("events-panel");
   await expect(panel.locator(".animate-pulse")).toHaveCount(0);
@@ -115,7 +155,8 @@ test("resources tab lists the API's first page under the node; a created resourc
 });
 
 test("resources view pages through the server: the second page holds the API's next rows, with the total", async ({ page, shot }) => {
-  type Row = { resource_id: string };
+  type Row = { resource_id: string; component: string };
+  const rowId = (r: Row) => `${r.resource_id}|${r.component}`;
   const first = await api<Row>(page, "delta/resources?limit=50");
   const second = await api<Row>(page, "delta/resources?limit=50&offset=50");
   const total = first.page!.total!;
@@ -130,7 +171,7 @@ test("resources view pages through the server: the second page holds the API's n
   await expect(page.getByTestId("page-status")).toHaveText(`rows 1–50 of ${total.toLocaleString("en-US")} resources`);
   await expect(page.getByRole("button", { name: "Previous page" })).toBeDisabled();
   const firstIds = await ids();
-  expect([...firstIds].sort()).toEqual(first.data.map((r) => r.resource_id).sort());
+  expect([...firstIds].sort()).toEqual(first.data.map(rowId).sort());
 
   const responded = page.waitForResponse((r) => r.url().includes("/api/delta/resources") && r.url().includes("offset=50"));
   await page.getByRole("button", { name: "Next page" }).click();
@@ -138,7 +179,7 @@ test("resources view pages through the server: the second page holds the API's n
   await expect(page).toHaveURL(/offset=50/);
   await expect(page.getByTestId("page-status")).toHaveText(`rows 51–${50 + second.data.length} of ${total.toLocaleString("en-US")} resources`);
   const secondIds = await ids();
-  expect([...secondIds].sort()).toEqual(second.data.map((r) => r.resource_id).sort());
+  expect([...secondIds].sort()).toEqual(second.data.map(rowId).sort());
   expect(secondIds.filter((id) => firstIds.includes(id))).toEqual([]);
   await shot("delta-resources-page-2");
 
@@ -184,7 +225,7 @@ test("reloading a deep link restores the same view (windows, path, tab, open res
   await settled(page);
   await page.getByRole("group", { name: "Table view" }).getByRole("button", { name: "Resources" }).click();
   await settled(page);
-  const rid = (await page.getByTestId("delta-resources").locator("tbody tr").first().getAttribute("data-row-id"))!;
+  const rid = (await page.getByTestId("delta-resources").locator("tbody tr").first().getByTestId("resource-link").getAttribute("title"))!;
   await page.getByTestId("delta-resources").locator("tbody tr").first().getByTestId("resource-link").click();
   await expect(page.getByTestId("events-panel")).toBeVisible();
   const url = page.url();

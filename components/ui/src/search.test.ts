@@ -16,6 +16,12 @@ describe("search params", () => {
     expect(validateDeltaSearch({ hierarchy: "other", path: [1, 2] })).toMatchObject({ hierarchy: undefined, path: undefined });
   });
 
+  it("delta: the cost basis is effective or billed", () => {
+    expect(validateDeltaSearch({ basis: "billed" }).basis).toBe("billed");
+    expect(validateDeltaSearch({ basis: "effective" }).basis).toBe("effective");
+    expect(validateDeltaSearch({ basis: "amortised" }).basis).toBeUndefined();
+  });
+
   it("delta: page size is one of the view's, offset a non-negative integer", () => {
     expect(validateDeltaSearch({ limit: 250, offset: 500 })).toMatchObject({ limit: 250, offset: 500 });
     // From a hand-typed URL the router may hand over strings.

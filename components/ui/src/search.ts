@@ -3,6 +3,7 @@
  * malformed is left out and the page uses its default, so a hand-edited link never crashes a page.
  * Dates are checked for shape only: a reversed window reaches the API, whose 400 the page shows.
  */
+import { BASES, type Basis } from "./lib/api";
 import { isIsoDay } from "./lib/dates";
 
 type Raw = Record<string, unknown>;
@@ -56,6 +57,8 @@ export interface DeltaSearch {
   compare_start?: string;
   compare_end?: string;
   hierarchy?: Hierarchy;
+  /** The cost the decomposition splits; left out for effective, the API's default. */
+  basis?: Basis;
   /** The drill-down trail, root first: each entry a node id. */
   path?: string[];
   view?: "nodes" | "resources";
@@ -75,6 +78,7 @@ export const validateDeltaSearch = (raw: Raw): DeltaSearch => ({
   compare_start: day(raw, "compare_start"),
   compare_end: day(raw, "compare_end"),
   hierarchy: oneOf(raw, "hierarchy", HIERARCHIES),
+  basis: oneOf(raw, "basis", BASES),
   path: list(raw, "path"),
   view: oneOf(raw, "view", ["nodes", "resources"] as const),
   resource: text(raw, "resource"),

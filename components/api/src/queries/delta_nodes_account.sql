@@ -15,13 +15,18 @@
 --                         resources, a logical leaf) also returns itself as one row.
 --   normalise     String  'none': raw totals (the default); 'daily': each window's cost and
 --                         quantity per day of the window (docs/attribution.md)
+--   basis         String  'effective' (the default): effective cost, commitments a component;
+--                         'billed': billed cost, no commitment component (docs/attribution.md)
 -- Windows may differ in length (calendar months); windows that share a day fail with "base and
 -- compare windows must not overlap" (FUNCTION_THROW_IF_VALUE_IS_NON_ZERO).
 --
--- Columns (money Decimal, effective cost; every row: created + removed + usage_effect +
--- rate_effect + transferred_in + transferred_out = delta = total_b - total_a, exactly)
+-- Columns (money Decimal, of the basis; every row: created + removed + usage_effect + rate_effect
+-- + transferred_in + transferred_out + commitment + credit + adjustment + tax + purchase = delta
+-- = total_b - total_a, exactly)
 --   node_id, node_type, total_a, total_b, delta, created, removed, usage_effect, rate_effect,
---   transferred_in, transferred_out, resource_count, flagged_resources (continuing resources
+--   transferred_in, transferred_out (the usage lines at their billed cost), commitment, credit,
+--   adjustment, tax, purchase (the change of the charge lines of each category: delta_charge.sql),
+--   resource_count (charge lines are not resources), flagged_resources (continuing resources
 --   whose quantity is unknown, so their change is all usage effect).
 -- Sorted by |delta| descending.
 --
@@ -41,24 +46,28 @@ WITH
     {compare_end:Date} AS b1,
     (
         -- @include delta_checks.sql
+        -- @include delta_basis_check.sql
              + throwIf(h != 'physical' OR NOT startsWith(node, 'account:'),
                        'delta_nodes_account answers a physical account node only')
     ) AS invalid,
     -- @include delta_normalise.sql
+    -- @include delta_charge.sql
     substring(node, 9) AS account,
     -- @include delta_tiles.sql
     account_id = account AS in_node
--- Components: 3 continuing (in both windows, every row of the resource under the child); else
--- 1 created (no cost anywhere in A), 2 removed (none anywhere in B), or 4 a transfer (in: c_B,
--- out: -c_A): it had cost in both windows but not always under the child.
+-- Components: 5-9 the charge lines of a category (delta_charge.sql); else 3 continuing (in both
+-- windows, every row of the resource under the child); else 1 created (no cost anywhere in A),
+-- 2 removed (none anywhere in B), or 4 a transfer (in: c_B, out: -c_A): it had cost in both
+-- windows but not always under the child.
 SELECT
     concat('region:', account, '/', child) AS node_id,
     'region' AS node_type,
     -- @include delta_columns.sql
 FROM
 (
-    SELECT under, child, ca, cb, rate_micro, flagged,
-        multiIf(in_a AND in_b AND count() OVER w = 1, 3, NOT max(in_a) OVER w, 1, NOT max(in_b) OVER w, 2, 4) AS component
+    SELECT under, child, ca, cb, rate_micro, flagged, line_charge,
+        multiIf(line_charge > 0, 4 + line_charge % 8, in_a AND in_b AND count() OVER w = 1, 3,
+                NOT max(in_a) OVER w, 1, NOT max(in_b) OVER w, 2, 4) AS component
     FROM
     (
         -- Per child x resource. Rate effect per line in integer micro-units:
@@ -70,7 +79,8 @@ FROM
             max(line_a) AS in_a,
             max(line_b) AS in_b,
             sum(if(changed, intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1), toInt256(0))) AS rate_micro,
-            max(line_a AND line_b AND (q_a <= 0 OR q_b <= 0)) AS flagged
+            max(line_a AND line_b AND (q_a <= 0 OR q_b <= 0)) AS flagged,
+            max(charge_of(usage)) AS line_charge
         FROM
         (
             -- One row per line (child x resource x usage type), sums per window in micro-units;
@@ -109,6 +119,7 @@ FROM
                         FROM cost_delta_blocks
                         WHERE (block_start, level) IN tiles
                           AND in_node)
+                  AND in_basis(charge_of(usage_hash))
             )
             GROUP BY under, child, resource_hash, usage
         )

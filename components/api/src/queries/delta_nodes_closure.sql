@@ -15,13 +15,18 @@
 --                         resources, a logical leaf) also returns itself as one row.
 --   normalise     String  'none': raw totals (the default); 'daily': each window's cost and
 --                         quantity per day of the window (docs/attribution.md)
+--   basis         String  'effective' (the default): effective cost, commitments a component;
+--                         'billed': billed cost, no commitment component (docs/attribution.md)
 -- Windows may differ in length (calendar months); windows that share a day fail with "base and
 -- compare windows must not overlap" (FUNCTION_THROW_IF_VALUE_IS_NON_ZERO).
 --
--- Columns (money Decimal, effective cost; every row: created + removed + usage_effect +
--- rate_effect + transferred_in + transferred_out = delta = total_b - total_a, exactly)
+-- Columns (money Decimal, of the basis; every row: created + removed + usage_effect + rate_effect
+-- + transferred_in + transferred_out + commitment + credit + adjustment + tax + purchase = delta
+-- = total_b - total_a, exactly)
 --   node_id, node_type, total_a, total_b, delta, created, removed, usage_effect, rate_effect,
---   transferred_in, transferred_out, resource_count, flagged_resources (continuing resources
+--   transferred_in, transferred_out (the usage lines at their billed cost), commitment, credit,
+--   adjustment, tax, purchase (the change of the charge lines of each category: delta_charge.sql),
+--   resource_count (charge lines are not resources), flagged_resources (continuing resources
 --   whose quantity is unknown, so their change is all usage effect).
 -- Sorted by |delta| descending.
 --
@@ -42,21 +47,24 @@ WITH
     {compare_end:Date} AS b1,
     (
         -- @include delta_checks.sql
+        -- @include delta_basis_check.sql
              + throwIf(h != 'physical' OR node = '' OR startsWith(node, 'account:')
                            OR startsWith(node, 'unresourced:'),
                        'delta_nodes_closure answers a physical node at or below a region only')
     ) AS invalid,
     -- @include delta_normalise.sql
+    -- @include delta_charge.sql
     -- @include delta_node_kind.sql
     -- @include delta_rate.sql
     -- @include delta_tiles.sql
     -- The node's resources: a region's are those with a row in it in a tile; below a region, the
     -- node's descendants in the closure table on the windows' days (whose rows carry the node in
-    -- their path), and the node itself (a resource without a snapshot has no closure rows). The
+    -- their path), and the node itself (a resource without a snapshot has no closure rows); a
+    -- charge line is its resource's (resource_of). The
     -- kind is spelled with the bound parameter, which folds to a constant: through `kind` both
     -- reads ran for every node.
     node_resources AS (
-        SELECT resource_hash
+        SELECT resource_of(resource_hash, usage_hash)
         FROM cost_delta_blocks
         WHERE startsWith({node_id:String}, 'region:') AND (block_start, level) IN tiles AND account_id = parts[1] AND region = parts[2]
         UNION ALL
@@ -102,7 +110,7 @@ WITH
                     -- first day says which.
                     SELECT *, block_start >= a0 AND block_start < a1 AS in_a
                     FROM cost_delta_blocks
-                    WHERE (block_start, level) IN tiles AND resource_hash IN node_resources
+                    WHERE (block_start, level) IN tiles AND resource_of(resource_hash, usage_hash) IN node_resources
                 )
                 GROUP BY account_id, region, marqo_customer, marqo_cluster, marqo_role, place_hash,
                          resource_hash, usage_hash

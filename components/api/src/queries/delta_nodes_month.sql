@@ -17,6 +17,8 @@
 --                         returns itself as one row.
 --   normalise     String  'none': raw totals (the default); 'daily': each window's cost and
 --                         quantity per day of the window (docs/attribution.md)
+--   basis         String  'effective' (the default): effective cost, commitments a component;
+--                         'billed': billed cost, no commitment component (docs/attribution.md)
 -- Other windows fail with "delta_nodes_month answers a calendar month over the month before only".
 --
 -- Columns: those of delta_nodes_week, with the same meaning.
@@ -32,11 +34,13 @@ WITH
     {compare_end:Date} AS b1,
     (
         -- @include delta_checks.sql
+        -- @include delta_basis_check.sql
              + throwIf(toStartOfMonth(b0) != b0 OR a1 != b0 OR a0 != addMonths(b0, -1) OR b1 != addMonths(b0, 1),
                        'delta_nodes_month answers a calendar month over the month before only')
              + throwIf(node = '', 'delta_nodes_month answers a node below the root only')
     ) AS invalid,
     -- @include delta_normalise.sql
+    -- @include delta_charge.sql
     -- @include delta_node_kind.sql
     -- @include delta_rate.sql
     -- The rows under the node, each with its child (the next level down, or the row's resource).

@@ -16,6 +16,8 @@
 --   compare_end   Date    compare_start + 1 to the month's length in days
 --   normalise     String  'none': raw totals (the default); 'daily': each window's cost and
 --                         quantity divided by its number of days (a run rate per day)
+--   basis         String  'effective' (the default): effective cost, commitments a component;
+--                         'billed': billed cost, no commitment component (docs/attribution.md)
 --
 -- Other windows fail with "delta_nodes_mtd answers the first days of a month against the same days of
 -- the month before only".
@@ -33,12 +35,14 @@ WITH
     {compare_end:Date} AS b1,
     (
         -- @include delta_checks.sql
+        -- @include delta_basis_check.sql
              + throwIf(toStartOfMonth(b0) != b0 OR a0 != addMonths(b0, -1) OR b1 > addMonths(b0, 1)
                        OR dateDiff('day', a0, a1) != least(dateDiff('day', b0, b1), dateDiff('day', a0, b0)),
                        'delta_nodes_mtd answers the first days of a month against the same days of the month before only')
              + throwIf(node = '', 'delta_nodes_mtd answers a node below the root only')
     ) AS invalid,
     -- @include delta_normalise.sql
+    -- @include delta_charge.sql
     -- @include delta_node_kind.sql
     -- @include delta_rate.sql
     -- The rows under the node, each with its child (the next level down, or the row's resource).

@@ -15,13 +15,18 @@
 --                         resources, a logical leaf) also returns itself as one row.
 --   normalise     String  'none': raw totals (the default); 'daily': each window's cost and
 --                         quantity per day of the window (docs/attribution.md)
+--   basis         String  'effective' (the default): effective cost, commitments a component;
+--                         'billed': billed cost, no commitment component (docs/attribution.md)
 -- Windows may differ in length (calendar months); windows that share a day fail with "base and
 -- compare windows must not overlap" (FUNCTION_THROW_IF_VALUE_IS_NON_ZERO).
 --
--- Columns (money Decimal, effective cost; every row: created + removed + usage_effect +
--- rate_effect + transferred_in + transferred_out = delta = total_b - total_a, exactly)
+-- Columns (money Decimal, of the basis; every row: created + removed + usage_effect + rate_effect
+-- + transferred_in + transferred_out + commitment + credit + adjustment + tax + purchase = delta
+-- = total_b - total_a, exactly)
 --   node_id, node_type, total_a, total_b, delta, created, removed, usage_effect, rate_effect,
---   transferred_in, transferred_out, resource_count, flagged_resources (continuing resources
+--   transferred_in, transferred_out (the usage lines at their billed cost), commitment, credit,
+--   adjustment, tax, purchase (the change of the charge lines of each category: delta_charge.sql),
+--   resource_count (charge lines are not resources), flagged_resources (continuing resources
 --   whose quantity is unknown, so their change is all usage effect).
 -- Sorted by |delta| descending.
 --
@@ -39,24 +44,28 @@ WITH
     {compare_end:Date} AS b1,
     (
         -- @include delta_checks.sql
+        -- @include delta_basis_check.sql
              + throwIf({node_id:String} != '', 'delta_nodes_root answers the root (node_id = \'\') only')
     ) AS invalid,
     -- @include delta_normalise.sql
+    -- @include delta_charge.sql
     -- Is the aligned block (day number s, level k) one of the tiles of window [w0, w1)?
     (s, k, w0, w1) -> s >= toUInt16(w0) AND s + bitShiftLeft(1, k) <= toUInt16(w1)
         AND (k = 4 OR s - s % bitShiftLeft(2, k) < toUInt16(w0)
              OR s - s % bitShiftLeft(2, k) + bitShiftLeft(2, k) > toUInt16(w1)) AS tile
--- Components: 3 continuing (in both windows, every row of the resource under the child); else
--- 1 created (no cost anywhere in A), 2 removed (none anywhere in B), or 4 a transfer (in: c_B,
--- out: -c_A): it had cost in both windows but not always under the child.
+-- Components: 5-9 the charge lines of a category (delta_charge.sql); else 3 continuing (in both
+-- windows, every row of the resource under the child); else 1 created (no cost anywhere in A),
+-- 2 removed (none anywhere in B), or 4 a transfer (in: c_B, out: -c_A): it had cost in both
+-- windows but not always under the child.
 SELECT
     concat(if(h = 'logical', 'customer:', 'account:'), child) AS node_id,
     if(h = 'logical', 'customer', 'account') AS node_type,
     -- @include delta_columns.sql
 FROM
 (
-    SELECT child, ca, cb, rate_micro, flagged,
-        multiIf(in_a AND in_b AND count() OVER w = 1, 3, NOT max(in_a) OVER w, 1, NOT max(in_b) OVER w, 2, 4) AS component
+    SELECT child, ca, cb, rate_micro, flagged, line_charge,
+        multiIf(line_charge > 0, 4 + line_charge % 8, in_a AND in_b AND count() OVER w = 1, 3,
+                NOT max(in_a) OVER w, 1, NOT max(in_b) OVER w, 2, 4) AS component
     FROM
     (
         -- Per child x resource. Rate effect per line in integer micro-units:
@@ -68,7 +77,8 @@ FROM
             max(line_a) AS in_a,
             max(line_b) AS in_b,
             sum(if(changed, intDiv(2 * abs(n) + d, 2 * d) * if(n < 0, -1, 1), toInt256(0))) AS rate_micro,
-            max(line_a AND line_b AND (q_a <= 0 OR q_b <= 0)) AS flagged
+            max(line_a AND line_b AND (q_a <= 0 OR q_b <= 0)) AS flagged,
+            max(charge_of(usage_hash)) AS line_charge
         FROM
         (
             -- One row per line (child x resource x usage type), sums per window in micro-units.
@@ -101,6 +111,7 @@ FROM
                     FROM (SELECT arrayJoin(range(toUInt16(least(a0, b0)), toUInt16(greatest(a1, b1)))) AS s)
                     ARRAY JOIN range(5) AS k
                     WHERE s % bitShiftLeft(1, k) = 0 AND (tile(s, k, a0, a1) OR tile(s, k, b0, b1)))
+                  AND in_basis(charge_of(usage_hash))
             )
             GROUP BY child, resource_hash, usage_hash
         )

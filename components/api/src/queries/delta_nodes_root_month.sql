@@ -15,6 +15,8 @@
 --   node_id       String  '' (the root: customers or accounts)
 --   normalise     String  'none': raw totals (the default); 'daily': each window's cost and
 --                         quantity per day of the window (docs/attribution.md)
+--   basis         String  'effective' (the default): effective cost, commitments a component;
+--                         'billed': billed cost, no commitment component (docs/attribution.md)
 -- Other windows fail with "delta_nodes_root_month answers a calendar month over the month before
 -- only".
 --
@@ -30,11 +32,13 @@ WITH
     {compare_end:Date} AS b1,
     (
         -- @include delta_checks.sql
+        -- @include delta_basis_check.sql
              + throwIf(toStartOfMonth(b0) != b0 OR a1 != b0 OR a0 != addMonths(b0, -1) OR b1 != addMonths(b0, 1),
                        'delta_nodes_root_month answers a calendar month over the month before only')
              + throwIf({node_id:String} != '', 'delta_nodes_root_month answers the root (node_id = \'\') only')
     ) AS invalid,
     -- @include delta_normalise.sql
+    -- @include delta_charge.sql
     'month' AS roots_pairs,
     toUInt8(0) AS roots_days
 -- @include delta_roots.sql

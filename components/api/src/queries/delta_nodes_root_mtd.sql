@@ -16,6 +16,8 @@
 --   compare_end   Date    compare_start + 1 to the month's length in days
 --   normalise     String  'none': raw totals (the default); 'daily': each window's cost and
 --                         quantity divided by its number of days (a run rate per day)
+--   basis         String  'effective' (the default): effective cost, commitments a component;
+--                         'billed': billed cost, no commitment component (docs/attribution.md)
 --
 -- Other windows fail with "delta_nodes_root_mtd answers the first days of a month against the same days of
 -- the month before only".
@@ -32,12 +34,14 @@ WITH
     {compare_end:Date} AS b1,
     (
         -- @include delta_checks.sql
+        -- @include delta_basis_check.sql
              + throwIf(toStartOfMonth(b0) != b0 OR a0 != addMonths(b0, -1) OR b1 > addMonths(b0, 1)
                        OR dateDiff('day', a0, a1) != least(dateDiff('day', b0, b1), dateDiff('day', a0, b0)),
                        'delta_nodes_root_mtd answers the first days of a month against the same days of the month before only')
              + throwIf({node_id:String} != '', 'delta_nodes_root_mtd answers the root (node_id = \'\') only')
     ) AS invalid,
     -- @include delta_normalise.sql
+    -- @include delta_charge.sql
     'mtd' AS roots_pairs,
     toUInt8(dateDiff('day', b0, b1)) AS roots_days
 -- @include delta_roots.sql

@@ -17,12 +17,17 @@
 --                         returns itself as one row.
 --   normalise     String  'none': raw totals (the default); 'daily': each window's cost and
 --                         quantity per day of the window (docs/attribution.md)
+--   basis         String  'effective' (the default): effective cost, commitments a component;
+--                         'billed': billed cost, no commitment component (docs/attribution.md)
 -- Other windows fail with "delta_nodes_week answers two adjacent 7-day windows only".
 --
--- Columns (money Decimal, effective cost; every row: created + removed + usage_effect +
--- rate_effect + transferred_in + transferred_out = delta = total_b - total_a, exactly)
+-- Columns (money Decimal, of the basis; every row: created + removed + usage_effect + rate_effect
+-- + transferred_in + transferred_out + commitment + credit + adjustment + tax + purchase = delta
+-- = total_b - total_a, exactly)
 --   node_id, node_type, total_a, total_b, delta, created, removed, usage_effect, rate_effect,
---   transferred_in, transferred_out, resource_count, flagged_resources (continuing resources
+--   transferred_in, transferred_out (the usage lines at their billed cost), commitment, credit,
+--   adjustment, tax, purchase (the change of the charge lines of each category: delta_charge.sql),
+--   resource_count (charge lines are not resources), flagged_resources (continuing resources
 --   whose quantity is unknown, so their change is all usage effect).
 -- Sorted by |delta| descending.
 --
@@ -43,11 +48,13 @@ WITH
     {compare_end:Date} AS b1,
     (
         -- @include delta_checks.sql
+        -- @include delta_basis_check.sql
              + throwIf(a1 != b0 OR dateDiff('day', a0, a1) != 7 OR dateDiff('day', b0, b1) != 7,
                        'delta_nodes_week answers two adjacent 7-day windows only')
              + throwIf(node = '', 'delta_nodes_week answers a node below the root only')
     ) AS invalid,
     -- @include delta_normalise.sql
+    -- @include delta_charge.sql
     -- @include delta_node_kind.sql
     -- @include delta_rate.sql
     -- The rows under the node, each with its child (the next level down, or the row's resource).

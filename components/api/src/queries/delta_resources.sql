@@ -10,6 +10,8 @@
 --   node_id       String  the node whose resources are listed; '' is the root (everything)
 --   normalise     String  'none': raw totals (the default); 'daily': each window's cost and
 --                         quantity per day of the window (docs/attribution.md)
+--   basis         String  'effective' (the default): effective cost, commitments a component;
+--                         'billed': billed cost, no commitment component (docs/attribution.md)
 --   limit         UInt32  page size (the API allows 1..1000)
 --   offset        UInt32  rows to skip: the page starts after the `offset` largest changes
 -- Windows may differ in length; windows that share a day fail ("must not overlap").
@@ -18,12 +20,15 @@
 --   resource_id (cost without a resource id appears as 'unresourced:<account>/<region>/<service>'),
 --   resource_type, account_id, region, marqo_customer, marqo_cluster, marqo_role (the owner on
 --   the resource's last day under the node), component ('created' | 'removed' | 'continuing' |
---   'transferred_in' | 'transferred_out'), total_a, total_b, delta, created, removed,
---   usage_effect, rate_effect, transferred_in, transferred_out, flagged (1 = continuing with an
---   unknown quantity: its whole change is reported as usage effect), total_rows (how many
---   resources the node has in all, on every page).
--- One page of the resources ordered by |delta| (largest first), then resource_id: walking the
--- pages to total_rows lists every resource once, and their deltas add up to the node's.
+--   'transferred_in' | 'transferred_out' for its usage; 'commitment' | 'credit' | 'adjustment' |
+--   'tax' | 'purchase' for its charge lines of that category, each a row of its own, so a row is
+--   one (resource_id, component)), total_a, total_b, delta, created, removed, usage_effect,
+--   rate_effect, transferred_in, transferred_out, commitment, credit, adjustment, tax, purchase
+--   (a charge row's delta is its category's), flagged (1 = continuing with an unknown quantity:
+--   its whole change is reported as usage effect), total_rows (how many rows the node has in
+--   all, on every page).
+-- One page of the rows ordered by |delta| (largest first), then resource_id and component:
+-- walking the pages to total_rows lists every row once, and their deltas add up to the node's.
 --
 -- Reads cost_delta_blocks (migrations 011, 019) as delta_nodes does: each window is tiled by its
 -- maximal blocks, and a block row's placement (owner, account, region, physical path on its
@@ -42,8 +47,10 @@ WITH
     {compare_end:Date} AS b1,
     (
         -- @include delta_checks.sql
+        -- @include delta_basis_check.sql
     ) AS invalid,
     -- @include delta_resources_normalise.sql
+    -- @include delta_charge.sql
     -- @include node_kind.sql
     -- @include node_customer_key.sql
     -- @include delta_rate.sql
@@ -71,6 +78,7 @@ WITH
                 SELECT resource_hash, resource_key, cost_micro, block_start >= a0 AND block_start < a1 AS in_a
                 FROM cost_delta_blocks
                 WHERE (block_start, level) IN tiles AND in_node_customer AND under_node
+                  AND in_basis(charge_of(usage_hash))
             )
             GROUP BY resource_hash
             ORDER BY abs(intDiv(2 * abs(sb) + divisor, 2 * divisor) * if(sb < 0, -1, 1)
@@ -87,5 +95,5 @@ SELECT
 FROM (SELECT arrayJoin(ranked.1) AS r) AS k
 LEFT ANY JOIN (SELECT arrayJoin(details) AS d) AS x ON k.r.1 = x.d.1
 WHERE invalid = 0
-ORDER BY abs(delta) DESC, resource_id
+ORDER BY abs(delta) DESC, resource_id, component
 SETTINGS join_use_nulls = 0

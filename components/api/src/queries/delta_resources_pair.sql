@@ -11,6 +11,8 @@
 --   hierarchy     String  'logical' or 'physical'
 --   node_id       String  the node whose resources are listed; '' is the root (everything)
 --   normalise     String  'none' only: the per-day view reads the blocks (delta_resources.sql)
+--   basis         String  'effective' (the default): effective cost, commitments a component;
+--                         'billed': billed cost, no commitment component (docs/attribution.md)
 --   limit         UInt32  page size (the API allows 1..1000)
 --   offset        UInt32  rows to skip: the page starts after the `offset` largest changes
 -- The windows must be two adjacent 7-day windows, a calendar month and the month before, or the
@@ -49,10 +51,12 @@ WITH
     toUInt8(if(pair = 'mtd', dateDiff('day', b0, b1), 0)) AS pair_days,
     (
         -- @include delta_checks.sql
+        -- @include delta_basis_check.sql
              + throwIf(pair = '' OR {normalise:String} != 'none',
                        'delta_resources_pair answers a week-over-week, month-over-month or month-to-date pair with the raw totals only')
     ) AS invalid,
     -- @include delta_resources_normalise.sql
+    -- @include delta_charge.sql
     -- @include node_kind.sql
     -- @include delta_rate.sql
     -- @include delta_resources_under_node.sql
@@ -60,11 +64,11 @@ WITH
     assumeNotNull((
         SELECT count() FROM cost_delta_pair_resources
         WHERE pairs = pair AND compare_start = b0 AND compare_days = pair_days
-          AND (moved = 0 OR node = '') AND under_node
+          AND (moved = 0 OR node = '') AND under_node AND in_basis(charge)
     ) + (
         SELECT uniqExact(resource_hash) FROM cost_delta_pair_moves
         WHERE node != '' AND pairs = pair AND compare_start = b0 AND compare_days = pair_days
-          AND under_node
+          AND under_node AND in_basis(charge_of(usage_hash))
     )) AS total_rows
 SELECT
     -- @include delta_resources_columns.sql
@@ -79,7 +83,7 @@ FROM
           toString(marqo_customer), toString(marqo_cluster), toString(marqo_role))) AS d
     FROM cost_delta_pair_resources
     WHERE pairs = pair AND compare_start = b0 AND compare_days = pair_days
-      AND (moved = 0 OR node = '') AND under_node
+      AND (moved = 0 OR node = '') AND under_node AND in_basis(charge)
     ORDER BY rank, resource_key
     LIMIT {limit:UInt32} + {offset:UInt32}
     UNION ALL
@@ -96,6 +100,7 @@ FROM
             -- with a line under the node.
             SELECT
                 resource_hash,
+                usage_hash,
                 under_node AS under,
                 -- @include delta_resources_line_seen.sql
                 sum(cost_a) AS cost_a,
@@ -106,6 +111,7 @@ FROM
                 sum(rows_b) AS rows_b
             FROM cost_delta_pair_moves
             WHERE node != '' AND pairs = pair AND compare_start = b0 AND compare_days = pair_days
+              AND in_basis(charge_of(usage_hash))
               AND resource_hash IN (
                   SELECT resource_hash FROM cost_delta_pair_moves
                   WHERE node != '' AND pairs = pair AND compare_start = b0
@@ -116,5 +122,5 @@ FROM
     )
 )
 WHERE invalid = 0
-ORDER BY abs(delta) DESC, resource_id
+ORDER BY abs(delta) DESC, resource_id, component
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}

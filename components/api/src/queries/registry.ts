@@ -48,6 +48,8 @@ import resourcesSql from "./resources.sql";
 import exportFocusSql from "./export_focus.sql";
 import chargeCategorySql from "./include/charge_category.sql";
 import customerCostsSql from "./include/customer_costs.sql";
+import deltaBasisCheckSql from "./include/delta_basis_check.sql";
+import deltaChargeSql from "./include/delta_charge.sql";
 import deltaChecksSql from "./include/delta_checks.sql";
 import deltaColumnsSql from "./include/delta_columns.sql";
 import deltaNodeKindSql from "./include/delta_node_kind.sql";
@@ -115,6 +117,8 @@ export const HIERARCHIES = ["logical", "physical"] as const;
 export const SORT_DIRECTIONS = ["asc", "desc"] as const;
 /** Delta views: raw window totals (like AWS), or each window per day of its length. */
 export const NORMALISE = ["none", "daily"] as const;
+/** Decompositions: effective cost (commitment discounts a component of their own) or billed cost. */
+export const BASIS = ["effective", "billed"] as const;
 /** Columns the `resources` query can sort by (it binds them as an `Identifier`). */
 export const RESOURCE_SORT_COLUMNS = [
   "resource_id",
@@ -169,6 +173,18 @@ const deltaParams = (): Record<string, ParamSpec> => ({
     "none",
   ),
 });
+/**
+ * The cost a decomposition (delta_nodes, delta_resources) splits. Not in deltaParams: delta_charges
+ * answers both bases at once, and a query's parameters are exactly its SQL's placeholders.
+ */
+const basis = () =>
+  enumParam(
+    "'effective': effective cost (the default), the change of Savings Plan and Reserved Instance discounts being " +
+      "the commitment component. 'billed': billed cost as invoiced; commitment is 0, and credit, adjustment, tax and " +
+      "purchase are their billed amounts.",
+    BASIS,
+    "effective",
+  );
 const deltaWindows = [
   ["base_start", "base_end"],
   ["compare_start", "compare_end"],
@@ -290,6 +306,8 @@ export function sqlFor(spec: QuerySpec, params: Resolved, dataEnd: string | null
 const FRAGMENTS: Readonly<Record<string, string>> = {
   "charge_category.sql": chargeCategorySql,
   "customer_costs.sql": customerCostsSql,
+  "delta_basis_check.sql": deltaBasisCheckSql,
+  "delta_charge.sql": deltaChargeSql,
   "delta_checks.sql": deltaChecksSql,
   "delta_columns.sql": deltaColumnsSql,
   "delta_node_kind.sql": deltaNodeKindSql,
@@ -355,7 +373,7 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
       },
       pick: deltaNodesFile,
     },
-    params: deltaParams(),
+    params: { ...deltaParams(), basis: basis() },
     windows: deltaWindows,
     separateWindows: true,
   },
@@ -371,8 +389,9 @@ export const QUERIES: Record<QueryName, QuerySpec> = {
     },
     params: {
       ...deltaParams(),
+      basis: basis(),
       limit: uintParam(`Page size (1..${MAX_PAGE_SIZE}).`, 1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),
-      offset: uintParam("Resources to skip (for paging, largest |delta| first).", 0, 4_000_000_000, 0),
+      offset: uintParam("Rows to skip (for paging, largest |delta| first).", 0, 4_000_000_000, 0),
     },
     windows: deltaWindows,
     separateWindows: true,

@@ -51,6 +51,11 @@ function micros(value: unknown, label: string): bigint {
   return sign ? -units : units;
 }
 
+/** A decomposition's components, in column order: usage at its billed price, then each other charge category. */
+const USAGE_COMPONENTS = ["created", "removed", "usage_effect", "rate_effect", "transferred_in", "transferred_out"] as const;
+const CATEGORY_COMPONENTS = ["commitment", "credit", "adjustment", "tax", "purchase"] as const;
+const COMPONENTS = [...USAGE_COMPONENTS, ...CATEGORY_COMPONENTS] as const;
+
 let seeded: Awaited<ReturnType<typeof discover>>;
 let cases: ReturnType<typeof endpointCases>;
 
@@ -179,16 +184,60 @@ describe("every endpoint on the seeded dataset", () => {
       `base_start=${addDays(seeded.end, -14)}&base_end=${compareStart}&compare_start=${compareStart}` +
       `&compare_end=${seeded.end}&node_id=${encodeURIComponent("customer:unattributed")}&limit=1000`;
     const body = await getJson(`/api/delta/resources?${qs}`);
-    const rows = Object.fromEntries(body.data.map((row) => [String(row.resource_id), row]));
-    // A one-off SLA credit in the compare window: a negative line created in B (demo_costs.py).
-    const credit = rows["unresourced:234567890123/us-east-1/Amazon Elastic Compute Cloud - Compute"];
-    expect(credit?.component).toBe("created");
+    // A resource's non-usage charges are rows of their own: a row is a resource and a component.
+    const rows = Object.fromEntries(body.data.map((row) => [`${String(row.resource_id)} ${String(row.component)}`, row]));
+    // A one-off SLA credit in the compare window (demo_costs.py): the credit component, not a created resource.
+    const credit = rows["unresourced:234567890123/us-east-1/Amazon Elastic Compute Cloud - Compute credit"];
     expect(micros(credit?.delta, "credit")).toBe(-25_000_000n);
-    // Every account's tax, every day: a line per account in both windows.
+    expect(micros(credit?.credit, "credit")).toBe(-25_000_000n);
+    expect(micros(credit?.created, "credit created")).toBe(0n);
+    // Every account's tax, every day: a tax row per account with cost in both windows.
     for (const account of ["123456789012", "234567890123", "345678901234"]) {
-      const tax = rows[`unresourced:${account}/global/Tax`];
-      expect(tax?.component, account).toBe("continuing");
+      const tax = rows[`unresourced:${account}/global/Tax tax`];
       expect(micros(tax?.total_b, account)).toBeGreaterThan(0n);
+      expect(micros(tax?.tax, account)).toBe(micros(tax?.delta, account));
+    }
+  });
+
+  it("delta/nodes and delta/resources: the eleven components sum to the delta at every row", async () => {
+    const decompositions = cases.filter((c) => c.query === "delta_nodes" || c.query === "delta_resources");
+    expect(decompositions.some((c) => c.qs.includes("basis=billed"))).toBe(true);
+    for (const { label, path, qs } of decompositions) {
+      const body = await getJson(`${path}?${qs}`);
+      expect(body.data.length, label).toBeGreaterThan(0);
+      for (const row of body.data) {
+        const name = `${label}: ${String(row.node_id ?? `${String(row.resource_id)} ${String(row.component)}`)}`;
+        const delta = micros(row.delta, name);
+        expect(micros(row.total_b, name) - micros(row.total_a, name), name).toBe(delta);
+        expect(COMPONENTS.reduce((sum, key) => sum + micros(row[key], `${name} ${key}`), 0n), name).toBe(delta);
+        // Billed cost has no amortised discount to change.
+        if (body.params.basis === "billed") expect(micros(row.commitment, name), name).toBe(0n);
+        // A resource's charge-category row carries its whole change in that category's column.
+        if ((CATEGORY_COMPONENTS as readonly unknown[]).includes(row.component)) {
+          for (const key of COMPONENTS) expect(micros(row[key], `${name} ${key}`), name).toBe(key === row.component ? delta : 0n);
+        }
+      }
+      if (path === "/api/delta/resources") {
+        const keys = body.data.map((row) => `${String(row.resource_id)} ${String(row.component)}`);
+        expect(new Set(keys).size, `${label}: (resource_id, component) repeats`).toBe(keys.length);
+      }
+    }
+  });
+
+  it("delta/nodes at the root splits its change into delta/charges' categories, on either basis", async () => {
+    const compareStart = addDays(seeded.end, -7);
+    const qs = `base_start=${addDays(seeded.end, -14)}&base_end=${compareStart}&compare_start=${compareStart}&compare_end=${seeded.end}`;
+    const charges = Object.fromEntries((await getJson(`/api/delta/charges?${qs}`)).data.map((row) => [String(row.category), row]));
+    const sum = (data: Record<string, unknown>[], keys: readonly string[]) =>
+      data.reduce((acc, row) => acc + keys.reduce((part, key) => part + micros(row[key], key), 0n), 0n);
+    for (const [basis, column] of [["effective", "delta"], ["billed", "billed_delta"]] as const) {
+      const nodes = (await getJson(`/api/delta/nodes?${qs}&basis=${basis}`)).data;
+      // Usage at its billed price is the same on both bases: the bases differ in commitment only.
+      expect(sum(nodes, USAGE_COMPONENTS), basis).toBe(micros(charges.usage?.[column], `usage ${column}`));
+      for (const category of CATEGORY_COMPONENTS) {
+        expect(sum(nodes, [category]), `${basis} ${category}`).toBe(micros(charges[category]?.[column], `${category} ${column}`));
+      }
+      expect(sum(nodes, ["delta"]), basis).toBe(Object.values(charges).reduce((acc, row) => acc + micros(row[column], column), 0n));
     }
   });
 

@@ -86,7 +86,9 @@ export function endpointCases(s) {
       "delta_nodes",
       `${delta(`region:${s.account}/${s.region}`)}&hierarchy=physical`,
     ],
+    ["delta/nodes (customer, billed)", "/api/delta/nodes", "delta_nodes", `${delta(customerNode)}&basis=billed`],
     ["delta/resources", "/api/delta/resources", "delta_resources", delta(customerNode)],
+    ["delta/resources (billed)", "/api/delta/resources", "delta_resources", `${delta(customerNode)}&basis=billed`],
     [
       "delta/events",
       "/api/delta/events",

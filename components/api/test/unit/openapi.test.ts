@@ -50,6 +50,14 @@ describe("OpenAPI document", () => {
     expect(description).toContain("which sum exactly to effective_cost");
   });
 
+  it("offers the cost basis on the decompositions only: delta/charges answers both bases", () => {
+    for (const path of ["/api/delta/nodes", "/api/delta/resources"]) {
+      const basis = doc.paths[path]!.get.parameters.find((p) => p.name === "basis");
+      expect(basis?.schema, path).toEqual({ type: "string", enum: ["effective", "billed"], default: "effective" });
+    }
+    expect(doc.paths["/api/delta/charges"]!.get.parameters.map((p) => p.name)).not.toContain("basis");
+  });
+
   it("extracts the Columns paragraph and stops at its end", () => {
     const sql = ["-- q: test", "--", "-- Columns: a, b (money),", "-- c.", "--", "-- Other.", "SELECT 1"].join("\n");
     expect(columnsDoc(sql)).toBe("a, b (money), c.");

@@ -54,6 +54,10 @@ describe("every 400 case", () => {
     ));
   it("unknown delta view", () =>
     expect400("/api/delta/resources?normalise=weekly", "'normalise' must be one of none, daily"));
+  it.each(["/api/delta/nodes", "/api/delta/resources"])("unknown cost basis of %s", (path) =>
+    expect400(`${path}?basis=bogus`, "'basis' must be one of effective, billed"));
+  it("a cost basis on delta/charges, which answers both", () =>
+    expect400("/api/delta/charges?basis=billed", "unknown parameter 'basis'"));
   it("delta_resources page size above the maximum", () =>
     expect400("/api/delta/resources?limit=1001", "'limit' must be between 1 and 1000"));
   it("unknown hierarchy", () => expect400("/api/hierarchy/tree?hierarchy=financial", "'hierarchy' must be one of logical, physical"));
@@ -102,6 +106,7 @@ describe("bindParams", () => {
       hierarchy: "logical",
       node_id: "",
       normalise: "none",
+      basis: "effective",
     });
   });
 

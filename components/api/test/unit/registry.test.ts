@@ -151,13 +151,21 @@ describe("query registry", () => {
     }
   });
 
-  it("delta windows may differ in length (calendar months) and default to raw totals, all resources on one page", () => {
+  it("delta windows may differ in length (calendar months) and default to raw totals of effective cost, all resources on one page", () => {
     const search = new URLSearchParams("base_start=2026-10-01&base_end=2026-11-01&compare_start=2026-11-01&compare_end=2026-12-01");
     const nodes = bindParams(QUERIES.delta_nodes, search, "2026-12-06");
-    expect(nodes.normalise).toBe("none");
+    expect([nodes.normalise, nodes.basis]).toEqual(["none", "effective"]);
     expect(deltaNodesFile(nodes)).toBe("delta_nodes_root_month");
     const resources = bindParams(QUERIES.delta_resources, search, "2026-12-06");
-    expect([resources.limit, resources.offset]).toEqual([1000, 0]);
+    expect([resources.limit, resources.offset, resources.basis]).toEqual([1000, 0, "effective"]);
+  });
+
+  it("the billed basis reads the same files: every file of a decomposition answers both bases", () => {
+    const search = new URLSearchParams("base_start=2026-10-01&base_end=2026-11-01&compare_start=2026-11-01&compare_end=2026-12-01&basis=billed");
+    const nodes = bindParams(QUERIES.delta_nodes, search, "2026-12-06");
+    expect(nodes.basis).toBe("billed");
+    expect(deltaNodesFile(nodes)).toBe("delta_nodes_root_month");
+    expect(deltaResourcesFile(bindParams(QUERIES.delta_resources, search, "2026-12-06"))).toBe("delta_resources_pair");
   });
 
   it("queries answered by one file are sent as they are", () => {

@@ -14,7 +14,7 @@ export function DataTable<T>({
   label,
   onRowClick,
   rowLabel,
-  selectedRowId,
+  isSelected,
   testId,
   maxHeight,
 }: {
@@ -22,7 +22,8 @@ export function DataTable<T>({
   label: string;
   onRowClick?: (row: Row<T>) => void;
   rowLabel?: (row: Row<T>) => string;
-  selectedRowId?: string;
+  /** Marks the selected rows (aria-selected); without it no row has the attribute. */
+  isSelected?: (row: Row<T>) => boolean;
   testId?: string;
   /** Scroll the body within this height (header stays visible). */
   maxHeight?: string;
@@ -77,12 +78,12 @@ export function DataTable<T>({
             <tr
               key={row.id}
               data-row-id={row.id}
-              aria-selected={selectedRowId !== undefined ? selectedRowId === row.id : undefined}
+              aria-selected={isSelected?.(row)}
               className={cn(
                 "border-b border-border last:border-0",
                 row.getIsGrouped() && "bg-subtle font-medium",
                 onRowClick && "cursor-pointer hover:bg-subtle",
-                selectedRowId === row.id && "bg-accent-soft",
+                isSelected?.(row) && "bg-accent-soft",
               )}
               onClick={onRowClick ? () => onRowClick(row) : undefined}
               aria-label={rowLabel?.(row)}

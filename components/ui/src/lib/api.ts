@@ -182,15 +182,14 @@ export function dashboardSummary(rows: DashboardRow[]): DashboardSummary {
   };
 }
 
-export const DELTA_COMPONENTS = [
-  "created",
-  "removed",
-  "usage_effect",
-  "rate_effect",
-  "transferred_in",
-  "transferred_out",
-] as const;
+/** The change of usage at its billed price, by what happened to each resource. */
+export const USAGE_COMPONENTS = ["created", "removed", "usage_effect", "rate_effect", "transferred_in", "transferred_out"] as const;
+/** The change of each other charge category (/api/delta/charges' categories but usage). */
+export const CATEGORY_COMPONENTS = ["commitment", "credit", "adjustment", "tax", "purchase"] as const;
+/** A delta's components in the API's column order: they sum exactly to the delta. */
+export const DELTA_COMPONENTS = [...USAGE_COMPONENTS, ...CATEGORY_COMPONENTS] as const;
 export type DeltaComponent = (typeof DELTA_COMPONENTS)[number];
+export type CategoryComponent = (typeof CATEGORY_COMPONENTS)[number];
 
 export const COMPONENT_LABELS: Record<DeltaComponent, string> = {
   created: "Created",
@@ -199,7 +198,16 @@ export const COMPONENT_LABELS: Record<DeltaComponent, string> = {
   rate_effect: "Rate",
   transferred_in: "Transferred in",
   transferred_out: "Transferred out",
+  commitment: "Commitments",
+  credit: "Credits",
+  adjustment: "Adjustments",
+  tax: "Tax",
+  purchase: "Purchases",
 };
+
+/** The cost a decomposition splits (?basis=); the API's default is effective. */
+export const BASES = ["effective", "billed"] as const;
+export type Basis = (typeof BASES)[number];
 
 export type DeltaParts = Record<DeltaComponent, string> & { total_a: string; total_b: string; delta: string };
 
@@ -210,6 +218,25 @@ export interface DeltaNode extends DeltaParts {
   flagged_resources: string;
 }
 
+/**
+ * What a row of /api/delta/resources is: the resource's usage classified against the node, or one
+ * of its other charge categories (a row of its own, so a resource can have several rows).
+ */
+export type ResourceComponent = "created" | "removed" | "continuing" | "transferred_in" | "transferred_out" | CategoryComponent;
+
+export const RESOURCE_COMPONENT_LABELS: Record<ResourceComponent, string> = {
+  created: COMPONENT_LABELS.created,
+  removed: COMPONENT_LABELS.removed,
+  continuing: "Continuing",
+  transferred_in: COMPONENT_LABELS.transferred_in,
+  transferred_out: COMPONENT_LABELS.transferred_out,
+  commitment: COMPONENT_LABELS.commitment,
+  credit: COMPONENT_LABELS.credit,
+  adjustment: COMPONENT_LABELS.adjustment,
+  tax: COMPONENT_LABELS.tax,
+  purchase: COMPONENT_LABELS.purchase,
+};
+
 export interface DeltaResource extends DeltaParts {
   resource_id: string;
   resource_type: string;
@@ -218,7 +245,7 @@ export interface DeltaResource extends DeltaParts {
   marqo_customer: string;
   marqo_cluster: string;
   marqo_role: string;
-  component: string;
+  component: ResourceComponent;
   flagged: number;
 }
 
@@ -321,4 +348,10 @@ export interface DeltaWindowsParams {
   compare_end: string;
   hierarchy: string;
   node_id: string;
+}
+
+/** A decomposition's parameters (delta/nodes, delta/resources); delta/charges answers both bases. */
+export interface DeltaParams extends DeltaWindowsParams {
+  /** Left out for the API's default, effective. */
+  basis?: Basis;
 }

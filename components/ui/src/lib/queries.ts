@@ -9,6 +9,7 @@ import {
   type CustomerCost,
   type DeltaCharge,
   type DeltaNode,
+  type DeltaParams,
   type DeltaResource,
   type DeltaWindowsParams,
   type Health,
@@ -56,14 +57,14 @@ export const useCostsByCustomer = (w: Window) => useApi<CustomerCost>("costs/by-
 export const useCostsByAccountRole = (w: Window, customer: string) =>
   useApi<AccountRoleCost>("costs/by-account-role", { ...w, customer });
 
-export const deltaNodesQuery = (p: DeltaWindowsParams) => apiQuery<DeltaNode>("delta/nodes", { ...p });
-export const useDeltaNodes = (p: DeltaWindowsParams, enabled = true) => useQuery({ ...deltaNodesQuery(p), enabled });
+export const deltaNodesQuery = (p: DeltaParams) => apiQuery<DeltaNode>("delta/nodes", { ...p });
+export const useDeltaNodes = (p: DeltaParams, enabled = true) => useQuery({ ...deltaNodesQuery(p), enabled });
 
 /**
  * Starts loading a node's children when the pointer rests on (or focus reaches) its link, so a
  * drill-down click usually finds them loaded or on the way; fresh data is not asked for again.
  */
-export function usePrefetchDeltaNodes(): (p: DeltaWindowsParams) => void {
+export function usePrefetchDeltaNodes(): (p: DeltaParams) => void {
   const client = useQueryClient();
   return (p) => void client.prefetchQuery(deltaNodesQuery(p));
 }
@@ -72,7 +73,7 @@ export function usePrefetchDeltaNodes(): (p: DeltaWindowsParams) => void {
  * loads, the page shown stays (dimmed by the caller) instead of a skeleton, so the pager does not
  * jump under the pointer; another node or window starts from a skeleton, never from stale rows.
  */
-export function useDeltaResources(p: DeltaWindowsParams, page: { limit: number; offset: number }, enabled = true) {
+export function useDeltaResources(p: DeltaParams, page: { limit: number; offset: number }, enabled = true) {
   const params: Params = { ...p, ...page };
   return useQuery({
     ...apiQuery<DeltaResource>("delta/resources", params),

@@ -11,15 +11,21 @@ import { QueryState } from "../components/QueryState";
 import { Badge, Button, Card, CardHeader, EmptyState, Segmented, Select, Skeleton } from "../components/ui";
 import { Waterfall, type WaterfallStep } from "../components/charts";
 import {
+  type Basis,
+  CATEGORY_COMPONENTS,
   CHARGE_LABELS,
   COMPONENT_LABELS,
   DELTA_COMPONENTS,
   type DeltaCharge,
+  type DeltaComponent,
   nodeLabel,
   type DeltaNode,
+  type DeltaParams,
   type DeltaParts,
   type DeltaResource,
   type DeltaWindowsParams,
+  RESOURCE_COMPONENT_LABELS,
+  USAGE_COMPONENTS,
 } from "../lib/api";
 import { addDays, DELTA_PRESETS, deltaPreset, formatWindow, matchingDeltaPreset, type DeltaPresetId, type DeltaWindows } from "../lib/dates";
 import { compareDecimals, sumDecimals, toMicros } from "../lib/money";
@@ -44,12 +50,33 @@ export function sumParts(rows: DeltaParts[]): DeltaParts {
   return Object.fromEntries(keys.map((key) => [key, sumDecimals(rows.map((row) => row[key]))])) as DeltaParts;
 }
 
+/**
+ * The components worth showing for these rows: usage's always (the decomposition's usual shape),
+ * another charge category only when it changed somewhere, as most nodes have no tax or purchase.
+ */
+export function shownComponents(rows: DeltaParts[]): DeltaComponent[] {
+  return DELTA_COMPONENTS.filter(
+    (key) => (USAGE_COMPONENTS as readonly DeltaComponent[]).includes(key) || rows.some((row) => toMicros(row[key]) !== 0n),
+  );
+}
+
+/** The charge-category columns hidden because no row on the table changed in them. */
+function hiddenCategories(rows: DeltaParts[]): Record<string, boolean> {
+  const shown = shownComponents(rows);
+  return Object.fromEntries(CATEGORY_COMPONENTS.filter((key) => !shown.includes(key)).map((key) => [key, false]));
+}
+
 export function waterfallSteps(parts: DeltaParts) {
   return [
     { label: "Total A", value: parts.total_a, total: true },
-    ...DELTA_COMPONENTS.map((key) => ({ label: COMPONENT_LABELS[key], value: parts[key] })),
+    ...shownComponents([parts]).map((key) => ({ label: COMPONENT_LABELS[key], value: parts[key] })),
     { label: "Total B", value: parts.total_b, total: true },
   ];
+}
+
+/** A resources-table row: a resource has a row per component (its usage, each other charge category). */
+export function resourceRowId(row: DeltaResource): string {
+  return `${row.resource_id}|${row.component}`;
 }
 
 /**
@@ -130,7 +157,7 @@ function Breadcrumbs({ path, search }: { path: string[]; search: DeltaSearch }) 
   );
 }
 
-function NodesTable({ rows, search, params }: { rows: DeltaNode[]; search: DeltaSearch; params: DeltaWindowsParams }) {
+function NodesTable({ rows, search, params }: { rows: DeltaNode[]; search: DeltaSearch; params: DeltaParams }) {
   const navigate = useNavigate({ from: "/delta" });
   const prefetch = usePrefetchDeltaNodes();
   const [sorting, setSorting] = useState<SortingState>([{ id: "delta", desc: true }]);
@@ -174,7 +201,7 @@ function NodesTable({ rows, search, params }: { rows: DeltaNode[]; search: Delta
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [search, parts, params],
   );
-  const table = useReactTable({ data: rows, columns, state: { sorting }, autoResetAll: false, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(), getRowId: (row) => row.node_id });
+  const table = useReactTable({ data: rows, columns, state: { sorting, columnVisibility: hiddenCategories(rows) }, autoResetAll: false, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(), getRowId: (row) => row.node_id });
   return (
     <DataTable
       table={table}
@@ -212,20 +239,21 @@ function ResourcesTable({ rows, search }: { rows: DeltaResource[]; search: Delta
         header: "Owner",
         cell: (c) => <span className="whitespace-nowrap">{[c.row.original.marqo_customer, c.row.original.marqo_cluster, c.row.original.marqo_role].filter(Boolean).join(" / ") || "unattributed"}</span>,
       }),
-      helper.accessor("component", { header: "Change", cell: (c) => <Badge>{c.getValue() + (c.row.original.flagged ? " ⚑" : "")}</Badge> }),
+      helper.accessor("component", { header: "Change", cell: (c) => <Badge>{RESOURCE_COMPONENT_LABELS[c.getValue()] + (c.row.original.flagged ? " ⚑" : "")}</Badge> }),
       ...parts,
     ],
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [search, parts],
   );
-  const table = useReactTable({ data: rows, columns, state: { sorting }, autoResetAll: false, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(), getRowId: (row) => row.resource_id });
+  const table = useReactTable({ data: rows, columns, state: { sorting, columnVisibility: hiddenCategories(rows) }, autoResetAll: false, onSortingChange: setSorting, getCoreRowModel: getCoreRowModel(), getSortedRowModel: getSortedRowModel(), getRowId: resourceRowId });
+  const selected = search.resource;
   return (
     <DataTable
       table={table}
       label="Resources under the node and their delta components"
       testId="delta-resources"
       maxHeight="560px"
-      selectedRowId={search.resource}
+      isSelected={selected === undefined ? undefined : (row) => row.original.resource_id === selected}
       onRowClick={(row) => void navigate({ search: compact({ ...search, resource: row.original.resource_id }) })}
     />
   );
@@ -281,11 +309,6 @@ export function chargeRows(rows: DeltaCharge[]): DeltaCharge[] {
   return rows.filter((row) => row.category === "usage" || amounts.some((key) => toMicros(row[key]) !== 0n));
 }
 
-/** Whether commitment discounts changed: the decomposition shows that as a rate effect. */
-export function commitmentChanged(rows: DeltaCharge[]): boolean {
-  return rows.some((row) => row.category === "commitment" && toMicros(row.delta) !== 0n);
-}
-
 function ChargesPanel({ params }: { params: DeltaWindowsParams }) {
   const charges = useDeltaCharges(params);
   return (
@@ -322,11 +345,6 @@ function ChargesPanel({ params }: { params: DeltaWindowsParams }) {
                 ))}
               </tbody>
             </table>
-            {commitmentChanged(d.data) ? (
-              <p className="border-t border-border px-3 py-2 text-xs text-muted" data-testid="commitment-note">
-                The decomposition above counts this change of commitment discounts as rate effect of the resources they cover: a Savings Plan that expires raises their price.
-              </p>
-            ) : null}
           </div>
         )}
       </QueryState>
@@ -359,6 +377,7 @@ function Delta({ dataEnd }: { dataEnd: string }) {
   const navigate = useNavigate({ from: "/delta" });
   const windows = deltaWindowsFrom(search, dataEnd);
   const hierarchy: Hierarchy = search.hierarchy ?? "logical";
+  const basis: Basis = search.basis ?? "effective";
   const path = search.path ?? [];
   const nodeId = path[path.length - 1] ?? "";
   const view = search.view ?? "nodes";
@@ -368,11 +387,14 @@ function Delta({ dataEnd }: { dataEnd: string }) {
     () => ({ base_start, base_end, compare_start, compare_end, hierarchy, node_id: nodeId }),
     [base_start, base_end, compare_start, compare_end, hierarchy, nodeId],
   );
-  const nodes = useDeltaNodes(params);
+  // The decompositions take the basis (sent only when the URL names one: the default is the API's);
+  // delta/charges answers both bases and refuses the parameter.
+  const decomposition: DeltaParams = useMemo(() => ({ ...params, basis: search.basis }), [params, search.basis]);
+  const nodes = useDeltaNodes(decomposition);
   const limit = search.limit ?? 100;
   const offset = search.offset ?? 0;
-  const resources = useDeltaResources(params, { limit, offset }, view === "resources");
-  // Windows, hierarchy, view and page size change which rows a page holds: back to the first page.
+  const resources = useDeltaResources(decomposition, { limit, offset }, view === "resources");
+  // Windows, hierarchy, basis, view and page size change which rows a page holds: back to the first page.
   const set = (patch: Partial<DeltaSearch>, keepPage = false) =>
     void navigate({ search: compact({ ...search, ...(keepPage ? {} : { offset: undefined }), ...patch }) });
 
@@ -395,13 +417,25 @@ function Delta({ dataEnd }: { dataEnd: string }) {
               <option value="logical">Logical (customer → cluster → role)</option>
               <option value="physical">Physical (account → region → VPC)</option>
             </Select>
+            <Segmented<Basis>
+              label="Cost basis"
+              value={basis}
+              options={[
+                { id: "effective", label: "Effective" },
+                { id: "billed", label: "Billed" },
+              ]}
+              onChange={(id) => set({ basis: id === "effective" ? undefined : id })}
+            />
           </>
         }
       />
       <Breadcrumbs path={path} search={search} />
       <div className="grid grid-cols-1 gap-4">
         <Card>
-          <CardHeader title={`${nodeId ? nodeLabel(nodeId) : "All"}: total A → total B`} description="Created + removed + usage + rate + transferred in + out = B − A, exactly" />
+          <CardHeader
+            title={`${nodeId ? nodeLabel(nodeId) : "All"}: total A → total B`}
+            description={`Created + removed + usage + rate + transferred in + out + each other charge category = B − A in ${basis} cost, exactly`}
+          />
           <div className="p-2">
             <QueryState query={nodes} loading={<Skeleton className="m-2 h-[260px]" />} isEmpty={(d) => d.data.length === 0} empty={<EmptyState title="No cost under this node in either window" />}>
               {(d) => {
@@ -416,10 +450,10 @@ function Delta({ dataEnd }: { dataEnd: string }) {
                       <dd className="num" data-testid="total-b"><Money value={parts.total_b} /></dd>
                       <dt className="font-medium">Δ</dt>
                       <dd className="num font-semibold" data-testid="total-delta"><Money value={parts.delta} delta /></dd>
-                      {DELTA_COMPONENTS.map((key) => (
+                      {shownComponents([parts]).map((key) => (
                         <div key={key} className="contents">
                           <dt className="text-muted">{COMPONENT_LABELS[key]}</dt>
-                          <dd className="num"><Money value={parts[key]} delta /></dd>
+                          <dd className="num" data-testid={`component-${key}`}><Money value={parts[key]} delta /></dd>
                         </div>
                       ))}
                     </dl>
@@ -455,7 +489,7 @@ function Delta({ dataEnd }: { dataEnd: string }) {
             <QueryState query={nodes} isEmpty={(d) => d.data.length === 0} empty={<EmptyState title="This node has no children with cost">
               <Button onClick={() => set({ view: "resources" })}>Show its resources</Button>
             </EmptyState>}>
-              {(d) => <NodesTable rows={d.data} search={search} params={params} />}
+              {(d) => <NodesTable rows={d.data} search={search} params={decomposition} />}
             </QueryState>
           ) : (
             <>

@@ -1,9 +1,10 @@
 import { renderHook } from "@testing-library/react";
 import { getCoreRowModel, getExpandedRowModel, getGroupedRowModel, getSortedRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
 import type { AccountRoleCost, DeltaCharge, DeltaNode } from "../lib/api";
+import { sumDecimals } from "../lib/money";
 import { accountRoleColumns, tableCsv } from "./Costs";
 import { formatAge } from "./Dashboard";
-import { chargeRows, commitmentChanged, sumParts, waterfallSteps } from "./Delta";
+import { chargeRows, shownComponents, sumParts, waterfallSteps } from "./Delta";
 import { resourcesParams } from "./Resources";
 
 const node = (id: string, parts: Partial<DeltaNode>): DeltaNode => ({
@@ -18,6 +19,11 @@ const node = (id: string, parts: Partial<DeltaNode>): DeltaNode => ({
   rate_effect: "0",
   transferred_in: "0",
   transferred_out: "0",
+  commitment: "0",
+  credit: "0",
+  adjustment: "0",
+  tax: "0",
+  purchase: "0",
   resource_count: "1",
   flagged_resources: "0",
   ...parts,
@@ -33,6 +39,27 @@ describe("delta", () => {
     const steps = waterfallSteps(parts);
     expect(steps.map((s) => s.label)).toEqual(["Total A", "Created", "Removed", "Usage", "Rate", "Transferred in", "Transferred out", "Total B"]);
     expect(steps[0]).toMatchObject({ value: "0.3", total: true });
+  });
+
+  it("the waterfall has a step for each charge category that changed, after usage's, in the API's order", () => {
+    const parts = sumParts([
+      node("customer:a", { total_a: "10", total_b: "29.6", delta: "19.6", rate_effect: "-5", commitment: "19.6", tax: "0.5", credit: "4.5" }),
+      // Its children's tax and credit changes cancel out: the node's did not change; its purchases
+      // and adjustments did, by a micro-dollar each.
+      node("customer:b", { total_a: "5", total_b: "5", delta: "0", rate_effect: "5", tax: "-0.5", credit: "-4.5", purchase: "0.000001", adjustment: "-0.000001" }),
+    ]);
+    const steps = waterfallSteps(parts);
+    expect(steps.map((s) => s.label)).toEqual([
+      "Total A", "Created", "Removed", "Usage", "Rate", "Transferred in", "Transferred out", "Commitments", "Adjustments", "Purchases", "Total B",
+    ]);
+    expect(steps.find((s) => s.label === "Commitments")?.value).toBe("19.6");
+    // The steps take Total A to Total B exactly.
+    expect(sumDecimals(steps.slice(1, -1).map((s) => s.value))).toBe(parts.delta);
+  });
+
+  it("a table shows a category's column when any of its rows changed in it", () => {
+    const rows = [node("customer:a", { tax: "1" }), node("customer:b", { tax: "-1", credit: "0.000000" })];
+    expect(shownComponents(rows)).toEqual(["created", "removed", "usage_effect", "rate_effect", "transferred_in", "transferred_out", "tax"]);
   });
 });
 
@@ -58,8 +85,6 @@ describe("delta by charge category", () => {
       charge("purchase", { billed_total_b: "30.000000", billed_delta: "30.000000" }),
     ];
     expect(chargeRows(rows).map((row) => row.category)).toEqual(["usage", "commitment", "tax", "purchase"]);
-    expect(commitmentChanged(rows)).toBe(true);
-    expect(commitmentChanged([charge("usage", { delta: "5.000000" }), charge("commitment", { total_a: "-1.000000", total_b: "-1.000000" })])).toBe(false);
   });
 });
 

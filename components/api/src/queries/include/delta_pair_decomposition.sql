@@ -1,9 +1,10 @@
 -- The decomposition below the root from the pair CTE (cost_delta_weeks / _months / _mtd rows under
 -- the node, each with its child): per child x resource, then per child. The main SELECT of
 -- delta_nodes_week, _month and _mtd.
--- Components: 3 continuing (in both windows, every row of the resource under the child); else
--- 1 created (no cost anywhere in A), 2 removed (none anywhere in B), or 4 a transfer (in: c_B,
--- out: -c_A): it had cost in both windows but not always under the child.
+-- Components: 5-9 the charge lines of a category (delta_charge.sql); else 3 continuing (in both
+-- windows, every row of the resource under the child); else 1 created (no cost anywhere in A),
+-- 2 removed (none anywhere in B), or 4 a transfer (in: c_B, out: -c_A): it had cost in both
+-- windows but not always under the child.
 SELECT
     child AS node_id,
     any(child_type) AS node_type,
@@ -11,7 +12,8 @@ SELECT
 FROM
 (
     SELECT child, child_type, ca, cb, rate_micro, flagged,
-        multiIf(in_a AND in_b AND NOT moved, 3, NOT had_a, 1, NOT had_b, 2, 4) AS component
+        multiIf(line_charge > 0, 4 + line_charge % 8, in_a AND in_b AND NOT moved, 3, NOT had_a, 1,
+                NOT had_b, 2, 4) AS component
     FROM
     (
         -- Per child x resource, from its lines. A resource whose rows all share one place (nearly
@@ -26,10 +28,11 @@ FROM
             any(had_a) AS had_a, any(had_b) AS had_b,
             sum(rate(c_a, c_b, q_a, q_b, l_a AND l_b)) AS rate_micro,
             max(l_a AND l_b AND (q_a <= 0 OR q_b <= 0)) AS flagged,
-            any(split) AND sum(n) < any(all_rows) AS moved
+            any(split) AND sum(n) < any(all_rows) AS moved,
+            max(charge_of(usage_hash)) AS line_charge
         FROM
         (
-            SELECT child, resource_hash, any(child_type) AS child_type,
+            SELECT child, resource_hash, usage_hash, any(child_type) AS child_type,
                 sum(sc_a) AS c_a, sum(sc_b) AS c_b, sum(sq_a) AS q_a, sum(sq_b) AS q_b,
                 max(line_a) AS l_a, max(line_b) AS l_b, sum(line_rows) AS n,
                 any(resource_in_a) AS had_a, any(resource_in_b) AS had_b, any(split_resource) AS split,

@@ -1,4 +1,6 @@
--- Is a pair row under the node? (kind, rest, parts: delta_node_kind.sql)
+-- Is a pair row under the node (kind, rest, parts: delta_node_kind.sql), and does it count on the
+-- basis asked for (delta_charge.sql)?
+          AND in_basis(charge_of(usage_hash))
           AND multiIf(
                 kind = 1, marqo_customer = rest,
                 kind = 2, marqo_cluster != '' AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,

@@ -21,6 +21,7 @@
                 -- Per resource x usage type, under the node or not: the resource's lines.
                 SELECT
                     resource_hash,
+                    usage_hash,
                     under_node AS under,
                     -- @include delta_resources_line_seen.sql
                     sumIf(cost_micro, in_a) AS cost_a,
@@ -35,7 +36,7 @@
                     FROM cost_delta_blocks
                     -- Every row of the page's resources, under the node or not.
                     PREWHERE resource_hash IN (SELECT arrayJoin(page_hashes))
-                    WHERE (block_start, level) IN tiles
+                    WHERE (block_start, level) IN tiles AND in_basis(charge_of(usage_hash))
                 )
                 GROUP BY resource_hash, usage_hash, under
             )
