@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from attribution.charge_category import category_of
 from attribution.delta import (
     Basis,
+    Components,
     CostLine,
     Normalise,
     Window,
@@ -58,21 +59,8 @@ from testing.delta_fleets import (
     window_pairs,
 )
 
-COMPONENTS = (
-    "total_a",
-    "total_b",
-    "created",
-    "removed",
-    "usage_effect",
-    "rate_effect",
-    "transferred_in",
-    "transferred_out",
-    "commitment",
-    "credit",
-    "adjustment",
-    "tax",
-    "purchase",
-)
+# The totals, then the components that sum to their difference.
+COMPONENTS = tuple(Components.model_fields)
 EXAMPLES = settings(
     max_examples=4,
     deadline=None,

@@ -11,7 +11,9 @@ realistic where it matters to the queries:
 - 60 % instances (box usage, some with data transfer), 30 % volumes attached to an instance,
   10 % Elastic IPs; AWS cost without a resource (support, tax) per account and day;
 - 5 % of resources start late, 4 % end early; for the last 7 days 1 % move to another customer
-  and 1 in 7 instances costs 10 % more; 0.5 % of lines have no quantity.
+  and 1 in 7 instances costs 10 % more; 0.5 % of lines have no quantity;
+- a Savings Plan covers the box usage of 1 in 4 instances (effective cost 72 % of billed) until
+  it expires 4 days before the end: their commitment lines (migration 021).
 
 The tables are exactly the production ones (migrations applied beforehand); the rollup is filled
 by its materialized view and the delta blocks by attribution.delta_blocks, as in production.
@@ -60,7 +62,11 @@ SELECT
     usage_type, resource_id, resource_type, customer, cluster, role, 'prod',
     if(untagged, 'unattributed', 'tag:Customer'),
     toUInt8(resource_type = 'ec2:elastic-ip' AND r % 50 = 9),
-    cost, cost, quantity, unit
+    cost,
+    if(resource_type = 'ec2:instance' AND usage_type = 'BoxUsage:m5.large' AND r % 4 = 1
+           AND d < {{days:UInt32}} - 4,
+       toDecimal64(cost * toDecimal64('0.72', 6), 6), cost),
+    quantity, unit
 FROM
 (
     SELECT

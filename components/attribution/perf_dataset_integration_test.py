@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from attribution.charge_category import CHARGES
 from attribution.perf_dataset import generate
 from attribution.queries import run_query
 from clickhouse.client import PoloClickHouse
@@ -36,10 +37,12 @@ def test_a_small_generated_dataset_has_the_shape_the_benchmarks_rely_on(
         "rate_effect",
         "transferred_in",
         "transferred_out",
+        *CHARGES,
     )
     assert sum(r["delta"] for r in root) == sum(sum(r[c] for c in components) for r in root)
-    # The generator's moves, price rise and late starts all show up.
+    # The generator's moves, price rise, late starts and expiring Savings Plan all show up.
     assert sum(r["rate_effect"] for r in root) > 0
+    assert sum(r["commitment"] for r in root) > 0
     assert sum(r["transferred_in"] for r in root) > 0
     assert sum(r["flagged_resources"] for r in root) > 0
     physical = run_query(

@@ -168,7 +168,7 @@ test("resources view pages through the server: the second page holds the API's n
   await expect(table.locator("tbody tr")).toHaveCount(Math.min(100, total));
   await page.getByRole("combobox", { name: "Rows per page" }).selectOption("50");
   await expect(page).toHaveURL(/limit=50/);
-  await expect(page.getByTestId("page-status")).toHaveText(`rows 1–50 of ${total.toLocaleString("en-US")} resources`);
+  await expect(page.getByTestId("page-status")).toHaveText(`rows 1–50 of ${total.toLocaleString("en-US")} changes`);
   await expect(page.getByRole("button", { name: "Previous page" })).toBeDisabled();
   const firstIds = await ids();
   expect([...firstIds].sort()).toEqual(first.data.map(rowId).sort());
@@ -177,7 +177,7 @@ test("resources view pages through the server: the second page holds the API's n
   await page.getByRole("button", { name: "Next page" }).click();
   await responded;
   await expect(page).toHaveURL(/offset=50/);
-  await expect(page.getByTestId("page-status")).toHaveText(`rows 51–${50 + second.data.length} of ${total.toLocaleString("en-US")} resources`);
+  await expect(page.getByTestId("page-status")).toHaveText(`rows 51–${50 + second.data.length} of ${total.toLocaleString("en-US")} changes`);
   const secondIds = await ids();
   expect([...secondIds].sort()).toEqual(second.data.map(rowId).sort());
   expect(secondIds.filter((id) => firstIds.includes(id))).toEqual([]);
@@ -191,7 +191,7 @@ test("resources view pages through the server: the second page holds the API's n
 
   await page.getByRole("button", { name: "Previous page" }).click();
   await expect(page).not.toHaveURL(/offset=/);
-  await expect(page.getByTestId("page-status")).toHaveText(`rows 1–50 of ${total.toLocaleString("en-US")} resources`);
+  await expect(page.getByTestId("page-status")).toHaveText(`rows 1–50 of ${total.toLocaleString("en-US")} changes`);
 
   // Another hierarchy (or node, or window) starts again at the first page; the page size stays.
   await page.getByRole("button", { name: "Next page" }).click();

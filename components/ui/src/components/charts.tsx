@@ -99,7 +99,8 @@ export function Waterfall({ steps, height = 260, width }: { steps: WaterfallStep
   const chart = (
     <BarChart data={data} margin={{ top: 16, right: 12, bottom: 0, left: 4 }} accessibilityLayer={false} width={width} height={width ? height : undefined}>
       <CartesianGrid vertical={false} />
-      <XAxis dataKey="label" tickLine={false} axisLine={false} interval={0} tick={{ fontSize: 11 }} />
+      {/* A tick width wraps two-word labels ("Transferred out") onto two lines instead of into their neighbours. */}
+      <XAxis dataKey="label" tickLine={false} axisLine={false} interval={0} tick={{ fontSize: 11, width: 64 }} height={36} />
       <YAxis ticks={axis.ticks} tickFormatter={(value: number) => formatMoneyCompact(value, axis.step)} tickLine={false} axisLine={false} width={64} domain={[floor, ceiling]} allowDataOverflow />
       {floor <= 0 ? <ReferenceLine y={0} stroke="var(--chart-axis)" /> : null}
       <Tooltip

@@ -11,23 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DeltaNode, DeltaParts, DeltaResource } from "../lib/api";
 import { validateDeltaSearch } from "../search";
 import { DeltaPage } from "./Delta";
-
-const ZERO_PARTS: DeltaParts = {
-  total_a: "0",
-  total_b: "0",
-  delta: "0",
-  created: "0",
-  removed: "0",
-  usage_effect: "0",
-  rate_effect: "0",
-  transferred_in: "0",
-  transferred_out: "0",
-  commitment: "0",
-  credit: "0",
-  adjustment: "0",
-  tax: "0",
-  purchase: "0",
-};
+import { ZERO_PARTS } from "../test-fixtures";
 
 const NODE: DeltaNode = {
   ...ZERO_PARTS,

@@ -512,7 +512,8 @@ function Delta({ dataEnd }: { dataEnd: string }) {
                   page={resources.data.page}
                   pending={resources.isPlaceholderData}
                   sizes={DELTA_PAGE_SIZES}
-                  noun="resources"
+                  // A row is a resource's usage or one of its charge categories.
+                  noun="changes"
                   onOffset={(next) => set({ offset: next || undefined }, true)}
                   onLimit={(size) => set({ limit: size })}
                 />

@@ -6,24 +6,12 @@ import { accountRoleColumns, tableCsv } from "./Costs";
 import { formatAge } from "./Dashboard";
 import { chargeRows, shownComponents, sumParts, waterfallSteps } from "./Delta";
 import { resourcesParams } from "./Resources";
+import { ZERO_PARTS } from "../test-fixtures";
 
 const node = (id: string, parts: Partial<DeltaNode>): DeltaNode => ({
   node_id: id,
   node_type: "customer",
-  total_a: "0",
-  total_b: "0",
-  delta: "0",
-  created: "0",
-  removed: "0",
-  usage_effect: "0",
-  rate_effect: "0",
-  transferred_in: "0",
-  transferred_out: "0",
-  commitment: "0",
-  credit: "0",
-  adjustment: "0",
-  tax: "0",
-  purchase: "0",
+  ...ZERO_PARTS,
   resource_count: "1",
   flagged_resources: "0",
   ...parts,
