@@ -2,14 +2,8 @@
 -- resource_key and physical_path columns (cost_delta_blocks, the pair tables); kind: node_kind.sql.
     -- A physical node below a region is placed by the row's physical path.
     multiIf(
-        kind = 'root', 1,
-        kind = 'customer', marqo_customer = substring(node, 10),
-        kind = 'cluster', marqo_cluster != ''
-            AND concat('cluster:', marqo_customer, '/', marqo_cluster) = node,
-        kind = 'role', marqo_role != ''
-            AND concat('role:', marqo_customer, '/', marqo_cluster, '/', marqo_role) = node,
+        -- @include node_owner_rows.sql
         kind = 'leaf', resource_key = node,
-        kind = 'account', account_id = substring(node, 9),
         -- 'region:<account>/<region>': no lookup of the node's ancestors (a scalar subquery, read
         -- for every kind of node: ~40 ms of closure rows for a VPC).
         kind = 'region', account_id = splitByChar('/', substring(node, 8))[1]
